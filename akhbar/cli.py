@@ -1,0 +1,58 @@
+"""The `akhbar` command line. `akhbar ingest --from PATH --warehouse FILE` runs the Prefect flow
+in-process (an ephemeral Prefect API; no server needed)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tasks.load import DEFAULT_MAX_BYTES
+
+
+def _size(text: str) -> int:
+    """A byte size: 20000000, 20MB, 512KB, 1GiB."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    t = text.strip().lower().removesuffix("ib").removesuffix("b")
+    try:
+        if t and t[-1] in units:
+            return int(float(t[:-1]) * units[t[-1]])
+        return int(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 20MB)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="load articles into the warehouse")
+    ingest.add_argument("--from", dest="source", required=True, help="a folder of .txt/.html/.htm[.gz] files")
+    ingest.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
+    ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
+    ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "ingest":
+        if not Path(args.source).is_dir():
+            print(f"akhbar: --from {args.source}: no such folder", file=sys.stderr)
+            return 2
+        if args.batch_size < 1:
+            print("akhbar: --batch-size must be at least 1", file=sys.stderr)
+            return 2
+        from flows.ingest import ingest  # Prefect is slow to import: only when needed
+
+        ingest(
+            source=args.source,
+            warehouse=args.warehouse,
+            source_name=args.source_name,
+            batch_size=args.batch_size,
+            max_bytes=args.max_bytes,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Warehouse DDL (numbered SQL migrations) and the record types passed between stages."""

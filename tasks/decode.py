@@ -1,0 +1,129 @@
+"""Bytes to text: sniff binary formats, then decode with the declared charset, UTF-8, windows-1256
+(common on Arabic sites) or a detected charset, in that order. Shared by the loader and the fetcher."""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+
+class DecodeFailure(Exception):
+    """Raised with a stable reject reason (`binary`, `decode_error`, `empty`) and a readable detail."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+_MAGIC = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"\x7fELF": "ELF executable",
+    b"RIFF": "RIFF media",
+    b"OggS": "Ogg media",
+    b"ID3": "MP3 audio",
+    b"\x00\x00\x01\x00": "icon",
+    b"wOFF": "web font",
+    b"SQLite format 3": "SQLite database",
+}
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data`, or None when it may be text."""
+    for magic, name in _MAGIC.items():
+        if data.startswith(magic):
+            return name
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    head = data[:8192]
+    if b"\x00" in head:
+        return "binary data (NUL bytes)"
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    if head and controls / len(head) > 0.05:
+        return "binary data (control bytes)"
+    return None
+
+
+def declared_charset(data: bytes, header: str | None = None) -> str | None:
+    """The charset named by an HTTP Content-Type header or else by an HTML meta tag, if Python knows it."""
+    candidates = []
+    if header:
+        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", header, re.I)
+        if m:
+            candidates.append(m.group(1))
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        candidates.append(m.group(1).decode("ascii", "ignore"))
+    for name in candidates:
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            continue
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject decodings full of control or private-use characters (a wrong charset or binary)."""
+    if not text:
+        return True
+    bad = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r\f")
+    return bad / len(text) < 0.01
+
+
+def _arabic_share(text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
+
+
+def decode_bytes(data: bytes, header: str | None = None) -> tuple[str, str]:
+    """Decode `data` to text; return (text, encoding). Raise DecodeFailure when it is not text."""
+    if not data.strip():
+        raise DecodeFailure("empty", "no bytes" if not data else "only white space")
+    kind = sniff_binary(data)
+    if kind:
+        raise DecodeFailure("binary", kind)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise DecodeFailure("decode_error", f"byte order mark says {name}: {exc}") from exc
+    tried = []
+    declared = declared_charset(data, header)
+    for name in [declared, "utf-8"]:
+        if name is None or name in tried:
+            continue
+        tried.append(name)
+        try:
+            text = data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text):
+            return text, name
+    # Arabic sites still serve windows-1256 without saying so: take it when it reads as Arabic.
+    text = data.decode("cp1256", errors="replace")
+    if "\ufffd" not in text and _looks_like_text(text) and _arabic_share(text) > 0.5:
+        return text, "cp1256"
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        text = str(best)
+        if _looks_like_text(text) and best.percent_chaos < 20:
+            return text, best.encoding
+    raise DecodeFailure("decode_error", f"not valid in {', '.join(tried + ['cp1256'])} and no charset detected")

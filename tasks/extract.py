@@ -1,0 +1,162 @@
+"""Documents to articles: HTML through trafilatura (text and metadata), plain text through the text path;
+then in-article cleaning, metadata merged (manifest over page), language, and normalized keys."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import py3langid
+import trafilatura
+
+from schemas.records import Article, Document, Reject
+from tasks.clean import drop_repeated_paragraphs
+from tasks.furniture import word_count
+from tasks.normalize import sha256_hex, stable_id, text_key
+from tasks.text_article import extract_text_article
+
+RULES_VERSION = "1"  # bump when cleaning rules change: `reprocess` re-extracts rows of older versions
+EXTRACTOR_VERSION = f"akhbar-rules-{RULES_VERSION}+trafilatura-{trafilatura.__version__}"
+MIN_WORDS = 5
+_TAG = re.compile(r"<\s*(html|body|p|div|article|head)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """trafilatura options, chosen by measurement on the article-extraction benchmark (docs/benchmarks.md)."""
+
+    include_comments: bool = False
+    include_tables: bool = True
+    favor_precision: bool = False
+    favor_recall: bool = False
+    deduplicate: bool = False
+
+    def as_kwargs(self) -> dict:
+        return dict(
+            include_comments=self.include_comments,
+            include_tables=self.include_tables,
+            favor_precision=self.favor_precision,
+            favor_recall=self.favor_recall,
+            deduplicate=self.deduplicate,
+        )
+
+
+DEFAULT_OPTIONS = ExtractOptions()
+
+
+@dataclass
+class Extracted:
+    title: str | None
+    text: str
+    author: str | None = None
+    published: str | date | None = None
+    published_from: str | None = None
+    language: str | None = None
+    sitename: str | None = None
+    summary: str | None = None
+
+
+def extract_html(html: str, url: str | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted | None:
+    """Main text and metadata of a page, or None when trafilatura finds no article text."""
+    result = trafilatura.bare_extraction(html, url=url, with_metadata=True, output_format="python", **options.as_kwargs())
+    if result is None or not result.text:
+        return None
+    paragraphs, _ = drop_repeated_paragraphs([p for p in result.text.split("\n") if p.strip()])
+    return Extracted(
+        title=result.title or None,
+        text="\n".join(paragraphs),
+        author=result.author or None,
+        published=result.date or None,
+        published_from="metadata" if result.date else None,
+        language=result.language or None,
+        sitename=result.sitename or None,
+    )
+
+
+def extract_plain(text: str) -> Extracted:
+    art = extract_text_article(text)
+    return Extracted(
+        title=art.title,
+        text=art.text,
+        author=art.author,
+        published=art.dateline,
+        published_from="dateline" if art.dateline else None,
+        summary=art.summary,
+    )
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text (py3langid, trained model shipped inside the package)."""
+    sample = text[:3000]
+    if word_count(sample) < 3:
+        return None
+    lang, _ = py3langid.classify(sample)
+    return lang
+
+
+def to_utc(value: str | date | datetime | None) -> datetime | None:
+    """A publication date or datetime as an aware UTC datetime (dates at midnight UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+
+
+def article_id_for(doc_id: str) -> str:
+    return stable_id("article", doc_id)
+
+
+def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -> tuple[Article | None, Reject | None]:
+    """One decoded document to one article, or a reject saying why there is none."""
+    assert doc.text is not None, "extract only decoded documents"
+    meta = doc.meta
+    try:
+        if doc.kind == "html" and _TAG.search(doc.text[:65536]):
+            found = extract_html(doc.text, url=meta.get("url"), options=options)
+        else:
+            found = extract_plain(doc.text)
+    except Exception as exc:  # a page that breaks the extractor is a reject, not a failed run
+        return None, Reject(doc.input_ref, "extract", "extract_error", f"{type(exc).__name__}: {exc}")
+    if found is None or word_count(found.text) < MIN_WORDS:
+        words = 0 if found is None else word_count(found.text)
+        return None, Reject(doc.input_ref, "extract", "no_text", f"no article text found ({words} words)")
+    published, published_from = found.published, found.published_from
+    if meta.get("published"):
+        published, published_from = meta["published"], "manifest"
+    article = Article(
+        article_id=article_id_for(doc.doc_id),
+        doc_id=doc.doc_id,
+        url=meta.get("url") or doc.url,
+        source=doc.source,
+        input_ref=doc.input_ref,
+        outlet=meta.get("outlet") or found.sitename,
+        title=meta.get("title") or found.title,
+        author=meta.get("author") or found.author,
+        published_at=to_utc(published),
+        published_from=published_from if to_utc(published) else None,
+        language=meta.get("language") or found.language or detect_language(found.text),
+        text=found.text,
+        summary=found.summary,
+        text_sha256=sha256_hex(found.text),
+        norm_sha256=sha256_hex(text_key(found.text)),
+        word_count=word_count(found.text),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    return article, None
+
+
+def extract_batch(docs: list[Document], options: ExtractOptions = DEFAULT_OPTIONS) -> tuple[list[Article], list[Reject]]:
+    articles, rejects = [], []
+    for doc in docs:
+        article, reject = extract_document(doc, options)
+        if article:
+            articles.append(article)
+        if reject:
+            rejects.append(reject)
+    return articles, rejects

@@ -1,0 +1,170 @@
+"""Load a folder of files (.txt, .html, .htm, optionally .gz) with an optional manifest.json beside them.
+
+Every file becomes either a Document or a Reject with a stable reason; nothing is skipped silently.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from courlan import normalize_url
+
+from schemas.records import Document, InputRef, Reject
+from tasks.decode import DecodeFailure, decode_bytes
+from tasks.normalize import sha256_hex, stable_id
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MANIFEST = "manifest.json"
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+CONTENT_TYPES = {"text": "text/plain", "html": "text/html"}
+META_FIELDS = ("published", "outlet", "url", "language", "title", "author")
+
+
+class LoadFailure(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class FolderListing:
+    """The inputs of one folder source, its manifest entries, and the problems met while listing."""
+
+    inputs: list[InputRef]
+    manifest: dict[str, dict] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def input_kind(relpath: str) -> str | None:
+    """'html' or 'text' from the file name (a trailing .gz is allowed), else None."""
+    name = relpath.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return TEXT_SUFFIXES.get(os.path.splitext(name)[1])
+
+
+def read_manifest(path: Path, source: str) -> tuple[dict[str, dict], list[Reject]]:
+    """Parse manifest.json: {"articles": {file: {...}}}, {file: {...}} or [{"file": ..., ...}]."""
+    ref = f"{source}/{MANIFEST}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return {}, [Reject(ref, "load", "bad_manifest", f"cannot read manifest: {exc}")]
+    entries = data.get("articles", data) if isinstance(data, dict) else data
+    if isinstance(entries, list):
+        entries = {e.get("file"): e for e in entries if isinstance(e, dict) and e.get("file")}
+    if not isinstance(entries, dict):
+        return {}, [Reject(ref, "load", "bad_manifest", "expected an object of file names or a list of entries")]
+    manifest, rejects = {}, []
+    for name, entry in entries.items():
+        if name == "about":
+            continue
+        if not isinstance(entry, dict):
+            rejects.append(Reject(ref, "load", "bad_manifest", f"entry {name!r} is not an object"))
+            continue
+        manifest[name] = {k: entry.get(k) for k in META_FIELDS if entry.get(k) not in (None, "")}
+    return manifest, rejects
+
+
+def list_folder(folder: str | Path, source: str | None = None) -> FolderListing:
+    """List every file below `folder` (sorted, stable) and read its manifest."""
+    root = Path(folder).resolve()
+    source = source or root.name
+    if not root.is_dir():
+        raise FileNotFoundError(f"input folder not found: {folder}")
+    manifest, rejects = {}, []
+    if (root / MANIFEST).is_file():
+        manifest, rejects = read_manifest(root / MANIFEST, source)
+    inputs = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            relpath = path.relative_to(root).as_posix()
+            if relpath == MANIFEST:
+                continue
+            inputs.append(InputRef(source=source, path=str(path), relpath=relpath))
+    present = {i.relpath for i in inputs}
+    for name in manifest:
+        if name not in present:
+            rejects.append(Reject(f"{source}/{name}", "load", "missing_file", "named in manifest.json, not in the folder"))
+    return FolderListing(inputs, manifest, rejects)
+
+
+def _read_capped(ref: InputRef, max_bytes: int) -> bytes:
+    try:
+        size = os.path.getsize(ref.path)
+        if size > max_bytes:
+            raise LoadFailure("too_large", f"{size} bytes on disk, cap {max_bytes}")
+        with open(ref.path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise LoadFailure("read_error", str(exc)) from exc
+    if len(data) > max_bytes:
+        raise LoadFailure("too_large", f"over the cap of {max_bytes} bytes")
+    if ref.relpath.lower().endswith(".gz"):
+        data = _gunzip_capped(data, max_bytes)
+    return data
+
+
+def _gunzip_capped(data: bytes, max_bytes: int) -> bytes:
+    """Decompress with a cap on the output, so that a gzip bomb is refused, not expanded."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise LoadFailure("decode_error", f"corrupt gzip: {exc}") from exc
+    if len(out) > max_bytes or inflater.unconsumed_tail:
+        raise LoadFailure("too_large", f"decompresses to over the cap of {max_bytes} bytes")
+    if not inflater.eof:
+        raise LoadFailure("decode_error", "truncated gzip stream")
+    return out
+
+
+def document_id(source: str, relpath: str, url: str | None) -> str:
+    """Stable key: the normalized URL when the manifest gives one, else source + relative path."""
+    if url:
+        return stable_id("url", normalize_url(url))
+    return stable_id("file", source, relpath)
+
+
+def load_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, Reject | None]:
+    """Read and decode one file. Returns (document, reject); the document keeps the raw bytes even when
+    they could not be decoded (reprocess can try again), and is None only when nothing could be read."""
+    kind = input_kind(ref.relpath)
+    if kind is None:
+        return None, Reject(ref.ref, "load", "unsupported_type", "expected .txt, .html or .htm (optionally .gz)")
+    try:
+        raw = _read_capped(ref, max_bytes)
+    except LoadFailure as exc:
+        return None, Reject(ref.ref, "load", exc.reason, exc.detail)
+    meta = manifest.get(ref.relpath, {})
+    url = meta.get("url")
+    doc = Document(
+        doc_id=document_id(ref.source, ref.relpath, url),
+        url=url or Path(ref.path).as_uri(),
+        source=ref.source,
+        input_ref=ref.ref,
+        fetched_at=datetime.now(timezone.utc),
+        kind=kind,
+        raw=raw,
+        raw_sha256=sha256_hex(raw),
+        content_type=CONTENT_TYPES[kind],
+        meta=meta,
+    )
+    try:
+        doc.text, doc.encoding = decode_bytes(raw)
+    except DecodeFailure as exc:
+        return doc, Reject(ref.ref, "load", exc.reason, exc.detail)
+    return doc, None
+
+
+def gzip_raw(raw: bytes) -> bytes:
+    """The stored form of raw input (documents.raw)."""
+    return gzip.compress(raw, compresslevel=6, mtime=0)

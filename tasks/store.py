@@ -1,0 +1,163 @@
+"""Write one batch to the warehouse in one transaction: documents, articles and rejects upserted through
+Arrow, rejects of inputs that now succeed resolved, exact duplicates re-marked."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from schemas.records import Article, Document, Reject
+from tasks.dedup import mark_exact_duplicates
+from tasks.load import gzip_raw
+from tasks.warehouse import arrow_table, last_wins, utcnow
+
+TS = pa.timestamp("us", tz="UTC")
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("input_ref", pa.string()),
+        ("fetched_at", TS), ("http_status", pa.int32()), ("content_type", pa.string()), ("encoding", pa.string()),
+        ("raw", pa.binary()), ("raw_compression", pa.string()), ("raw_sha256", pa.string()),
+        ("raw_bytes", pa.int64()), ("meta", pa.string()), ("run_id", pa.string()),
+    ]
+)
+ARTICLES = pa.schema(
+    [
+        ("article_id", pa.string()), ("doc_id", pa.string()), ("url", pa.string()), ("source", pa.string()),
+        ("outlet", pa.string()), ("title", pa.string()), ("author", pa.string()), ("published_at", TS),
+        ("published_from", pa.string()), ("language", pa.string()), ("text", pa.string()), ("summary", pa.string()),
+        ("text_sha256", pa.string()), ("norm_sha256", pa.string()), ("word_count", pa.int32()),
+        ("extractor_version", pa.string()), ("run_id", pa.string()), ("first_run_id", pa.string()), ("updated_at", TS),
+    ]
+)
+REJECTS = pa.schema(
+    [
+        ("input_ref", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
+        ("run_id", pa.string()), ("at", TS), ("first_run_id", pa.string()), ("first_at", TS), ("attempts", pa.int32()),
+    ]
+)
+# Columns compared to tell an updated article from an unchanged one.
+_CONTENT = ("text_sha256", "title", "author", "published_at", "outlet", "language", "url", "summary", "extractor_version")
+
+
+@dataclass
+class WriteResult:
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_duplicate: int = 0
+    documents_written: int = 0
+    rejects: Counter = field(default_factory=Counter)
+
+
+def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
+    """doc_id -> (raw_sha256, meta JSON, extractor_version of its article) for documents already stored."""
+    if not doc_ids:
+        return {}
+    rows = con.execute(
+        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version FROM documents d"
+        " LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [doc_ids],
+    ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    documents: list[Document],
+    articles: list[Article],
+    rejects: list[Reject],
+    succeeded_refs: list[str],
+) -> WriteResult:
+    """Upsert the batch atomically. `succeeded_refs` are inputs that produced an article in this run."""
+    now: datetime = utcnow()
+    result = WriteResult(rejects=Counter(r.reason for r in rejects))
+    doc_rows = last_wins(
+        [
+            {
+                "doc_id": d.doc_id, "url": d.url, "source": d.source, "input_ref": d.input_ref,
+                "fetched_at": d.fetched_at, "http_status": d.http_status, "content_type": d.content_type,
+                "encoding": d.encoding, "raw": gzip_raw(d.raw), "raw_compression": "gzip",
+                "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
+                "run_id": run_id,
+            }
+            for d in documents
+        ],
+        "doc_id",
+    )
+    art_rows = last_wins(
+        [
+            {**{k: v for k, v in asdict(a).items() if k != "input_ref"}, "run_id": run_id, "first_run_id": run_id, "updated_at": now}
+            for a in articles
+        ],
+        "article_id",
+    )
+    rej_rows = last_wins(
+        [
+            {**asdict(r), "run_id": run_id, "at": now, "first_run_id": run_id, "first_at": now, "attempts": 1}
+            for r in rejects
+        ],
+        "input_ref", "stage",
+    )
+    ids = [r["article_id"] for r in art_rows]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        before = {
+            row[0]: row[1:]
+            for row in con.execute(
+                f"SELECT article_id, norm_sha256, {', '.join(_CONTENT)} FROM articles"
+                " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids],
+            ).fetchall()
+        }
+        if doc_rows:
+            con.register("batch_documents", arrow_table(doc_rows, DOCUMENTS))
+            con.execute("INSERT OR REPLACE INTO documents BY NAME SELECT * FROM batch_documents")
+            con.unregister("batch_documents")
+        if art_rows:
+            con.register("batch_articles", arrow_table(art_rows, ARTICLES))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLES.names if c not in ("article_id", "first_run_id"))
+            con.execute(f"INSERT INTO articles BY NAME SELECT * FROM batch_articles ON CONFLICT (article_id) DO UPDATE SET {updates}")
+            con.unregister("batch_articles")
+        if rej_rows:
+            con.register("batch_rejects", arrow_table(rej_rows, REJECTS))
+            con.execute(
+                "INSERT INTO rejects BY NAME SELECT * FROM batch_rejects ON CONFLICT (input_ref, stage) DO UPDATE SET"
+                " reason = excluded.reason, detail = excluded.detail, run_id = excluded.run_id, \"at\" = excluded.\"at\","
+                " attempts = rejects.attempts + 1, resolved_run_id = NULL"
+            )
+            con.unregister("batch_rejects")
+        if succeeded_refs:
+            con.execute(
+                "UPDATE rejects SET resolved_run_id = ? WHERE resolved_run_id IS NULL AND run_id <> ?"
+                " AND input_ref IN (SELECT unnest(?::VARCHAR[]))",
+                [run_id, run_id, succeeded_refs],
+            )
+        mark_exact_duplicates(con, [r["norm_sha256"] for r in art_rows] + [b[0] for b in before.values()])
+        dup_count = con.execute(
+            "SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    for row in art_rows:
+        old = before.get(row["article_id"])
+        if old is None:
+            result.articles_new += 1
+        elif tuple(_same(row[c]) for c in _CONTENT) != tuple(_same(v) for v in old[1:]):
+            result.articles_updated += 1
+        else:
+            result.articles_unchanged += 1
+    result.articles_duplicate = dup_count
+    result.documents_written = len(doc_rows)
+    return result
+
+
+def _same(value):
+    """Compare datetimes from DuckDB and Python on the same footing."""
+    return value.isoformat() if isinstance(value, datetime) else value
