@@ -28,10 +28,12 @@ _WEEKDAY = r"(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خم
 _TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[صم]|am|pm|مساء|صباحا|gmt|utc|ت\s*غ)?)"
 _SEP = r"[\s,،\-–—|/]*"
 
+_LABEL = re.compile(r"^(?:published|updated|posted|date|نشر(?: في| بتاريخ)?|تاريخ النشر|اخر تحديث|تم التحديث|محدث)\s*(?:on|في)?\s*[:：\-–]?\s*")
 _NAMED = re.compile(
     rf"^(?:{_WEEKDAY}{_SEP})?(?:{_TIME}{_SEP})?(\d{{1,2}}){_SEP}(?:من\s+)?({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?{_SEP}(\d{{4}})"
     rf"(?:{_SEP}{_TIME})?$"
 )
+_NAMED_MDY = re.compile(rf"^(?:{_WEEKDAY}{_SEP})?({_MONTH_ALT})\s+(\d{{1,2}}),?\s+(\d{{4}})(?:{_SEP}{_TIME})?$")
 _ISO = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})(?:[T\s]*{_TIME}?.*)?$")
 _DMY = re.compile(rf"^(?:{_WEEKDAY}{_SEP})?(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{4}})(?:{_SEP}{_TIME})?$")
 
@@ -39,16 +41,18 @@ _DMY = re.compile(rf"^(?:{_WEEKDAY}{_SEP})?(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{
 def parse_dateline(line: str) -> date | None:
     """The date of a line that holds only a date (with optional weekday and time), else None."""
     text = normalize_arabic(line).strip().strip("()[]").strip()
-    text = re.sub(r"\s+", " ", text)
+    text = _LABEL.sub("", re.sub(r"\s+", " ", text))
     if len(text) > 60:
         return None
-    for pattern, order in ((_NAMED, "dmy_named"), (_ISO, "ymd"), (_DMY, "dmy")):
+    for pattern, order in ((_NAMED, "dmy_named"), (_NAMED_MDY, "mdy_named"), (_ISO, "ymd"), (_DMY, "dmy")):
         m = pattern.match(text)
         if not m:
             continue
         try:
             if order == "dmy_named":
                 return date(int(m.group(3)), MONTH_BY_NAME[m.group(2)], int(m.group(1)))
+            if order == "mdy_named":
+                return date(int(m.group(3)), MONTH_BY_NAME[m.group(1)], int(m.group(2)))
             if order == "ymd":
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))

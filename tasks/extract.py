@@ -61,7 +61,10 @@ def extract_html(html: str, url: str | None = None, options: ExtractOptions = DE
     result = trafilatura.bare_extraction(html, url=url, with_metadata=True, output_format="python", **options.as_kwargs())
     if result is None or not result.text:
         return None
-    paragraphs, _ = drop_repeated_paragraphs([p for p in result.text.split("\n") if p.strip()])
+    paragraphs = [p for p in result.text.split("\n") if p.strip()]
+    if result.title and paragraphs and text_key(paragraphs[0]) == text_key(result.title):
+        paragraphs = paragraphs[1:]  # the headline is the title, not the text's first paragraph
+    paragraphs, _ = drop_repeated_paragraphs(paragraphs)
     return Extracted(
         title=result.title or None,
         text="\n".join(paragraphs),
