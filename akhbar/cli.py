@@ -3,6 +3,7 @@ in-process (an ephemeral Prefect API; no server needed)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Machines here have no internet: Prefect's telemetry would only log failures.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if args.command == "ingest":
         if not Path(args.source).is_dir():
             print(f"akhbar: --from {args.source}: no such folder", file=sys.stderr)
