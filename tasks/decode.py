@@ -43,6 +43,7 @@ _BOMS = [
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _LETTER = re.compile(r"[^\W\d_]")
+_PUNCT = set(".,;:!?'\"()[]-–—/%&«»“”‘’…،؛؟")
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -87,13 +88,51 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(text) < 0.01
 
 
+def _plausible(text: str) -> bool:
+    """Mostly letters, digits, spaces and ordinary punctuation: what a wrong single-byte charset is not."""
+    if "\ufffd" in text or not _looks_like_text(text):
+        return False
+    ordinary = sum(1 for ch in text if ch.isalnum() or ch.isspace() or ch in _PUNCT)
+    return ordinary / len(text) >= 0.9
+
+
+def _mixed_script_share(text: str) -> float:
+    """Share of words gluing Arabic and Latin letters together: garbage, in real text."""
+    words = text.split()
+    mixed = sum(1 for w in words if _ARABIC_LETTER.search(w) and re.search("[A-Za-z]", w))
+    return mixed / len(words) if words else 0.0
+
+
 def _arabic_share(text: str) -> float:
     letters = len(_LETTER.findall(text))
     return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's guess, where it can be trusted: never UTF-16/32 without a byte order mark
+    (Latin-1 words read as CJK that way), and cp1252 among encodings that fit equally well (Western text
+    is far more common than Central European)."""
+    matches = [m for m in from_bytes(data) if m.encoding and not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches:
+        return None
+    least_chaos = min(m.percent_chaos for m in matches)
+    fitting = [m for m in matches if m.percent_chaos == least_chaos]
+    best = next((m for m in fitting if m.encoding == "cp1252"), fitting[0])
+    text = str(best)
+    if best.percent_chaos >= 20 or not _looks_like_text(text):
+        return None
+    return text, best.encoding
+
+
 def decode_bytes(data: bytes, header: str | None = None) -> tuple[str, str]:
     """Decode `data` to text; return (text, encoding). Raise DecodeFailure when it is not text."""
+    text, encoding = _decode(data, header)
+    if not text.replace("\ufeff", "").strip():
+        raise DecodeFailure("empty", "no bytes" if not data else "only white space")
+    return text, encoding
+
+
+def _decode(data: bytes, header: str | None) -> tuple[str, str]:
     if not data.strip():
         raise DecodeFailure("empty", "no bytes" if not data else "only white space")
     kind = sniff_binary(data)
@@ -117,13 +156,16 @@ def decode_bytes(data: bytes, header: str | None = None) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, name
-    # Arabic sites still serve windows-1256 without saying so: take it when it reads as Arabic.
+    # Arabic sites still serve windows-1256 without saying so: take it when it reads as Arabic words.
     text = data.decode("cp1256", errors="replace")
-    if "\ufffd" not in text and _looks_like_text(text) and _arabic_share(text) > 0.5:
+    if _plausible(text) and _arabic_share(text) > 0.5 and _mixed_script_share(text) < 0.1:
         return text, "cp1256"
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        text = str(best)
-        if _looks_like_text(text) and best.percent_chaos < 20:
-            return text, best.encoding
+    if len(data) < 64:  # too short for detection to be more than a guess: Western text or nothing
+        text = data.decode("cp1252", errors="replace")
+        if _plausible(text) and _arabic_share(text) == 0:
+            return text, "cp1252"
+        raise DecodeFailure("decode_error", f"{len(data)} bytes, not valid in {', '.join(tried + ['cp1256', 'cp1252'])}")
+    detected = _detect(data)
+    if detected is not None:
+        return detected
     raise DecodeFailure("decode_error", f"not valid in {', '.join(tried + ['cp1256'])} and no charset detected")

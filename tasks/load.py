@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urldefrag
 
 from courlan import normalize_url
 
@@ -57,11 +58,17 @@ def read_manifest(path: Path, source: str) -> tuple[dict[str, dict], list[Reject
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return {}, [Reject(ref, "load", "bad_manifest", f"cannot read manifest: {exc}")]
     entries = data.get("articles", data) if isinstance(data, dict) else data
+    manifest, rejects = {}, []
     if isinstance(entries, list):
-        entries = {e.get("file"): e for e in entries if isinstance(e, dict) and e.get("file")}
+        listed = {}
+        for n, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("file"), str) and entry["file"]:
+                listed[entry["file"]] = entry
+            else:
+                rejects.append(Reject(ref, "load", "bad_manifest", f"entry {n} is not an object with a \"file\""))
+        entries = listed
     if not isinstance(entries, dict):
         return {}, [Reject(ref, "load", "bad_manifest", "expected an object of file names or a list of entries")]
-    manifest, rejects = {}, []
     for name, entry in entries.items():
         if name == "about":
             continue
@@ -82,7 +89,15 @@ def list_folder(folder: str | Path, source: str | None = None) -> FolderListing:
     if (root / MANIFEST).is_file():
         manifest, rejects = read_manifest(root / MANIFEST, source)
     inputs = []
+    seen_dirs: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:  # a symlink back into the tree: list each file once
+            dirnames[:] = []
+            rel = Path(dirpath).relative_to(root).as_posix()
+            rejects.append(Reject(f"{source}/{rel}", "load", "symlink_loop", f"links back to {real}, already listed"))
+            continue
+        seen_dirs.add(real)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
@@ -115,22 +130,27 @@ def _read_capped(ref: InputRef, max_bytes: int) -> bytes:
 
 def _gunzip_capped(data: bytes, max_bytes: int) -> bytes:
     """Decompress with a cap on the output, so that a gzip bomb is refused, not expanded."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise LoadFailure("decode_error", f"corrupt gzip: {exc}") from exc
-    if len(out) > max_bytes or inflater.unconsumed_tail:
-        raise LoadFailure("too_large", f"decompresses to over the cap of {max_bytes} bytes")
-    if not inflater.eof:
-        raise LoadFailure("decode_error", "truncated gzip stream")
-    return out
+    out = bytearray()
+    rest = data
+    while True:  # a .gz file may hold several members (`cat a.gz b.gz`): read them all
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise LoadFailure("decode_error", f"corrupt gzip: {exc}") from exc
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise LoadFailure("too_large", f"decompresses to over the cap of {max_bytes} bytes")
+        if not inflater.eof:
+            raise LoadFailure("decode_error", "truncated gzip stream")
+        rest = inflater.unused_data.lstrip(b"\x00")  # some writers pad members with NULs
+        if not rest:
+            return bytes(out)
 
 
 def document_id(source: str, relpath: str, url: str | None) -> str:
     """Stable key: the normalized URL when the manifest gives one, else source + relative path."""
     if url:
-        return stable_id("url", normalize_url(url))
+        return stable_id("url", normalize_url(urldefrag(url).url))
     return stable_id("file", source, relpath)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 import duckdb
 import pyarrow as pa
@@ -159,5 +159,5 @@ def write_batch(
 
 
 def _same(value):
-    """Compare datetimes from DuckDB and Python on the same footing."""
-    return value.isoformat() if isinstance(value, datetime) else value
+    """Compare datetimes as instants: DuckDB returns TIMESTAMPTZ in the session's time zone."""
+    return value.astimezone(timezone.utc).isoformat() if isinstance(value, datetime) else value

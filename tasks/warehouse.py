@@ -100,7 +100,9 @@ def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path))
+            con = duckdb.connect(str(path))
+            con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ values come back in UTC on any host
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise

@@ -1,0 +1,387 @@
+"""The DuckDB warehouse on a real file: migrations, batch writes, exact duplicates, rejects, concurrency."""
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+import subprocess
+import sys
+import textwrap
+import time
+import traceback
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from schemas.records import Article, Document, Reject
+from tasks.normalize import sha256_hex, stable_id, text_key
+from tasks.store import write_batch
+from tasks.warehouse import MigrationError, Warehouse, migrations
+
+SOURCE = "src"
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+TEXT = "أعلنت وزارة الصحة السورية يوم الأحد عن افتتاح مستشفى جديد في مدينة حلب بحضور المحافظ."
+# The same text as published elsewhere: diacritics, tatweel, Persian letters, hamza and ta marbuta variants.
+TEXT_DIACRITICS = "أَعْلَنَتْ وِزَارَةُ الصِّحَّةِ السُّورِيَّةُ يَوْمَ الأَحَدِ عَنْ افْتِتَاحِ مُسْتَشْفًى جَدِيدٍ فِي مَدِينَةِ حَلَبَ بِحُضُورِ المُحَافِظِ."
+TEXT_TATWEEL_PERSIAN = "اعلنت وزارـــة الصحه السوریه یوم الاحد عن افتتاح مستشفی جدید فی مدینه حلب بحضور المحافظ."
+OTHER_TEXT = "قالت الأمم المتحدة إن المساعدات الإنسانية وصلت إلى مخيمات الشمال السوري صباح اليوم."
+
+
+# --- factories -------------------------------------------------------------------------------------
+
+
+def make_doc(name: str, text: str = TEXT, source: str = SOURCE) -> Document:
+    raw = text.encode("utf-8")
+    return Document(
+        doc_id=stable_id("file", source, name),
+        url=f"file:///data/{source}/{name}",
+        source=source,
+        input_ref=f"{source}/{name}",
+        fetched_at=T0,
+        kind="text",
+        raw=raw,
+        raw_sha256=sha256_hex(raw),
+        content_type="text/plain",
+        meta={},
+        text=text,
+        encoding="utf-8",
+    )
+
+
+def make_article(doc: Document, text: str | None = None, published: datetime | None = T0, **over) -> Article:
+    text = doc.text if text is None else text
+    fields = dict(
+        article_id=stable_id("article", doc.doc_id),
+        doc_id=doc.doc_id,
+        url=doc.url,
+        source=doc.source,
+        input_ref=doc.input_ref,
+        outlet="سانا",
+        title="خبر",
+        author=None,
+        published_at=published,
+        published_from="manifest" if published else None,
+        language="ar",
+        text=text,
+        summary=None,
+        text_sha256=sha256_hex(text),
+        norm_sha256=sha256_hex(text_key(text)),
+        word_count=len(text.split()),
+        extractor_version="test-1",
+    )
+    fields.update(over)
+    return Article(**fields)
+
+
+def pair(name: str, text: str = TEXT, published: datetime | None = T0, **over) -> tuple[Document, Article]:
+    doc = make_doc(name, text)
+    return doc, make_article(doc, published=published, **over)
+
+
+def write(wh: Warehouse, run_id: str, pairs=(), rejects=(), succeeded=()):
+    with wh.connect() as con:
+        return write_batch(con, run_id, [d for d, _ in pairs], [a for _, a in pairs], list(rejects), list(succeeded))
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "articles", "rejects")}
+    finally:
+        con.close()
+
+
+def query(wh: Warehouse, sql: str, params=None) -> list[tuple]:
+    with wh.connect() as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture()
+def wh(warehouse_path) -> Warehouse:
+    w = Warehouse(warehouse_path)
+    w.migrate()
+    return w
+
+
+# --- migrations ------------------------------------------------------------------------------------
+
+
+def test_migrations_apply_once_and_are_recorded(warehouse_path):
+    wh = Warehouse(warehouse_path)
+    expected = migrations()
+    assert [m.version for m in expected] == [1]
+    assert wh.migrate() == [1]
+    assert warehouse_path.is_file()
+    rows = query(wh, "SELECT version, name, checksum, applied_at FROM schema_version")
+    assert [(v, n, c) for v, n, c, _ in rows] == [(m.version, m.name, m.checksum) for m in expected]
+    applied_at = rows[0][3]
+    tables = {r[0] for r in query(wh, "SELECT table_name FROM information_schema.tables")}
+    assert {"schema_version", "runs", "documents", "articles", "rejects"} <= tables
+
+    assert wh.migrate() == []  # re-applying is a no-op
+    assert query(wh, "SELECT version, applied_at FROM schema_version") == [(1, applied_at)]
+
+
+def test_migrate_keeps_data(wh):
+    write(wh, "run-1", [pair("a.txt")])
+    assert wh.migrate() == []
+    assert counts(wh.path)["articles"] == 1
+
+
+def test_changed_migration_checksum_raises(wh):
+    query(wh, "UPDATE schema_version SET checksum = 'edited-after-apply' WHERE version = 1")
+    with pytest.raises(MigrationError, match="changed after it was applied"):
+        wh.migrate()
+
+
+def test_lock_file_beside_the_database(wh):
+    assert wh.lock_path == wh.path.with_name("warehouse.duckdb.lock")
+    assert wh.lock_path.exists()
+
+
+# --- batch writes ----------------------------------------------------------------------------------
+
+
+def test_batch_with_one_article_id_twice_keeps_the_last(wh):
+    doc = make_doc("a.txt")
+    first = make_article(doc, text=TEXT, title="الأول")
+    last = make_article(doc, text=OTHER_TEXT, title="الأخير")
+    assert first.article_id == last.article_id
+    with wh.connect() as con:
+        result = write_batch(con, "run-1", [doc, doc], [first, last], [], [])
+    assert result.articles_new == 1 and result.documents_written == 1
+    rows = query(wh, "SELECT article_id, title, text, norm_sha256 FROM articles")
+    assert rows == [(last.article_id, "الأخير", OTHER_TEXT, last.norm_sha256)]
+
+
+def test_batch_with_one_reject_twice_keeps_the_last(wh):
+    rejects = [Reject("src/x.txt", "load", "binary", "PDF"), Reject("src/x.txt", "load", "decode_error", "later")]
+    with wh.connect() as con:
+        result = write_batch(con, "run-1", [], [], rejects, [])
+    assert result.rejects == {"binary": 1, "decode_error": 1}  # what the batch met
+    assert query(wh, "SELECT reason, detail, attempts FROM rejects") == [("decode_error", "later", 1)]
+
+
+def test_first_write_stores_every_column(wh):
+    doc, art = pair("a.txt")
+    result = write(wh, "run-1", [(doc, art)])
+    assert (result.articles_new, result.articles_updated, result.articles_unchanged) == (1, 0, 0)
+    row = query(wh, "SELECT article_id, doc_id, published_at, run_id, first_run_id, dup_of, text FROM articles")[0]
+    assert row == (art.article_id, doc.doc_id, T0, "run-1", "run-1", None, TEXT)
+    stored = query(wh, "SELECT raw, raw_compression, raw_bytes, raw_sha256, encoding FROM documents")[0]
+    assert gzip.decompress(stored[0]) == doc.raw
+    assert stored[1:] == ("gzip", len(doc.raw), doc.raw_sha256, "utf-8")
+
+
+def test_rerunning_the_same_batch_changes_nothing(wh):
+    batch = [pair("a.txt"), pair("b.txt", OTHER_TEXT), pair("c.txt", TEXT_DIACRITICS, T0 + timedelta(hours=1))]
+    rejects = [Reject("src/bad.txt", "load", "binary", "PDF")]
+    first = write(wh, "run-1", batch, rejects)
+    assert first.articles_new == 3 and first.articles_duplicate == 1
+    before = counts(wh.path)
+    snapshot = query(wh, "SELECT article_id, text_sha256, dup_of, first_run_id FROM articles ORDER BY 1")
+
+    again = write(wh, "run-2", batch, rejects)
+    assert (again.articles_new, again.articles_updated, again.articles_unchanged) == (0, 0, 3)
+    assert again.articles_duplicate == 1
+    assert counts(wh.path) == before == {"documents": 3, "articles": 3, "rejects": 1}
+    assert query(wh, "SELECT article_id, text_sha256, dup_of, first_run_id FROM articles ORDER BY 1") == snapshot
+    assert {r[0] for r in query(wh, "SELECT run_id FROM articles")} == {"run-2"}
+
+
+def test_changed_text_is_reported_updated(wh):
+    write(wh, "run-1", [pair("a.txt"), pair("b.txt", OTHER_TEXT)])
+    result = write(wh, "run-2", [pair("a.txt", TEXT + " وأضاف أن الافتتاح تأجل."), pair("b.txt", OTHER_TEXT)])
+    assert (result.articles_new, result.articles_updated, result.articles_unchanged) == (0, 1, 1)
+    assert query(wh, "SELECT first_run_id, run_id FROM articles WHERE doc_id = ?", [make_doc("a.txt").doc_id]) == [("run-1", "run-2")]
+
+
+def test_rerun_reports_unchanged_on_a_non_utc_host(wh):
+    batch = [pair("a.txt")]
+    write(wh, "run-1", batch)
+    with wh.connect() as con:
+        con.execute("SET TimeZone = 'Asia/Damascus'")  # what duckdb.connect() gives on a host with TZ=Asia/Damascus
+        result = write_batch(con, "run-2", [d for d, _ in batch], [a for _, a in batch], [], [])
+    assert (result.articles_updated, result.articles_unchanged) == (0, 1)
+
+
+# --- exact duplicates ------------------------------------------------------------------------------
+
+
+def test_spelling_variants_share_the_normalized_hash():
+    hashes = {make_article(make_doc(n, t)).norm_sha256 for n, t in [("a", TEXT), ("b", TEXT_DIACRITICS), ("c", TEXT_TATWEEL_PERSIAN)]}
+    assert len(hashes) == 1
+    assert make_article(make_doc("d", OTHER_TEXT)).norm_sha256 not in hashes
+
+
+def test_later_copy_points_at_the_earlier(wh):
+    early_doc, early = pair("early.txt", TEXT_DIACRITICS, T0)
+    late_doc, late = pair("late.txt", TEXT_TATWEEL_PERSIAN, T0 + timedelta(days=1))
+    other = pair("other.txt", OTHER_TEXT, T0 + timedelta(days=2))
+    result = write(wh, "run-1", [(late_doc, late), (early_doc, early), other])  # order in the batch does not matter
+    assert result.articles_duplicate == 1
+    rows = dict(query(wh, "SELECT article_id, dup_of FROM articles"))
+    assert rows == {early.article_id: None, late.article_id: early.article_id, other[1].article_id: None}
+    assert query(wh, "SELECT count(DISTINCT norm_sha256) FROM articles WHERE dup_of IS NULL") == [(2,)]
+    texts = {r[0] for r in query(wh, "SELECT text FROM articles")}
+    assert {TEXT_DIACRITICS, TEXT_TATWEEL_PERSIAN} <= texts  # both copies kept as published
+
+
+def test_even_earlier_copy_in_a_later_batch_takes_over(wh):
+    _, first = pair("first.txt", TEXT, T0)
+    _, second = pair("second.txt", TEXT_DIACRITICS, T0 + timedelta(hours=5))
+    write(wh, "run-1", [pair("first.txt", TEXT, T0), pair("second.txt", TEXT_DIACRITICS, T0 + timedelta(hours=5))])
+    assert dict(query(wh, "SELECT article_id, dup_of FROM articles")) == {first.article_id: None, second.article_id: first.article_id}
+
+    earliest_doc, earliest = pair("earliest.txt", TEXT_TATWEEL_PERSIAN, T0 - timedelta(days=1))
+    result = write(wh, "run-2", [(earliest_doc, earliest)])
+    assert result.articles_new == 1 and result.articles_duplicate == 0
+    assert dict(query(wh, "SELECT article_id, dup_of FROM articles")) == {
+        earliest.article_id: None,
+        first.article_id: earliest.article_id,
+        second.article_id: earliest.article_id,
+    }
+    assert counts(wh.path)["articles"] == 3
+
+
+def test_undated_copy_does_not_become_canonical(wh):
+    _, dated = pair("dated.txt", TEXT, T0)
+    _, undated = pair("undated.txt", TEXT_DIACRITICS, None)
+    write(wh, "run-1", [pair("undated.txt", TEXT_DIACRITICS, None), pair("dated.txt", TEXT, T0)])
+    assert dict(query(wh, "SELECT article_id, dup_of FROM articles")) == {dated.article_id: None, undated.article_id: dated.article_id}
+
+
+def test_edited_canonical_leaves_its_group(wh):
+    """When the canonical copy's text changes, the copies it led are re-pointed (or freed)."""
+    _, a = pair("a.txt", TEXT, T0)
+    _, b = pair("b.txt", TEXT_DIACRITICS, T0 + timedelta(hours=1))
+    _, c = pair("c.txt", TEXT_TATWEEL_PERSIAN, T0 + timedelta(hours=2))
+    write(wh, "run-1", [pair("a.txt", TEXT, T0), pair("b.txt", TEXT_DIACRITICS, T0 + timedelta(hours=1)),
+                        pair("c.txt", TEXT_TATWEEL_PERSIAN, T0 + timedelta(hours=2))])
+    write(wh, "run-2", [pair("a.txt", OTHER_TEXT, T0)])
+    assert dict(query(wh, "SELECT article_id, dup_of FROM articles")) == {a.article_id: None, b.article_id: None, c.article_id: b.article_id}
+
+
+# --- rejects ---------------------------------------------------------------------------------------
+
+
+def test_reject_upsert_counts_attempts_and_resolves(wh):
+    bad = Reject("src/x.txt", "load", "binary", "PDF")
+    other = Reject("src/y.txt", "load", "empty", "no bytes")
+    write(wh, "run-1", rejects=[bad, other])
+    write(wh, "run-2", rejects=[Reject("src/x.txt", "load", "decode_error", "still bad")])
+    rows = query(wh, "SELECT input_ref, reason, detail, run_id, first_run_id, attempts, resolved_run_id, first_at <= \"at\" FROM rejects ORDER BY 1")
+    assert rows == [
+        ("src/x.txt", "decode_error", "still bad", "run-2", "run-1", 2, None, True),
+        ("src/y.txt", "empty", "no bytes", "run-1", "run-1", 1, None, True),
+    ]
+
+    # the file was fixed: a later run turns it into an article
+    doc, art = pair("x.txt")
+    assert art.input_ref == "src/x.txt"
+    write(wh, "run-3", [(doc, art)], succeeded=[art.input_ref])
+    assert query(wh, "SELECT input_ref, resolved_run_id, attempts FROM rejects ORDER BY 1") == [
+        ("src/x.txt", "run-3", 2),
+        ("src/y.txt", None, 1),
+    ]
+
+    # broken again: the row is reopened, not duplicated
+    write(wh, "run-4", rejects=[bad])
+    assert query(wh, "SELECT input_ref, reason, resolved_run_id, attempts, first_run_id FROM rejects WHERE input_ref = 'src/x.txt'") == [
+        ("src/x.txt", "binary", None, 3, "run-1")
+    ]
+    assert counts(wh.path)["rejects"] == 2
+
+
+def test_same_input_different_stages_are_two_rows(wh):
+    write(wh, "run-1", rejects=[Reject("src/x.txt", "load", "binary"), Reject("src/x.txt", "extract", "no_text")])
+    assert query(wh, "SELECT stage, attempts FROM rejects ORDER BY stage") == [("extract", 1), ("load", 1)]
+
+
+# --- processes -------------------------------------------------------------------------------------
+
+N_BATCHES = 20
+PER_BATCH = 5
+
+
+def _write_batches(path: str, tag: str, barrier, results) -> None:
+    """Child process: write N_BATCHES batches through Warehouse.connect(), each in its own connection."""
+    try:
+        wh = Warehouse(path, lock_timeout=120)
+        barrier.wait(timeout=120)
+        for b in range(N_BATCHES):
+            pairs = [pair(f"{tag}/{b}/{i}.txt", f"{OTHER_TEXT} {tag} {b} {i}") for i in range(PER_BATCH)]
+            with wh.connect() as con:
+                write_batch(con, f"run-{tag}", [d for d, _ in pairs], [a for _, a in pairs],
+                            [Reject(f"src/{tag}/{b}/bad.txt", "load", "binary", "PDF")], [])
+        results.put((tag, None))
+    except BaseException:  # report, then fail the process
+        results.put((tag, traceback.format_exc()))
+        raise
+
+
+def test_two_processes_write_at_the_same_time(wh):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_write_batches, args=(str(wh.path), tag, barrier, results)) for tag in ("p1", "p2")]
+    for p in procs:
+        p.start()
+    reports = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert reports == {"p1": None, "p2": None}, "\n".join(str(v) for v in reports.values() if v)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert counts(wh.path) == {"documents": 2 * N_BATCHES * PER_BATCH, "articles": 2 * N_BATCHES * PER_BATCH, "rejects": 2 * N_BATCHES}
+    assert query(wh, "SELECT run_id, count(*) FROM articles GROUP BY 1 ORDER BY 1") == [("run-p1", N_BATCHES * PER_BATCH), ("run-p2", N_BATCHES * PER_BATCH)]
+
+
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    try:
+        con = duckdb.connect(sys.argv[1], read_only=True)
+    except duckdb.IOException as exc:
+        print("ERROR", exc)
+        sys.exit(3)
+    print("ARTICLES", con.execute("SELECT count(*) FROM articles").fetchone()[0], flush=True)
+    if len(sys.argv) > 2:  # hold the file open a while, like an analyst's shell
+        import time
+        time.sleep(float(sys.argv[2]))
+    con.close()
+    """
+)
+
+
+def run_reader(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", READER, str(path)], capture_output=True, text=True, timeout=60)
+
+
+def test_other_process_reads_between_batches(wh):
+    write(wh, "run-1", [pair("a.txt"), pair("b.txt", OTHER_TEXT)])
+    done = run_reader(wh.path)  # no batch being written: nobody holds the file
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split() == ["ARTICLES", "2"]
+
+
+def test_reader_is_refused_only_while_a_batch_is_written(wh):
+    with wh.connect():
+        during = run_reader(wh.path)
+    assert during.returncode == 3 and "lock" in during.stdout.lower()
+    after = run_reader(wh.path)
+    assert after.returncode == 0 and after.stdout.split() == ["ARTICLES", "0"]
+
+
+def test_writer_waits_for_a_reader_holding_the_file(wh):
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh.path), "1.5"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().split() == ["ARTICLES", "0"]  # the reader holds the file now
+        start = time.monotonic()
+        result = write(wh, "run-1", [pair("a.txt")])  # must wait, not fail with "Could not set lock"
+        waited = time.monotonic() - start
+    finally:
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
+    assert result.articles_new == 1
+    assert waited > 0.5
+    assert counts(wh.path)["articles"] == 1
