@@ -154,9 +154,8 @@ def document_id(source: str, relpath: str, url: str | None) -> str:
     return stable_id("file", source, relpath)
 
 
-def load_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, Reject | None]:
-    """Read and decode one file. Returns (document, reject); the document keeps the raw bytes even when
-    they could not be decoded (reprocess can try again), and is None only when nothing could be read."""
+def read_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, Reject | None]:
+    """Read one file's bytes (undecoded) into a Document, or say why it cannot be read."""
     kind = input_kind(ref.relpath)
     if kind is None:
         return None, Reject(ref.ref, "load", "unsupported_type", "expected .txt, .html or .htm (optionally .gz)")
@@ -178,11 +177,25 @@ def load_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAUL
         content_type=CONTENT_TYPES[kind],
         meta=meta,
     )
-    try:
-        doc.text, doc.encoding = decode_bytes(raw)
-    except DecodeFailure as exc:
-        return doc, Reject(ref.ref, "load", exc.reason, exc.detail)
     return doc, None
+
+
+def decode_document(doc: Document) -> Reject | None:
+    """Fill in `doc.text` and `doc.encoding`; return a reject when the bytes are not text. The document
+    keeps its raw bytes either way, so a better decoder can try again later (reprocess)."""
+    try:
+        doc.text, doc.encoding = decode_bytes(doc.raw)
+    except DecodeFailure as exc:
+        return Reject(doc.input_ref, "load", exc.reason, exc.detail)
+    return None
+
+
+def load_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, Reject | None]:
+    """Read and decode one file: (document, reject). The document is None only when nothing could be read."""
+    doc, reject = read_input(ref, manifest, max_bytes)
+    if doc is not None:
+        reject = decode_document(doc)
+    return doc, reject
 
 
 def gzip_raw(raw: bytes) -> bytes:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from schemas.records import Document, InputRef, Reject
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
-from tasks.load import DEFAULT_MAX_BYTES, load_input
+from tasks.load import DEFAULT_MAX_BYTES, decode_document, read_input
 from tasks.store import known_documents, write_batch
 from tasks.warehouse import Warehouse
 
@@ -71,9 +71,10 @@ class Tally:
 
 
 def is_unchanged(doc: Document, known: dict[str, tuple]) -> bool:
-    """Same bytes, same metadata, and an article made by the current extractor: nothing to redo."""
+    """Same bytes, same metadata, and an article made by the current extractor: nothing to redo.
+    (A document without an article, one rejected before, is tried again: the reject stays current.)"""
     stored = known.get(doc.doc_id)
-    if stored is None or doc.text is None:
+    if stored is None:
         return False
     raw_sha, meta_json, extractor = stored
     return raw_sha == doc.raw_sha256 and json.loads(meta_json or "{}") == doc.meta and extractor == EXTRACTOR_VERSION
@@ -94,7 +95,7 @@ def ingest_batch(
     with tally.timed("load"):
         docs: list[Document] = []
         for ref in refs:
-            doc, reject = load_input(ref, manifest, max_bytes)
+            doc, reject = read_input(ref, manifest, max_bytes)
             if doc is not None:
                 docs.append(doc)
             if reject is not None:
@@ -102,6 +103,10 @@ def ingest_batch(
         with warehouse.connect() as con:
             known = known_documents(con, [d.doc_id for d in docs])
         changed = [d for d in docs if not is_unchanged(d, known)]
+        for doc in changed:  # decode only what will be extracted
+            reject = decode_document(doc)
+            if reject is not None:
+                rejects.append(reject)
         tally.documents_unchanged = len(docs) - len(changed)
         tally.articles_unchanged = tally.documents_unchanged
         tally.documents_new_or_changed = len(changed)
