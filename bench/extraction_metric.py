@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path("/work/shared/data/article-extraction-benchmark")
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "article-extraction-benchmark"
 NGRAM_N = 4
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)

@@ -9,17 +9,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from tasks.load import DEFAULT_MAX_BYTES, list_folder
-from tasks.pipeline import Tally, ingest_batch
+from tasks.pipeline import Tally, ingest_batch, ingest_listing
 from tasks.warehouse import Warehouse, apply_migrations, finish_run, start_run
 
 # No input caching: a batch is cheap to recognise as unchanged (tasks.pipeline.is_unchanged) and its
 # inputs (a warehouse handle, file refs) are not worth hashing.
 ingest_batch_task = task(ingest_batch, name="ingest-batch", cache_policy=NO_CACHE)
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 @flow(name="ingest", log_prints=True)
@@ -41,16 +36,15 @@ def ingest(
     if applied:
         logger.info("applied migrations %s", applied)
     tally = Tally()
+
+    def report(number: int, total: int, batch: Tally) -> None:
+        tally.merge(batch)
+        logger.info("batch %d/%d: %d inputs, %d new articles, %d rejects",
+                    number, total, batch.inputs, batch.articles_new, sum(batch.rejects.values()))
+
     try:
         listing = list_folder(source, source_name)
-        # Listing problems (a bad manifest) travel with the first batch, so an empty folder reports them too.
-        batches = list(_chunks(listing.inputs, batch_size)) or [[]]
-        for number, refs in enumerate(batches, start=1):
-            extra = listing.rejects if number == 1 else None
-            batch_tally = ingest_batch_task(wh, run_id, refs, listing.manifest, extra, max_bytes)
-            tally.merge(batch_tally)
-            logger.info("batch %d/%d: %d inputs, %d new articles, %d rejects", number, len(batches),
-                        len(refs), batch_tally.articles_new, sum(batch_tally.rejects.values()))
+        ingest_listing(wh, run_id, listing, batch_size, max_bytes, run_batch=ingest_batch_task, on_batch=report)
     except BaseException as exc:
         with wh.connect() as con:
             finish_run(con, run_id, "failed", tally.as_dict(), error=f"{type(exc).__name__}: {exc}")

@@ -7,10 +7,11 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Callable
 
 from schemas.records import Document, InputRef, Reject
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
-from tasks.load import DEFAULT_MAX_BYTES, decode_document, read_input
+from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_input
 from tasks.store import known_documents, write_batch
 from tasks.warehouse import Warehouse
 
@@ -122,3 +123,28 @@ def ingest_batch(
     tally.articles_duplicate = written.articles_duplicate
     tally.rejects = written.rejects
     return tally
+
+
+def ingest_listing(
+    warehouse: Warehouse,
+    run_id: str,
+    listing: FolderListing,
+    batch_size: int = 200,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    run_batch: Callable[..., Tally] = ingest_batch,
+    on_batch: Callable[[int, int, Tally], None] | None = None,
+) -> Tally:
+    """Every input of a listing through `run_batch` (the Prefect task in a flow, `ingest_batch` bare),
+    `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a folder
+    with no inputs still reports them."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    batches = [listing.inputs[i : i + batch_size] for i in range(0, len(listing.inputs), batch_size)] or [[]]
+    total = Tally()
+    for number, refs in enumerate(batches, start=1):
+        extra = listing.rejects if number == 1 else None
+        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes)
+        total.merge(tally)
+        if on_batch is not None:
+            on_batch(number, len(batches), tally)
+    return total
