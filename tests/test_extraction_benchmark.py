@@ -7,13 +7,16 @@ import sys
 
 import pytest
 
-from conftest import BENCHMARK, ROOT
+from conftest import BENCHMARK, ROOT, need_shared
 
 sys.path.insert(0, str(ROOT / "bench"))
 import extraction_metric  # noqa: E402
 from extraction_quality import score_bare_trafilatura, score_pipeline_on_benchmark  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not (BENCHMARK / "ground-truth.json").exists(), reason="benchmark data not beside the repo")
+
+@pytest.fixture(autouse=True)
+def _benchmark_data():
+    need_shared(BENCHMARK / "ground-truth.json")
 
 
 def test_metric_reproduces_the_published_trafilatura_figure():
