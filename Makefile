@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/akhbar ingest --from seeds --warehouse $(WAREHOUSE)
+	$(BIN)/akhbar ingest --from sources.toml --warehouse $(WAREHOUSE)
 
 test: install
 	$(BIN)/python -m pytest

@@ -7,7 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from datetime import date
+
 from tasks.load import DEFAULT_MAX_BYTES
+from tasks.sources import SourcesError, load_sources, select_sources
 
 
 def _size(text: str) -> int:
@@ -22,11 +25,24 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 20MB)") from None
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (YYYY-MM-DD)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="load articles into the warehouse")
-    ingest.add_argument("--from", dest="source", required=True, help="a folder of .txt/.html/.htm[.gz] files")
+    ingest.add_argument("--from", dest="source", default="sources.toml",
+                        help="a sources.toml, or a folder of .txt/.html/.htm[.gz] files (default: %(default)s)")
+    ingest.add_argument("--sources", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
+                        help="comma-separated source names from sources.toml (default: every enabled source)")
+    ingest.add_argument("--since", type=_day, help="only articles published on or after this day (YYYY-MM-DD)")
+    ingest.add_argument("--until", type=_day, help="only articles published before this day (YYYY-MM-DD)")
+    ingest.add_argument("--refetch", action="store_true", help="fetch known pages again (conditional GET)")
     ingest.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
@@ -39,8 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     # Machines here have no internet: Prefect's telemetry would only log failures.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if args.command == "ingest":
+        if not Path(args.source).exists():
+            print(f"akhbar: --from {args.source}: no such folder or file", file=sys.stderr)
+            return 2
         if not Path(args.source).is_dir():
-            print(f"akhbar: --from {args.source}: no such folder", file=sys.stderr)
+            try:  # fail fast, with the line at fault, before Prefect starts
+                select_sources(load_sources(args.source), args.sources)
+            except SourcesError as exc:
+                print(f"akhbar: {args.source}: {exc}", file=sys.stderr)
+                return 2
+        if args.since and args.until and args.since >= args.until:
+            print("akhbar: --since must be before --until", file=sys.stderr)
             return 2
         if args.batch_size < 1:
             print("akhbar: --batch-size must be at least 1", file=sys.stderr)
@@ -50,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         ingest(
             source=args.source,
             warehouse=args.warehouse,
+            sources=args.sources,
+            since=args.since,
+            until=args.until,
+            refetch=args.refetch,
             source_name=args.source_name,
             batch_size=args.batch_size,
             max_bytes=args.max_bytes,

@@ -41,10 +41,13 @@ class Document:
     raw: bytes
     raw_sha256: str
     content_type: str
-    meta: dict = field(default_factory=dict)  # published, outlet, url, language, title, author
+    meta: dict = field(default_factory=dict)  # published, listed, outlet, url, language, title, author
     text: str | None = None  # decoded input; None when it could not be decoded
     encoding: str | None = None
     http_status: int | None = None
+    final_url: str | None = None  # after redirects, for fetched pages
+    headers: dict | None = None  # response headers of a fetched page
+    elapsed_ms: int | None = None
 
 
 @dataclass

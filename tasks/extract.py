@@ -129,9 +129,12 @@ def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -
     if found is None or word_count(found.text) < MIN_WORDS:
         words = 0 if found is None else word_count(found.text)
         return None, Reject(doc.input_ref, "extract", "no_text", f"no article text found ({words} words)")
+    # The manifest is the operator's word; then the page's own date; then the date a feed or sitemap gave.
     published, published_from = found.published, found.published_from
     if meta.get("published"):
         published, published_from = meta["published"], "manifest"
+    elif to_utc(published) is None and meta.get("listed"):
+        published, published_from = meta["listed"], "listing"
     article = Article(
         article_id=article_id_for(doc.doc_id),
         doc_id=doc.doc_id,

@@ -184,7 +184,7 @@ def decode_document(doc: Document) -> Reject | None:
     """Fill in `doc.text` and `doc.encoding`; return a reject when the bytes are not text. The document
     keeps its raw bytes either way, so a better decoder can try again later (reprocess)."""
     try:
-        doc.text, doc.encoding = decode_bytes(doc.raw)
+        doc.text, doc.encoding = decode_bytes(doc.raw, header=doc.content_type)
     except DecodeFailure as exc:
         return Reject(doc.input_ref, "load", exc.reason, exc.detail)
     return None

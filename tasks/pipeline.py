@@ -1,5 +1,6 @@
-"""One batch through every stage (load, extract, write), timed per stage, and the tally of a run.
-Plain functions: the Prefect flow wraps `ingest_batch` as one task per batch, the benchmark calls it bare."""
+"""Batches through every stage (discover, fetch or load, extract, write), timed per stage, and the tally
+of a run. Plain functions: the Prefect flow wraps the batch functions as tasks, the benchmarks call them
+bare."""
 from __future__ import annotations
 
 import json
@@ -7,15 +8,36 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
-from schemas.records import Document, InputRef, Reject
+from schemas.records import Article, Document, InputRef, Reject
+from tasks.discover import Candidate
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
 from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_input
+from tasks.sources import Source
 from tasks.store import known_documents, write_batch
 from tasks.warehouse import Warehouse
+from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
 
-STAGES = ("load", "extract", "write")
+STAGES = ("discover", "fetch", "load", "extract", "write")
+FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
+
+
+@dataclass(frozen=True)
+class Window:
+    """[since, until) on publication dates; either end open when None."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def holds(self, when: datetime | None) -> bool:
+        if when is None:
+            return True  # undated: kept, there is nothing to filter on
+        return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
+
+
+ALL_TIME = Window()
 
 
 @dataclass
@@ -29,13 +51,18 @@ class Tally:
     articles_updated: int = 0
     articles_unchanged: int = 0
     articles_duplicate: int = 0
+    articles_out_of_window: int = 0
+    fetch: Counter = field(default_factory=Counter)
     rejects: Counter = field(default_factory=Counter)
     seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
 
+    _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
+             "articles_unchanged", "articles_duplicate", "articles_out_of_window")
+
     def merge(self, other: "Tally") -> None:
-        for name in ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new",
-                     "articles_updated", "articles_unchanged", "articles_duplicate"):
+        for name in self._SUMS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.fetch.update(other.fetch)
         self.rejects.update(other.rejects)
         for stage, secs in other.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + secs
@@ -51,9 +78,10 @@ class Tally:
     def as_dict(self) -> dict:
         return {
             "inputs": self.inputs,
+            "fetch": {k: self.fetch.get(k, 0) for k in FETCH_COUNTS},
             "documents": {"new_or_changed": self.documents_new_or_changed, "unchanged": self.documents_unchanged},
-            "articles": {"new": self.articles_new, "updated": self.articles_updated,
-                         "unchanged": self.articles_unchanged, "duplicate": self.articles_duplicate},
+            "articles": {"new": self.articles_new, "updated": self.articles_updated, "unchanged": self.articles_unchanged,
+                         "duplicate": self.articles_duplicate, "out_of_window": self.articles_out_of_window},
             "rejects": dict(sorted(self.rejects.items())),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
@@ -61,12 +89,14 @@ class Tally:
     def summary(self) -> str:
         """The run summary printed for operators."""
         d = self.as_dict()
-        lines = [
-            f"inputs               {self.inputs}",
+        lines = [f"inputs               {self.inputs}"]
+        if any(self.fetch.values()):
+            lines.append("fetch                " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["fetch"].items()))
+        lines += [
             f"documents            new or changed {self.documents_new_or_changed}, unchanged {self.documents_unchanged}",
-            "articles             " + ", ".join(f"{k} {v}" for k, v in d["articles"].items()),
+            "articles             " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["articles"].items()),
             "rejects              " + (", ".join(f"{k} {v}" for k, v in d["rejects"].items()) or "none"),
-            "seconds per stage    " + ", ".join(f"{k} {v:.2f}" for k, v in d["seconds"].items()),
+            "seconds per stage    " + ", ".join(f"{k} {v:.2f}" for k, v in d["seconds"].items() if v or k in ("load", "extract", "write")),
         ]
         return "\n".join(lines)
 
@@ -81,26 +111,20 @@ def is_unchanged(doc: Document, known: dict[str, tuple]) -> bool:
     return raw_sha == doc.raw_sha256 and json.loads(meta_json or "{}") == doc.meta and extractor == EXTRACTOR_VERSION
 
 
-def ingest_batch(
+def process_documents(
     warehouse: Warehouse,
     run_id: str,
-    refs: list[InputRef],
-    manifest: dict[str, dict],
-    extra_rejects: list[Reject] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    docs: list[Document],
+    rejects: list[Reject],
+    tally: Tally,
+    window: Window = ALL_TIME,
+    fetch_states: list[dict] | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
 ) -> Tally:
-    """Load, extract and write one batch of inputs; return its tally."""
-    tally = Tally(inputs=len(refs))
-    rejects: list[Reject] = list(extra_rejects or [])
+    """Decode, extract and write documents already read or fetched: the stages every source shares.
+    Unchanged documents are skipped; articles dated outside `window` are not written (their documents
+    are: the raw input is kept, and a later run over a wider window extracts them)."""
     with tally.timed("load"):
-        docs: list[Document] = []
-        for ref in refs:
-            doc, reject = read_input(ref, manifest, max_bytes)
-            if doc is not None:
-                docs.append(doc)
-            if reject is not None:
-                rejects.append(reject)
         with warehouse.connect() as con:
             known = known_documents(con, [d.doc_id for d in docs])
         changed = [d for d in docs if not is_unchanged(d, known)]
@@ -108,21 +132,47 @@ def ingest_batch(
             reject = decode_document(doc)
             if reject is not None:
                 rejects.append(reject)
-        tally.documents_unchanged = len(docs) - len(changed)
-        tally.articles_unchanged = tally.documents_unchanged
-        tally.documents_new_or_changed = len(changed)
+        tally.documents_unchanged += len(docs) - len(changed)
+        tally.articles_unchanged += len(docs) - len(changed)
+        tally.documents_new_or_changed += len(changed)
     with tally.timed("extract"):
         articles, extract_rejects = extract_batch([d for d in changed if d.text is not None], options)
         rejects.extend(extract_rejects)
+        kept: list[Article] = [a for a in articles if window.holds(a.published_at)]
+        tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("write"):
         with warehouse.connect() as con:
-            written = write_batch(con, run_id, changed, articles, rejects, [a.input_ref for a in articles])
-    tally.articles_new = written.articles_new
-    tally.articles_updated = written.articles_updated
+            written = write_batch(con, run_id, changed, kept, rejects, [a.input_ref for a in articles], fetch_states)
+    tally.articles_new += written.articles_new
+    tally.articles_updated += written.articles_updated
     tally.articles_unchanged += written.articles_unchanged
-    tally.articles_duplicate = written.articles_duplicate
-    tally.rejects = written.rejects
+    tally.articles_duplicate += written.articles_duplicate
+    tally.rejects.update(written.rejects)
     return tally
+
+
+def ingest_batch(
+    warehouse: Warehouse,
+    run_id: str,
+    refs: list[InputRef],
+    manifest: dict[str, dict],
+    extra_rejects: list[Reject] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    window: Window = ALL_TIME,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+) -> Tally:
+    """Read, extract and write one batch of files; return its tally."""
+    tally = Tally(inputs=len(refs))
+    rejects: list[Reject] = list(extra_rejects or [])
+    docs: list[Document] = []
+    with tally.timed("load"):
+        for ref in refs:
+            doc, reject = read_input(ref, manifest, max_bytes)
+            if doc is not None:
+                docs.append(doc)
+            if reject is not None:
+                rejects.append(reject)
+    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options)
 
 
 def ingest_listing(
@@ -133,18 +183,70 @@ def ingest_listing(
     max_bytes: int = DEFAULT_MAX_BYTES,
     run_batch: Callable[..., Tally] = ingest_batch,
     on_batch: Callable[[int, int, Tally], None] | None = None,
+    window: Window = ALL_TIME,
 ) -> Tally:
-    """Every input of a listing through `run_batch` (the Prefect task in a flow, `ingest_batch` bare),
-    `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a folder
-    with no inputs still reports them."""
+    """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
+    bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
+    folder with no inputs still reports them."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     batches = [listing.inputs[i : i + batch_size] for i in range(0, len(listing.inputs), batch_size)] or [[]]
     total = Tally()
     for number, refs in enumerate(batches, start=1):
         extra = listing.rejects if number == 1 else None
-        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes)
+        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window)
         total.merge(tally)
         if on_batch is not None:
             on_batch(number, len(batches), tally)
     return total
+
+
+def fetch_batch(
+    warehouse: Warehouse,
+    run_id: str,
+    session: FetchSession,
+    source: Source,
+    candidates: list[Candidate],
+    states: dict[str, FetchState],
+    window: Window = ALL_TIME,
+) -> Tally:
+    """Fetch one batch of a web source's candidate pages, then extract and write them."""
+    tally = Tally(inputs=len(candidates))
+    with tally.timed("fetch"):
+        metas = {c.url: page_meta(source, c) for c in candidates}
+        fetched = fetch_urls(session, source, [c.url for c in candidates], states, "page", metas)
+    tally.fetch.update({"fetched": fetched.bodies, "not_modified": fetched.not_modified})
+    return process_documents(warehouse, run_id, fetched.documents, fetched.rejects, tally, window, fetched.states)
+
+
+@dataclass
+class Plan:
+    """A web source's pages to fetch this run, with their fetch states."""
+
+    candidates: list[Candidate]
+    states: dict[str, FetchState]
+    tally: Tally
+
+
+def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, source: Source,
+                    window: Window = ALL_TIME, refetch: bool = False) -> Plan:
+    """Fetch a source's listings (conditionally), store them, and plan which pages to fetch."""
+    tally = Tally()
+    with tally.timed("discover"):
+        def states_of(urls: list[str]) -> dict[str, FetchState]:
+            with warehouse.connect() as con:
+                return load_states(con, urls)
+
+        def stored_raw(doc_id: str) -> bytes | None:  # a listing that answered 304: its last body
+            with warehouse.connect() as con:
+                return read_stored_raw(con, doc_id)
+
+        found = discover(session, source, states_of, stored_raw, window.since, window.until)
+        tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window})
+        with warehouse.connect() as con:
+            written = write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [], found.fetched.states)
+            page_states = load_states(con, [c.url for c in found.candidates])
+        tally.rejects.update(written.rejects)
+        todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))
+        tally.fetch.update({"known": known, "deferred": deferred})
+    return Plan(todo, page_states, tally)

@@ -22,6 +22,15 @@ DOCUMENTS = pa.schema(
         ("fetched_at", TS), ("http_status", pa.int32()), ("content_type", pa.string()), ("encoding", pa.string()),
         ("raw", pa.binary()), ("raw_compression", pa.string()), ("raw_sha256", pa.string()),
         ("raw_bytes", pa.int64()), ("meta", pa.string()), ("run_id", pa.string()),
+        ("final_url", pa.string()), ("headers", pa.string()), ("elapsed_ms", pa.int32()),
+    ]
+)
+FETCH_STATE = pa.schema(
+    [
+        ("url", pa.string()), ("source", pa.string()), ("kind", pa.string()), ("etag", pa.string()),
+        ("last_modified", pa.string()), ("last_status", pa.int32()), ("last_reason", pa.string()),
+        ("last_fetched_at", TS), ("next_allowed_at", TS), ("failures", pa.int32()), ("doc_id", pa.string()),
+        ("run_id", pa.string()),
     ]
 )
 ARTICLES = pa.schema(
@@ -72,8 +81,10 @@ def write_batch(
     articles: list[Article],
     rejects: list[Reject],
     succeeded_refs: list[str],
+    fetch_states: list[dict] | None = None,
 ) -> WriteResult:
-    """Upsert the batch atomically. `succeeded_refs` are inputs that produced an article in this run."""
+    """Upsert the batch atomically. `succeeded_refs` are inputs that produced an article in this run;
+    `fetch_states` are fetch_state rows (tasks.web) for the URLs fetched in this batch."""
     now: datetime = utcnow()
     result = WriteResult(rejects=Counter(r.reason for r in rejects))
     doc_rows = last_wins(
@@ -83,7 +94,8 @@ def write_batch(
                 "fetched_at": d.fetched_at, "http_status": d.http_status, "content_type": d.content_type,
                 "encoding": d.encoding, "raw": gzip_raw(d.raw), "raw_compression": "gzip",
                 "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
-                "run_id": run_id,
+                "run_id": run_id, "final_url": d.final_url, "elapsed_ms": d.elapsed_ms,
+                "headers": json.dumps(d.headers, sort_keys=True) if d.headers is not None else None,
             }
             for d in documents
         ],
@@ -131,6 +143,11 @@ def write_batch(
                 " attempts = rejects.attempts + 1, resolved_run_id = NULL"
             )
             con.unregister("batch_rejects")
+        state_rows = last_wins([{**row, "run_id": run_id} for row in fetch_states or []], "url")
+        if state_rows:
+            con.register("batch_states", arrow_table(state_rows, FETCH_STATE))
+            con.execute("INSERT OR REPLACE INTO fetch_state BY NAME SELECT * FROM batch_states")
+            con.unregister("batch_states")
         if succeeded_refs:
             con.execute(
                 "UPDATE rejects SET resolved_run_id = ? WHERE resolved_run_id IS NULL AND run_id <> ?"

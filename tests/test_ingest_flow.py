@@ -57,7 +57,7 @@ def test_second_run_changes_nothing(warehouse_path):
     first = ingest(source=str(SEEDS), warehouse=str(warehouse_path))
     snapshot = _rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1")
     second = ingest(source=str(SEEDS), warehouse=str(warehouse_path))
-    assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 5, "duplicate": 0}
+    assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 5, "duplicate": 0, "out_of_window": 0}
     assert second["documents"] == {"new_or_changed": 0, "unchanged": 5}
     assert _rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1") == snapshot
     assert {r[2] for r in snapshot} == {first["run_id"]}
@@ -148,4 +148,4 @@ def test_cli_reports_rejects_and_exits_zero(tmp_path):
 def test_cli_refuses_a_missing_folder(tmp_path):
     proc = subprocess.run([str(Path(sys.executable).parent / "akhbar"), "ingest", "--from", str(tmp_path / "nope")],
                           capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2 and "no such folder" in proc.stderr
+    assert proc.returncode == 2 and "no such folder or file" in proc.stderr

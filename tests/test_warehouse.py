@@ -110,17 +110,19 @@ def wh(warehouse_path) -> Warehouse:
 def test_migrations_apply_once_and_are_recorded(warehouse_path):
     wh = Warehouse(warehouse_path)
     expected = migrations()
-    assert [m.version for m in expected] == [1]
-    assert wh.migrate() == [1]
+    versions = [m.version for m in expected]
+    assert versions == list(range(1, len(versions) + 1)), "migrations are numbered 1, 2, ... without gaps"
+    assert wh.migrate() == versions
     assert warehouse_path.is_file()
     rows = query(wh, "SELECT version, name, checksum, applied_at FROM schema_version")
     assert [(v, n, c) for v, n, c, _ in rows] == [(m.version, m.name, m.checksum) for m in expected]
     applied_at = rows[0][3]
     tables = {r[0] for r in query(wh, "SELECT table_name FROM information_schema.tables")}
-    assert {"schema_version", "runs", "documents", "articles", "rejects"} <= tables
+    assert {"schema_version", "runs", "documents", "articles", "rejects", "fetch_state"} <= tables
 
     assert wh.migrate() == []  # re-applying is a no-op
-    assert query(wh, "SELECT version, applied_at FROM schema_version") == [(1, applied_at)]
+    assert query(wh, "SELECT version, applied_at FROM schema_version ORDER BY 1")[0] == (1, applied_at)
+    assert len(query(wh, "SELECT version FROM schema_version")) == len(versions)
 
 
 def test_migrate_keeps_data(wh):

@@ -1,0 +1,123 @@
+"""sources.toml: where articles come from. Parsed strictly: a typo is an error that names the source
+and the field, never a silently ignored setting."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+KINDS = ("rss", "atom", "sitemap", "urls", "folder")
+LISTING_KINDS = ("rss", "atom", "sitemap")
+_FIELDS = {"name", "kind", "url", "path", "outlet", "language", "rate", "allow_private", "enabled", "concurrency"}
+
+
+class SourcesError(ValueError):
+    """sources.toml is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    url: str | None = None  # rss / atom / sitemap: the listing; urls: a URL list served over HTTP
+    path: str | None = None  # folder, or urls: a local file of URLs
+    outlet: str | None = None
+    language: str | None = None
+    rate: float = 1.0  # requests per second per host; 0 means no limit
+    concurrency: int = 2  # requests at once per host
+    allow_private: tuple[str, ...] = field(default_factory=tuple)  # hosts / addresses allowed though private
+    enabled: bool = True
+
+    @property
+    def location(self) -> str:
+        return self.url or self.path or ""
+
+
+def parse_sources(text: str, base_dir: Path | str = ".") -> list[Source]:
+    """Parse sources.toml text; relative paths are taken from `base_dir` (the file's folder)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"sources.toml is not valid TOML: {exc}") from exc
+    unknown_top = set(data) - {"source"}
+    if unknown_top:
+        raise SourcesError(f"unknown top-level keys {sorted(unknown_top)}; sources are [[source]] tables")
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise SourcesError("`source` must be an array of tables: [[source]]")
+    sources, names = [], set()
+    for i, entry in enumerate(entries, start=1):
+        where = f"source #{i}" + (f" ({entry.get('name')!r})" if isinstance(entry, dict) and entry.get("name") else "")
+        if not isinstance(entry, dict):
+            raise SourcesError(f"{where}: expected a table")
+        unknown = set(entry) - _FIELDS
+        if unknown:
+            raise SourcesError(f"{where}: unknown fields {sorted(unknown)} (known: {sorted(_FIELDS)})")
+        source = _source(entry, where, Path(base_dir))
+        if source.name in names:
+            raise SourcesError(f"{where}: the name {source.name!r} is used twice")
+        names.add(source.name)
+        sources.append(source)
+    return sources
+
+
+def _source(entry: dict, where: str, base_dir: Path) -> Source:
+    name, kind = entry.get("name"), entry.get("kind")
+    if not isinstance(name, str) or not name.strip():
+        raise SourcesError(f"{where}: `name` is required")
+    if kind not in KINDS:
+        raise SourcesError(f"{where}: `kind` must be one of {', '.join(KINDS)}, not {kind!r}")
+    url, path = entry.get("url"), entry.get("path")
+    if kind in LISTING_KINDS and not url:
+        raise SourcesError(f"{where}: a {kind} source needs `url`")
+    if kind == "folder" and not path:
+        raise SourcesError(f"{where}: a folder source needs `path`")
+    if kind == "urls" and not (url or path):
+        raise SourcesError(f"{where}: a urls source needs `url` or `path`")
+    if url is not None:
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise SourcesError(f"{where}: `url` must be an http(s) URL, not {url!r}")
+    if path is not None:
+        if not isinstance(path, str):
+            raise SourcesError(f"{where}: `path` must be a string")
+        path = str((base_dir / path).resolve()) if not Path(path).is_absolute() else path
+    rate = entry.get("rate", 1.0)
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate < 0:
+        raise SourcesError(f"{where}: `rate` must be a number >= 0 (requests per second per host; 0 = no limit)")
+    concurrency = entry.get("concurrency", 2)
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise SourcesError(f"{where}: `concurrency` must be a whole number >= 1")
+    allow = entry.get("allow_private", [])
+    if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
+        raise SourcesError(f"{where}: `allow_private` must be a list of host names or addresses")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise SourcesError(f"{where}: `enabled` must be true or false")
+    for key in ("outlet", "language"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise SourcesError(f"{where}: `{key}` must be a string")
+    return Source(
+        name=name.strip(), kind=kind, url=url, path=path, outlet=entry.get("outlet"), language=entry.get("language"),
+        rate=float(rate), concurrency=concurrency, allow_private=tuple(allow), enabled=enabled,
+    )
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"cannot read {path}: {exc}") from exc
+    return parse_sources(text, path.resolve().parent)
+
+
+def select_sources(sources: list[Source], names: list[str] | None) -> list[Source]:
+    """The enabled sources, or exactly the named ones (named disabled sources run too: the operator asked)."""
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SourcesError(f"no source named {', '.join(map(repr, missing))} (known: {', '.join(sorted(by_name))})")
+    return [by_name[n] for n in names]
