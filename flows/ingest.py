@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from tasks.fetch import FetchPolicy
 from tasks.load import DEFAULT_MAX_BYTES, list_folder
 from tasks.pipeline import Tally, Window, discover_source, fetch_batch, ingest_batch, ingest_listing
-from tasks.sources import Source, load_sources, select_sources
+from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
 from tasks.warehouse import Warehouse, apply_migrations, finish_run, start_run
 from tasks.web import FetchSession
 
@@ -79,7 +79,8 @@ def ingest(
                 listing = list_folder(src.path, src.name)
                 ingest_listing(wh, run_id, listing, batch_size, max_bytes, ingest_batch_task, report, window)
         if web:
-            with FetchSession(FetchPolicy(max_bytes=max_bytes, max_compressed_bytes=max_bytes)) as session:
+            policy = FetchPolicy(max_bytes=max_bytes, max_compressed_bytes=max_bytes, **load_fetch_settings(source))
+            with FetchSession(policy) as session:
                 for src in web:
                     plan = discover_task(wh, run_id, session, src, window, refetch)
                     tally.merge(plan.tally)

@@ -40,9 +40,9 @@ def parse_sources(text: str, base_dir: Path | str = ".") -> list[Source]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"sources.toml is not valid TOML: {exc}") from exc
-    unknown_top = set(data) - {"source"}
+    unknown_top = set(data) - {"source", "fetch"}
     if unknown_top:
-        raise SourcesError(f"unknown top-level keys {sorted(unknown_top)}; sources are [[source]] tables")
+        raise SourcesError(f"unknown top-level keys {sorted(unknown_top)}; sources are [[source]] tables, settings [fetch]")
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise SourcesError("`source` must be an array of tables: [[source]]")
@@ -121,3 +121,42 @@ def select_sources(sources: list[Source], names: list[str] | None) -> list[Sourc
     if missing:
         raise SourcesError(f"no source named {', '.join(map(repr, missing))} (known: {', '.join(sorted(by_name))})")
     return [by_name[n] for n in names]
+
+
+_FETCH_FIELDS = {
+    "user_agent": str, "connect_timeout": float, "read_timeout": float, "total_timeout": float,
+    "retries": int, "max_redirects": int, "backoff_base": float, "backoff_max": float, "retry_after_max": float,
+}
+
+
+def parse_fetch_settings(text: str) -> dict:
+    """The optional [fetch] table: FetchPolicy fields (User-Agent, timeouts, retries...), validated."""
+    try:
+        table = tomllib.loads(text).get("fetch", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"sources.toml is not valid TOML: {exc}") from exc
+    if not isinstance(table, dict):
+        raise SourcesError("[fetch] must be a table")
+    unknown = set(table) - set(_FETCH_FIELDS)
+    if unknown:
+        raise SourcesError(f"[fetch]: unknown fields {sorted(unknown)} (known: {sorted(_FETCH_FIELDS)})")
+    settings = {}
+    for key, value in table.items():
+        kind = _FETCH_FIELDS[key]
+        if kind is str and (not isinstance(value, str) or not value.strip()):
+            raise SourcesError(f"[fetch]: `{key}` must be a non-empty string")
+        if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+                                     or (kind is int and not isinstance(value, int))):
+            raise SourcesError(f"[fetch]: `{key}` must be a {'whole ' if kind is int else ''}number >= 0")
+        settings[key] = kind(value)
+    return settings
+
+
+def load_fetch_settings(path: str | Path) -> dict:
+    path = Path(path)
+    if path.is_dir():
+        return {}
+    try:
+        return parse_fetch_settings(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourcesError(f"cannot read {path}: {exc}") from exc

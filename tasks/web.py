@@ -111,7 +111,10 @@ def _state_row(source: Source, kind: str, result: FetchResult, state: FetchState
 
 
 def to_document(source: Source, result: FetchResult, meta: dict, now: datetime) -> Document:
+    """A fetched body as a Document; its article's URL is where the page ended up after redirects."""
     body = result.body or b""
+    if meta:
+        meta = {**meta, "url": result.final_url or result.url}
     return Document(
         doc_id=document_id(source.name, "", result.url),
         url=result.url,
