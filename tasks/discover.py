@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import defusedxml.ElementTree as SafeET
 from courlan import normalize_url
@@ -37,14 +37,16 @@ class Listing:
 
 def canonical_url(url: str, base: str | None = None) -> str | None:
     """Absolute, normalized URL without fragment or tracking parameters; None when it is not http(s)."""
-    url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    url = urldefrag(url).url
-    if not re.match(r"^https?://", url, re.I):
-        return None
     try:
-        return normalize_url(url)
+        url = url.strip()
+        if base:
+            url = urljoin(base, url)
+        url = urldefrag(url).url
+        if not re.match(r"^https?://", url, re.I):
+            return None
+        normalized = normalize_url(url)
+        urlsplit(normalized).port  # raises on a port out of range
+        return normalized
     except (ValueError, AttributeError):
         return None
 
@@ -84,7 +86,7 @@ def parse_listing(body: bytes, base_url: str) -> Listing:
         root = SafeET.fromstring(body)
     except DefusedXmlException as exc:
         raise ListingError("xml_entities", f"refused: the listing declares entities or a DTD ({type(exc).__name__})") from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding declared
         raise ListingError("bad_listing", f"not well-formed XML: {exc}") from exc
     kind = _local(root.tag)
     if kind == "rss" or kind == "rdf":

@@ -153,6 +153,8 @@ class Fetcher:
             result.retry_after = exc.retry_after
         except Blocked as exc:
             result.reason, result.detail = exc.reason, exc.detail
+        except Exception as exc:  # noqa: BLE001 - one bad URL must not fail a batch: it becomes a reject
+            result.reason, result.detail = "fetch_error", f"{type(exc).__name__}: {exc}"
         result.elapsed_ms = int((time.monotonic() - start) * 1000)
         if not result.ok:
             result.body = None

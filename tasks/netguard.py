@@ -31,8 +31,12 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 def is_internal(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and is_internal(str(embedded)):
+            return True
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     return (
         ip in METADATA or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
         or ip.is_reserved or ip.is_unspecified or not ip.is_global
@@ -49,10 +53,13 @@ class AddressGuard:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise Blocked("bad_scheme", f"only http and https are fetched, not {parts.scheme or 'no scheme'!r}")
-        host = parts.hostname
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError as exc:  # a port out of range or not a number, a broken IPv6 literal
+            raise Blocked("bad_url", f"{url!r}: {exc}") from exc
         if not host:
             raise Blocked("bad_url", f"no host in {url!r}")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = port or (443 if parts.scheme == "https" else 80)
         allowed = {a.lower() for a in allow_private}
         if host.lower() in allowed or f"{host.lower()}:{port}" in allowed:
             return

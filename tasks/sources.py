@@ -76,7 +76,13 @@ def _source(entry: dict, where: str, base_dir: Path) -> Source:
     if kind == "urls" and not (url or path):
         raise SourcesError(f"{where}: a urls source needs `url` or `path`")
     if url is not None:
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        try:
+            parts = urlsplit(url) if isinstance(url, str) else None
+            valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts and parts.port  # raises on a port out of range
+        except ValueError:
+            valid = False
+        if not valid:
             raise SourcesError(f"{where}: `url` must be an http(s) URL, not {url!r}")
     if path is not None:
         if not isinstance(path, str):
