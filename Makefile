@@ -9,7 +9,7 @@ N       ?= 2000
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test bench bench-extraction lock clean
+.PHONY: install run test bench bench-extraction bench-fetch lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,9 @@ bench: install
 
 bench-extraction: install
 	$(BIN)/python bench/extraction_quality.py
+
+bench-fetch: install
+	$(BIN)/python bench/fetch_throughput.py --n 1000
 
 # Regenerate the lock file after editing dependencies in pyproject.toml (needs network to PyPI).
 lock:
