@@ -5,14 +5,17 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 WAREHOUSE ?= data/warehouse.duckdb
 N       ?= 2000
+PIP_VERSION := 25.3
 
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test bench bench-extraction bench-fetch lock clean
+.PHONY: install run test e2e serve bench bench-extraction bench-fetch lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	# pip 23 (Python 3.11's) mis-resolves extras (sqlalchemy[asyncio]) in --require-hashes mode: pin a newer one
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
@@ -24,6 +27,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The Prefect end-to-end test alone (also part of `make test`).
+e2e: install
+	$(BIN)/python -m pytest tests/test_e2e_prefect.py
+
+# A local Prefect server (127.0.0.1:$PREFECT_SERVER_API_PORT, default 4200), a worker and the deployments.
+serve: install
+	exec $(BIN)/python -m akhbar.serve
 
 bench: install
 	$(BIN)/python bench/ingest_throughput.py --n $(N)

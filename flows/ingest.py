@@ -1,27 +1,35 @@
-"""The `ingest` flow: sources (a sources.toml, or one folder) into the warehouse. One Prefect task per
-source discovery and per batch of pages or files; the work itself is in tasks/pipeline.py."""
+"""Flows. `ingest` (scheduled): every enabled source of a sources.toml, or one folder. `backfill`
+(operator): a publication-date window of chosen sources. `reprocess`: extraction again from stored raw
+documents, no fetching. One Prefect task per source discovery and per batch; the work is in tasks/."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from pydantic import Field
 
+from flows.ledger import RunLedger, recorded_run
 from tasks.fetch import FetchPolicy
 from tasks.load import DEFAULT_MAX_BYTES, list_folder
-from tasks.pipeline import Tally, Window, discover_source, fetch_batch, ingest_batch, ingest_listing
+from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
+                            stored_document_ids)
 from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
-from tasks.warehouse import Warehouse, apply_migrations, finish_run, start_run
+from tasks.warehouse import Warehouse
 from tasks.web import FetchSession
 
 # No input caching: batches are cheap to recognise as unchanged (tasks.pipeline.is_unchanged) and their
-# inputs (a warehouse handle, a fetch session) are not worth hashing.
+# inputs (a warehouse handle, a fetch session) are not worth hashing. Fetching retries inside the fetcher
+# (per URL, with backoff); a task retry would only repeat what already failed.
 ingest_batch_task = task(ingest_batch, name="ingest-files", cache_policy=NO_CACHE)
-discover_task = task(discover_source, name="discover", cache_policy=NO_CACHE)
+discover_task = task(discover_source, name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
 fetch_batch_task = task(fetch_batch, name="fetch-pages", cache_policy=NO_CACHE)
+reprocess_batch_task = task(reprocess_batch, name="reprocess-documents", cache_policy=NO_CACHE)
+
+DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+BatchSize = Annotated[int, Field(ge=1, le=10_000)]
 
 
 def _utc(day: date | None) -> datetime | None:
@@ -36,63 +44,105 @@ def resolve_sources(source: str, source_name: str | None, names: list[str] | Non
     return select_sources(load_sources(path), names)
 
 
+def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Source], window: Window, refetch: bool,
+                force: bool, batch_size: int, max_bytes: int) -> None:
+    """Folders batch by batch; web sources discovered, then fetched batch by batch, in one fetch session."""
+    logger = get_run_logger()
+    for src in chosen:
+        if src.kind == "folder":
+            listing = list_folder(src.path, src.name)
+            logger.info("source %s: folder %s, %d files", src.name, src.path, len(listing.inputs))
+            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, ingest_batch_task, ledger.batch_done,
+                           window, force)
+    web = [s for s in chosen if s.kind != "folder"]
+    if not web:
+        return
+    policy = FetchPolicy(max_bytes=max_bytes, max_compressed_bytes=max_bytes, **load_fetch_settings(source))
+    with FetchSession(policy) as session:
+        for src in web:
+            plan = discover_task(wh, ledger.run_id, session, src, window, refetch)
+            ledger.tally.merge(plan.tally)
+            logger.info("source %s: %d pages to fetch", src.name, len(plan.candidates))
+            chunks = [plan.candidates[i : i + batch_size] for i in range(0, len(plan.candidates), batch_size)]
+            for number, chunk in enumerate(chunks, start=1):
+                ledger.batch_done(number, len(chunks), fetch_batch_task(wh, ledger.run_id, session, src, chunk, plan.states, window))
+
+
+def run_reprocess(ledger: RunLedger, wh: Warehouse, window: Window, names: list[str] | None, batch_size: int) -> None:
+    doc_ids = stored_document_ids(wh, window, names)
+    get_run_logger().info("reprocess: %d stored documents in the window", len(doc_ids))
+    chunks = [doc_ids[i : i + batch_size] for i in range(0, len(doc_ids), batch_size)]
+    for number, chunk in enumerate(chunks, start=1):
+        ledger.batch_done(number, len(chunks), reprocess_batch_task(wh, ledger.run_id, chunk, window))
+
+
 @flow(name="ingest", log_prints=True)
 def ingest(
     source: str = "sources.toml",
-    warehouse: str = "data/warehouse.duckdb",
+    warehouse: str = DEFAULT_WAREHOUSE,
     sources: list[str] | None = None,
     since: date | None = None,
     until: date | None = None,
     refetch: bool = False,
     source_name: str | None = None,
-    batch_size: int = 200,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_size: BatchSize = 200,
+    max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
 ) -> dict:
-    """Ingest `source` (a sources.toml, or a folder) into `warehouse`; return the run's counts.
+    """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
-    `sources` picks sources by name (default: every enabled one); `since`/`until` limit publication
-    dates to [since, until); `refetch` fetches known pages again (conditionally)."""
-    logger = get_run_logger()
-    run_id = flow_run.get_id() or str(uuid.uuid4())
-    window = Window(_utc(since), _utc(until))
+    `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
+    in [since, until); `refetch` fetches known pages again (conditionally)."""
+    chosen = resolve_sources(source, source_name, sources)
     wh = Warehouse(warehouse)
     params = {"source": str(Path(source).resolve()), "warehouse": warehouse, "sources": sources, "since": since,
               "until": until, "refetch": refetch, "batch_size": batch_size, "max_bytes": max_bytes}
-    chosen = resolve_sources(source, source_name, sources)
-    with wh.connect() as con:
-        applied = apply_migrations(con)
-        start_run(con, run_id, "ingest", params)
-    if applied:
-        logger.info("applied migrations %s", applied)
-    tally = Tally()
+    with recorded_run(wh, "ingest", params) as ledger:
+        run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes)
+    return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 
-    def report(number: int, total: int, batch: Tally) -> None:
-        tally.merge(batch)
-        logger.info("batch %d/%d: %d inputs, %d new articles, %d rejects",
-                    number, total, batch.inputs, batch.articles_new, sum(batch.rejects.values()))
 
-    try:
-        web = [s for s in chosen if s.kind != "folder"]
-        for src in chosen:
-            if src.kind == "folder":
-                logger.info("source %s: folder %s", src.name, src.path)
-                listing = list_folder(src.path, src.name)
-                ingest_listing(wh, run_id, listing, batch_size, max_bytes, ingest_batch_task, report, window)
-        if web:
-            policy = FetchPolicy(max_bytes=max_bytes, max_compressed_bytes=max_bytes, **load_fetch_settings(source))
-            with FetchSession(policy) as session:
-                for src in web:
-                    plan = discover_task(wh, run_id, session, src, window, refetch)
-                    tally.merge(plan.tally)
-                    logger.info("source %s: %d candidate pages to fetch", src.name, len(plan.candidates))
-                    chunks = [plan.candidates[i : i + batch_size] for i in range(0, len(plan.candidates), batch_size)]
-                    for number, chunk in enumerate(chunks, start=1):
-                        report(number, len(chunks), fetch_batch_task(wh, run_id, session, src, chunk, plan.states, window))
-    except BaseException as exc:
-        with wh.connect() as con:
-            finish_run(con, run_id, "failed", tally.as_dict(), error=f"{type(exc).__name__}: {exc}")
-        raise
-    with wh.connect() as con:
-        finish_run(con, run_id, "completed", tally.as_dict())
-    print(f"run {run_id} into {warehouse}\n{tally.summary()}")
-    return {"run_id": run_id, **tally.as_dict()}
+@flow(name="backfill", log_prints=True)
+def backfill(
+    since: date,
+    until: date,
+    sources: list[str] | None = None,
+    refetch: bool = False,
+    reextract: bool = False,
+    source_file: str = "sources.toml",
+    warehouse: str = DEFAULT_WAREHOUSE,
+    batch_size: BatchSize = 200,
+) -> dict:
+    """Articles published in [since, until) from `sources` (default: every enabled source).
+
+    `refetch` fetches pages already stored again (conditional GET); `reextract` extracts stored
+    documents of the window again even when unchanged (after an extractor upgrade)."""
+    if since >= until:
+        raise ValueError(f"since ({since}) must be before until ({until})")
+    chosen = select_sources(load_sources(source_file), sources)
+    window = Window(_utc(since), _utc(until))
+    wh = Warehouse(warehouse)
+    params = {"since": since, "until": until, "sources": sources, "refetch": refetch, "reextract": reextract,
+              "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
+    with recorded_run(wh, "backfill", params) as ledger:
+        run_sources(ledger, wh, source_file, chosen, window, refetch, reextract, batch_size, DEFAULT_MAX_BYTES)
+        if reextract:
+            run_reprocess(ledger, wh, window, [s.name for s in chosen if s.kind != "folder"] or None, batch_size)
+    return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
+
+
+@flow(name="reprocess", log_prints=True)
+def reprocess(
+    since: date | None = None,
+    until: date | None = None,
+    sources: list[str] | None = None,
+    warehouse: str = DEFAULT_WAREHOUSE,
+    batch_size: BatchSize = 200,
+) -> dict:
+    """Extract stored documents again (no fetching): those whose article is published in [since, until),
+    or that have no article and were listed or fetched in it."""
+    wh = Warehouse(warehouse)
+    window = Window(_utc(since), _utc(until))
+    params = {"since": since, "until": until, "sources": sources, "warehouse": warehouse, "batch_size": batch_size}
+    with recorded_run(wh, "reprocess", params) as ledger:
+        run_reprocess(ledger, wh, window, sources, batch_size)
+    return {"run_id": ledger.run_id, **ledger.tally.as_dict()}

@@ -16,7 +16,7 @@ from tasks.discover import Candidate
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
 from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_input
 from tasks.sources import Source
-from tasks.store import known_documents, write_batch
+from tasks.store import known_documents, load_stored_documents, write_batch
 from tasks.warehouse import Warehouse
 from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
 
@@ -120,13 +120,14 @@ def process_documents(
     window: Window = ALL_TIME,
     fetch_states: list[dict] | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
 ) -> Tally:
     """Decode, extract and write documents already read or fetched: the stages every source shares.
-    Unchanged documents are skipped; articles dated outside `window` are not written (their documents
-    are: the raw input is kept, and a later run over a wider window extracts them)."""
+    Unchanged documents are skipped unless `force`; articles dated outside `window` are not written
+    (their documents are: the raw input is kept, and a later run over a wider window extracts them)."""
     with tally.timed("load"):
         with warehouse.connect() as con:
-            known = known_documents(con, [d.doc_id for d in docs])
+            known = {} if force else known_documents(con, [d.doc_id for d in docs])
         changed = [d for d in docs if not is_unchanged(d, known)]
         for doc in changed:  # decode only what will be extracted
             reject = decode_document(doc)
@@ -160,8 +161,9 @@ def ingest_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     window: Window = ALL_TIME,
     options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
 ) -> Tally:
-    """Read, extract and write one batch of files; return its tally."""
+    """Read, extract and write one batch of files; return its tally. `force` extracts unchanged files again."""
     tally = Tally(inputs=len(refs))
     rejects: list[Reject] = list(extra_rejects or [])
     docs: list[Document] = []
@@ -172,7 +174,7 @@ def ingest_batch(
                 docs.append(doc)
             if reject is not None:
                 rejects.append(reject)
-    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options)
+    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options, force=force)
 
 
 def ingest_listing(
@@ -184,6 +186,7 @@ def ingest_listing(
     run_batch: Callable[..., Tally] = ingest_batch,
     on_batch: Callable[[int, int, Tally], None] | None = None,
     window: Window = ALL_TIME,
+    force: bool = False,
 ) -> Tally:
     """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
     bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
@@ -194,7 +197,7 @@ def ingest_listing(
     total = Tally()
     for number, refs in enumerate(batches, start=1):
         extra = listing.rejects if number == 1 else None
-        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window)
+        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force)
         total.merge(tally)
         if on_batch is not None:
             on_batch(number, len(batches), tally)
@@ -250,3 +253,33 @@ def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, so
         todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))
         tally.fetch.update({"known": known, "deferred": deferred})
     return Plan(todo, page_states, tally)
+
+
+def stored_document_ids(warehouse: Warehouse, window: Window = ALL_TIME, sources: list[str] | None = None) -> list[str]:
+    """Stored pages and files (not feeds or sitemaps) whose article falls in `window`, or that have no
+    article and were listed or fetched in it: what `reprocess` extracts again."""
+    since = window.since or datetime(1, 1, 1, tzinfo=timezone.utc)
+    until = window.until or datetime(9999, 1, 1, tzinfo=timezone.utc)
+    with warehouse.connect() as con:
+        rows = con.execute(
+            """
+            SELECT d.doc_id FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id
+            WHERE NOT EXISTS (SELECT 1 FROM fetch_state f WHERE f.doc_id = d.doc_id AND f.kind = 'listing')
+              AND (? IS NULL OR list_contains(?::VARCHAR[], d.source))
+              AND CASE WHEN a.published_at IS NOT NULL THEN a.published_at >= ? AND a.published_at < ?
+                       ELSE coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) >= ?
+                        AND coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) < ? END
+            ORDER BY d.doc_id
+            """,
+            [sources, sources, since, until, since, until],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def reprocess_batch(warehouse: Warehouse, run_id: str, doc_ids: list[str], window: Window = ALL_TIME) -> Tally:
+    """Extract stored documents again from their raw bytes (no fetching) and write the results."""
+    tally = Tally(inputs=len(doc_ids))
+    with tally.timed("load"):
+        with warehouse.connect() as con:
+            docs = load_stored_documents(con, doc_ids)
+    return process_documents(warehouse, run_id, docs, [], tally, window, force=True)

@@ -2,6 +2,7 @@
 Arrow, rejects of inputs that now succeed resolved, exact duplicates re-marked."""
 from __future__ import annotations
 
+import gzip
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -178,3 +179,23 @@ def write_batch(
 def _same(value):
     """Compare datetimes as instants: DuckDB returns TIMESTAMPTZ in the session's time zone."""
     return value.astimezone(timezone.utc).isoformat() if isinstance(value, datetime) else value
+
+
+def load_stored_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> list[Document]:
+    """Documents as stored (raw bytes decompressed, not yet decoded), for re-extraction."""
+    if not doc_ids:
+        return []
+    rows = con.execute(
+        "SELECT doc_id, url, source, input_ref, fetched_at, content_type, raw, raw_sha256, meta, http_status,"
+        " final_url, headers, elapsed_ms FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+        [doc_ids],
+    ).fetchall()
+    docs = []
+    for (doc_id, url, source, input_ref, fetched_at, ctype, raw, sha, meta, status, final_url, headers, elapsed) in rows:
+        docs.append(Document(
+            doc_id=doc_id, url=url, source=source, input_ref=input_ref, fetched_at=fetched_at,
+            kind="text" if (ctype or "").startswith("text/plain") else "html", raw=gzip.decompress(raw),
+            raw_sha256=sha, content_type=ctype or "text/html", meta=json.loads(meta or "{}"), http_status=status,
+            final_url=final_url, headers=json.loads(headers) if headers else None, elapsed_ms=elapsed,
+        ))
+    return docs

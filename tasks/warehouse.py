@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,10 +139,37 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, params: dict) -> None:
     con.execute(
-        "INSERT INTO runs (run_id, flow, started_at, status, params) VALUES (?, ?, ?, 'running', ?)"
-        " ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, status = 'running', finished_at = NULL",
-        [run_id, flow, utcnow(), json.dumps(params, default=str)],
+        "INSERT INTO runs (run_id, flow, started_at, status, params, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?)"
+        " ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, status = 'running', finished_at = NULL,"
+        " host = excluded.host, pid = excluded.pid",
+        [run_id, flow, utcnow(), json.dumps(params, default=str), socket.gethostname(), os.getpid()],
     )
+
+
+def mark_abandoned_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs left `running` by a process of this host that no longer exists (killed, crashed) become
+    `abandoned`. Their committed batches stay: every batch was one transaction."""
+    host = socket.gethostname()
+    stale = [
+        run_id for run_id, pid in con.execute(
+            "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?", [host]).fetchall()
+        if pid is not None and not _alive(pid)
+    ]
+    if stale:
+        con.execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = ?, error = 'the process running it ended without finishing'"
+            " WHERE run_id IN (SELECT unnest(?::VARCHAR[]))", [utcnow(), stale])
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict, error: str | None = None) -> None:
