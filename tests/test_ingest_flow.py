@@ -149,3 +149,24 @@ def test_cli_refuses_a_missing_folder(tmp_path):
     proc = subprocess.run([str(Path(sys.executable).parent / "akhbar"), "ingest", "--from", str(tmp_path / "nope")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "no such folder or file" in proc.stderr
+
+
+def test_backfill_window_and_reprocess_from_stored_raw(tmp_path, warehouse_path):
+    from datetime import date
+
+    from flows.ingest import backfill, reprocess
+
+    toml = tmp_path / "sources.toml"
+    toml.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\npath = "{SEEDS}"\n', encoding="utf-8")
+    first = backfill(since=date(2017, 10, 1), until=date(2017, 11, 1), sources=["seeds"], source_file=str(toml),
+                     warehouse=str(warehouse_path))
+    assert first["articles"]["new"] == 3 and first["articles"]["out_of_window"] == 2
+    overlapping = backfill(since=date(2017, 10, 15), until=date(2018, 1, 1), source_file=str(toml), warehouse=str(warehouse_path))
+    assert overlapping["articles"]["new"] == 0 and overlapping["articles"]["updated"] == 0
+    again = reprocess(since=date(2017, 10, 1), until=date(2017, 11, 1), warehouse=str(warehouse_path))
+    assert again["inputs"] == 3 and again["articles"]["unchanged"] == 3 and again["articles"]["updated"] == 0
+    assert again["fetch"]["fetched"] == 0
+    flows = [r[0] for r in _rows(warehouse_path, "SELECT flow FROM runs ORDER BY started_at")]
+    assert flows == ["backfill", "backfill", "reprocess"]
+    with pytest.raises(ValueError, match="must be before"):
+        backfill(since=date(2018, 1, 1), until=date(2017, 1, 1), source_file=str(toml), warehouse=str(warehouse_path))
