@@ -16,11 +16,15 @@ from tasks.discover import Candidate
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
 from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_input
 from tasks.sources import Source
-from tasks.store import known_documents, load_stored_documents, write_batch
+from tasks.boilerplate import learned as learned_boilerplate
+from tasks.boilerplate import strip as strip_boilerplate
+from tasks.neardup import signature_of
+from tasks.store import Enrichment, known_documents, load_stored_documents, write_batch
+from tasks.terms import terms_of
 from tasks.warehouse import Warehouse
 from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
 
-STAGES = ("discover", "fetch", "load", "extract", "write")
+STAGES = ("discover", "fetch", "load", "extract", "dedup", "write")
 FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
 
 
@@ -52,12 +56,13 @@ class Tally:
     articles_unchanged: int = 0
     articles_duplicate: int = 0
     articles_out_of_window: int = 0
+    boilerplate_paragraphs: int = 0
     fetch: Counter = field(default_factory=Counter)
     rejects: Counter = field(default_factory=Counter)
     seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
 
     _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
-             "articles_unchanged", "articles_duplicate", "articles_out_of_window")
+             "articles_unchanged", "articles_duplicate", "articles_out_of_window", "boilerplate_paragraphs")
 
     def merge(self, other: "Tally") -> None:
         for name in self._SUMS:
@@ -82,6 +87,7 @@ class Tally:
             "documents": {"new_or_changed": self.documents_new_or_changed, "unchanged": self.documents_unchanged},
             "articles": {"new": self.articles_new, "updated": self.articles_updated, "unchanged": self.articles_unchanged,
                          "duplicate": self.articles_duplicate, "out_of_window": self.articles_out_of_window},
+            "boilerplate_paragraphs_stripped": self.boilerplate_paragraphs,
             "rejects": dict(sorted(self.rejects.items())),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
@@ -141,9 +147,21 @@ def process_documents(
         rejects.extend(extract_rejects)
         kept: list[Article] = [a for a in articles if window.holds(a.published_at)]
         tally.articles_out_of_window += len(articles) - len(kept)
+    with tally.timed("dedup"):
+        boilerplate_seen: set[tuple[str, str]] = set()
+        if kept:
+            with warehouse.connect() as con:
+                boilerplate_seen = learned_boilerplate(con, kept)
+        stripped = []
+        for article in kept:
+            article, removed = strip_boilerplate(article, boilerplate_seen) if boilerplate_seen else (article, 0)
+            tally.boilerplate_paragraphs += removed
+            stripped.append(article)
+        enrich = Enrichment(originals=kept, signatures={a.article_id: signature_of(a.text) for a in stripped},
+                            terms={a.article_id: terms_of(a.text) for a in stripped})
     with tally.timed("write"):
         with warehouse.connect() as con:
-            written = write_batch(con, run_id, changed, kept, rejects, [a.input_ref for a in articles], fetch_states)
+            written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)
     tally.articles_new += written.articles_new
     tally.articles_updated += written.articles_updated
     tally.articles_unchanged += written.articles_unchanged

@@ -12,7 +12,10 @@ import duckdb
 import pyarrow as pa
 
 from schemas.records import Article, Document, Reject
-from tasks.dedup import mark_exact_duplicates
+from tasks import boilerplate
+from tasks.dedup import link_duplicates, store_signatures
+from tasks.neardup import Signature
+from tasks.stories import assign_stories, store_terms
 from tasks.load import gzip_raw
 from tasks.warehouse import arrow_table, last_wins, utcnow
 
@@ -54,6 +57,15 @@ _CONTENT = ("text_sha256", "title", "author", "published_at", "outlet", "languag
 
 
 @dataclass
+class Enrichment:
+    """What the dedup stage computed for a batch's articles, written with them in one transaction."""
+
+    originals: list[Article] = field(default_factory=list)  # as extracted, before boilerplate was stripped
+    signatures: dict[str, Signature] = field(default_factory=dict)
+    terms: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass
 class WriteResult:
     articles_new: int = 0
     articles_updated: int = 0
@@ -83,6 +95,7 @@ def write_batch(
     rejects: list[Reject],
     succeeded_refs: list[str],
     fetch_states: list[dict] | None = None,
+    enrich: Enrichment | None = None,
 ) -> WriteResult:
     """Upsert the batch atomically. `succeeded_refs` are inputs that produced an article in this run;
     `fetch_states` are fetch_state rows (tasks.web) for the URLs fetched in this batch."""
@@ -155,10 +168,13 @@ def write_batch(
                 " AND input_ref IN (SELECT unnest(?::VARCHAR[]))",
                 [run_id, run_id, succeeded_refs],
             )
-        mark_exact_duplicates(con, [r["norm_sha256"] for r in art_rows] + [b[0] for b in before.values()])
-        dup_count = con.execute(
-            "SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-        ).fetchone()[0]
+        if enrich is not None:
+            boilerplate.record(con, enrich.originals)
+            store_signatures(con, run_id, enrich.signatures)
+        dup_count = link_duplicates(con, ids)
+        if enrich is not None:
+            store_terms(con, enrich.terms)
+            assign_stories(con, ids, enrich.terms)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

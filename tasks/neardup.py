@@ -1,0 +1,81 @@
+"""Near-duplicates: MinHash signatures over shingles of normalized Arabic words, LSH buckets kept in the
+warehouse (so every new article is compared with all earlier ones, across runs), and a decision that
+sees through truncation: two texts are copies when their estimated Jaccard similarity, or the estimated
+containment of the shorter in the longer, clears its threshold (chosen on bench/data, docs/dedup.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from tasks.normalize import words
+
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # LSH: a pair with Jaccard s becomes a candidate with probability 1-(1-s^4)^32 (s=0.3: 0.23, 0.4: 0.56, 0.5: 0.87)
+SHINGLE = 3  # words
+SEED = 1
+JACCARD_MIN = 0.45  # estimated Jaccard at or above this: a copy
+CONTAINMENT_MIN = 0.80  # or: this share of the shorter text's shingles is in the longer (a truncated copy)
+MIN_SHINGLES = 8  # shorter texts are not judged by MinHash (exact hashes still catch their copies)
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93][:ROWS], dtype=np.uint64)
+
+
+@dataclass
+class Signature:
+    hashvalues: np.ndarray  # NUM_PERM uint32
+    shingles: int
+
+    def to_bytes(self) -> bytes:
+        return self.hashvalues.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, shingles: int) -> "Signature":
+        return cls(np.frombuffer(data, dtype="<u4").astype(np.uint32), shingles)
+
+
+def shingles_of(text: str) -> set[bytes]:
+    tokens = words(text)
+    if len(tokens) < SHINGLE:
+        return {" ".join(tokens).encode()} if tokens else set()
+    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def signature_of(text: str) -> Signature:
+    sh = shingles_of(text)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    if sh:
+        m.update_batch(list(sh))
+    return Signature(m.hashvalues.astype(np.uint32), len(sh))
+
+
+def buckets(sig: Signature) -> list[int]:
+    """One LSH bucket per band: a 64-bit hash of the band number and its ROWS minimums."""
+    bands = sig.hashvalues.astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        mixed = (bands * _MIX).sum(axis=1, dtype=np.uint64) ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x100000001B3))
+    return [int(x) for x in mixed]
+
+
+def jaccard(a: Signature, b: Signature) -> float:
+    return float(np.mean(a.hashvalues == b.hashvalues))
+
+
+def containment(a: Signature, b: Signature, j: float | None = None) -> float:
+    """Estimated share of the smaller shingle set found in the other: |A∩B| = J(|A|+|B|)/(1+J)."""
+    j = jaccard(a, b) if j is None else j
+    small = min(a.shingles, b.shingles)
+    if small == 0:
+        return 0.0
+    return min(1.0, j * (a.shingles + b.shingles) / (1.0 + j) / small)
+
+
+def similar(a: Signature, b: Signature) -> float | None:
+    """The similarity that makes a and b copies (Jaccard, or containment for a truncated copy), else None."""
+    if min(a.shingles, b.shingles) < MIN_SHINGLES:
+        return None
+    j = jaccard(a, b)
+    if j >= JACCARD_MIN:
+        return j
+    c = containment(a, b, j)
+    return c if c >= CONTAINMENT_MIN else None
