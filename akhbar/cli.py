@@ -3,6 +3,7 @@ in-process (an ephemeral Prefect API; no server needed)."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -47,13 +48,35 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
+    evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
+    evaluate.add_argument("what", choices=["dedup", "stories"], help="what to score")
+    evaluate.add_argument("file", help='JSON: {"documents": [{"id", "text", "published", "outlet"?}], "duplicate_groups" | "stories": [[id, ...]]}')
+    evaluate.add_argument("--json", action="store_true", help="print JSON only")
     return parser
+
+
+def run_eval(args) -> int:
+    from tasks.evaluate import EvalInputError, eval_dedup, eval_stories
+
+    try:
+        result = eval_dedup(args.file) if args.what == "dedup" else eval_stories(args.file)
+    except EvalInputError as exc:
+        print(f"akhbar eval: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:20s} {value}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Machines here have no internet: Prefect's telemetry would only log failures.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if args.command == "eval":
+        return run_eval(args)
     if args.command == "ingest":
         if not Path(args.source).exists():
             print(f"akhbar: --from {args.source}: no such folder or file", file=sys.stderr)
