@@ -4,7 +4,6 @@ Duplicates: pairwise precision, recall and F1. Stories: adjusted Rand index and 
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from collections import Counter
 from datetime import datetime, timezone

@@ -2,7 +2,6 @@
 and running the same input again completes it and marks the killed run abandoned."""
 from __future__ import annotations
 
-import gzip
 import os
 import signal
 import subprocess
@@ -11,7 +10,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from conftest import BENCHMARK, ROOT, need_shared
 
