@@ -1,5 +1,5 @@
 """Boilerplate learned per outlet across runs: a paragraph that at least MIN_ARTICLES earlier articles
-of the same outlet carry (a footer, a disclaimer, a "read also" block) is stripped from its new articles.
+of the same outlet carry (copies of one article count once) (a footer, a disclaimer, a "read also" block) is stripped from its new articles.
 Paragraphs are recorded as (outlet, paragraph hash, article) rows, so re-running an input counts nothing
 twice, and run N learns from runs 1..N-1."""
 from __future__ import annotations
@@ -35,8 +35,9 @@ def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tupl
     con.register("batch_paras", arrow_table([{"outlet": o, "para_hash": h, "article_id": ""} for o, h in pairs], _ROWS))
     rows = con.execute(
         "SELECT p.outlet, p.para_hash FROM outlet_paragraphs p JOIN batch_paras b USING (outlet, para_hash)"
+        " JOIN articles a ON a.article_id = p.article_id"
         " WHERE p.article_id NOT IN (SELECT unnest(?::VARCHAR[]))"
-        " GROUP BY 1, 2 HAVING count(DISTINCT p.article_id) >= ?",
+        " GROUP BY 1, 2 HAVING count(DISTINCT coalesce(a.dup_of, a.article_id)) >= ?",
         [[a.article_id for a in articles], MIN_ARTICLES],
     ).fetchall()
     con.unregister("batch_paras")

@@ -105,8 +105,8 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str]) -> int:
     best: dict[str, tuple[float, str]] = {}
     for a, b, sim, method in links:
         union(a, b)
-        for x in (a, b):
-            if x in batch and sim >= best.get(x, (-1.0, ""))[0]:
+        for x in (a, b):  # every article a link touches, so a former canonical gets its link's similarity
+            if sim >= best.get(x, (-1.0, ""))[0]:
                 best[x] = (sim, method)
     groups: dict[str, list[str]] = {}
     for a in info:

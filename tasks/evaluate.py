@@ -27,18 +27,23 @@ class EvalInputError(ValueError):
 def read_labelled(path: str | Path, key: str) -> tuple[list[dict], list[list[str]]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EvalInputError(f"cannot read {path}: {exc}") from exc
+    expected = f'expected {{"documents": [...], "{key}": [[id, ...], ...]}}'
+    if not isinstance(data, dict):
+        raise EvalInputError(f"{path}: {expected}")
     docs, groups = data.get("documents"), data.get(key)
-    if not isinstance(docs, list) or not isinstance(groups, list):
-        raise EvalInputError(f'{path}: expected {{"documents": [...], "{key}": [[id, ...], ...]}}')
+    if not isinstance(docs, list) or not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+        raise EvalInputError(f"{path}: {expected}")
     ids = set()
     for d in docs:
         if not isinstance(d, dict) or not {"id", "text"} <= set(d):
             raise EvalInputError(f"{path}: every document needs an id and a text")
+        d["id"] = str(d["id"])  # ids are compared as strings: 7 and "7" are one document
         if d["id"] in ids:
             raise EvalInputError(f"{path}: document id {d['id']!r} twice")
         ids.add(d["id"])
+    groups = [[str(i) for i in g] for g in groups]
     for g in groups:
         unknown = set(g) - ids
         if unknown:

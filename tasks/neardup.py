@@ -18,6 +18,11 @@ SEED = 1
 JACCARD_MIN = 0.45  # estimated Jaccard at or above this: a copy
 CONTAINMENT_MIN = 0.80  # or: this share of the shorter text's shingles is in the longer (a truncated copy)
 MIN_SHINGLES = 8  # shorter texts are not judged by MinHash (exact hashes still catch their copies)
+# Truncated copies have a low Jaccard similarity, so the bands above rarely bring them together. A second,
+# small set of bands over the opening words does: a copy cut after its first paragraphs opens the same way.
+PREFIX_WORDS = 40
+PREFIX_MIN_WORDS = 20
+PREFIX_BANDS = 12
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93][:ROWS], dtype=np.uint64)
 
 
@@ -25,6 +30,7 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD
 class Signature:
     hashvalues: np.ndarray  # NUM_PERM uint32
     shingles: int
+    prefix: np.ndarray | None = None  # PREFIX_BANDS * ROWS uint32 minimums over the opening words (not stored)
 
     def to_bytes(self) -> bytes:
         return self.hashvalues.astype("<u4").tobytes()
@@ -35,26 +41,45 @@ class Signature:
 
 
 def shingles_of(text: str) -> set[bytes]:
-    tokens = words(text)
+    return _shingles(words(text))
+
+
+def _shingles(tokens: list[str]) -> set[bytes]:
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode()} if tokens else set()
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
 
 
-def signature_of(text: str) -> Signature:
-    sh = shingles_of(text)
+def _minhash(shingles: set[bytes]) -> np.ndarray:
     m = MinHash(num_perm=NUM_PERM, seed=SEED)
-    if sh:
-        m.update_batch(list(sh))
-    return Signature(m.hashvalues.astype(np.uint32), len(sh))
+    if shingles:
+        m.update_batch(list(shingles))
+    return m.hashvalues.astype(np.uint32)
+
+
+def signature_of(text: str) -> Signature:
+    tokens = words(text)
+    sh = _shingles(tokens)
+    opening = tokens[:PREFIX_WORDS]
+    prefix = _minhash(_shingles(opening))[: PREFIX_BANDS * ROWS] if len(opening) >= PREFIX_MIN_WORDS else None
+    return Signature(_minhash(sh), len(sh), prefix)
+
+
+def _band_hashes(values: np.ndarray, first_band: int) -> list[int]:
+    bands = values.astype(np.uint64).reshape(-1, ROWS)
+    numbers = np.arange(first_band, first_band + len(bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (bands * _MIX).sum(axis=1, dtype=np.uint64) ^ (numbers * np.uint64(0x100000001B3))
+    return [int(x) for x in mixed]
 
 
 def buckets(sig: Signature) -> list[int]:
-    """One LSH bucket per band: a 64-bit hash of the band number and its ROWS minimums."""
-    bands = sig.hashvalues.astype(np.uint64).reshape(BANDS, ROWS)
-    with np.errstate(over="ignore"):
-        mixed = (bands * _MIX).sum(axis=1, dtype=np.uint64) ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x100000001B3))
-    return [int(x) for x in mixed]
+    """One LSH bucket per band (a 64-bit hash of the band number and its ROWS minimums): BANDS over the
+    whole text, and PREFIX_BANDS more over the opening words when the text is long enough."""
+    found = _band_hashes(sig.hashvalues, 0)
+    if sig.prefix is not None:
+        found += _band_hashes(sig.prefix, BANDS)
+    return found
 
 
 def jaccard(a: Signature, b: Signature) -> float:
