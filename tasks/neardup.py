@@ -23,7 +23,7 @@ MIN_SHINGLES = 8  # shorter texts are not judged by MinHash (exact hashes still 
 PREFIX_WORDS = 40
 PREFIX_MIN_WORDS = 20
 PREFIX_BANDS = 12
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93][:ROWS], dtype=np.uint64)
+_MIX = np.random.default_rng(20171018).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)  # odd multipliers
 
 
 @dataclass

@@ -17,7 +17,8 @@ from tasks.normalize import normalize_arabic, words
 
 IDF_PATH = Path(__file__).resolve().parent.parent / "models" / "idf.tsv.gz"
 TOP_TERMS = 40
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+# Not a bare "و": too many words begin with it (وزير، واشنطن، وكالة).
+_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _ARABIC = re.compile("[\u0621-\u064a]")
 
 
@@ -30,7 +31,7 @@ def stopwords() -> frozenset[str]:
 
 
 def stem(word: str) -> str:
-    """Strip one common proclitic (و، ال، بال، لل ...) when enough of the word is left."""
+    """Strip one common proclitic (ال، وال، بال، لل ...) when enough of the word is left."""
     if _ARABIC.match(word):
         for prefix in _PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 3:
@@ -45,7 +46,7 @@ def content_words(text: str) -> list[str]:
         if w in stop or w.isdigit() or len(w) < 3:
             continue
         s = stem(w)
-        if s not in stop:
+        if s not in stop and not s.isdigit():
             out.append(s)
     return out
 

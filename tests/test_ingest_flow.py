@@ -170,3 +170,13 @@ def test_backfill_window_and_reprocess_from_stored_raw(tmp_path, warehouse_path)
     assert flows == ["backfill", "backfill", "reprocess"]
     with pytest.raises(ValueError, match="must be before"):
         backfill(since=date(2018, 1, 1), until=date(2017, 1, 1), source_file=str(toml), warehouse=str(warehouse_path))
+
+
+def test_seeds_fall_into_the_gold_stories(warehouse_path, gold):
+    ingest(source=str(SEEDS), warehouse=str(warehouse_path))
+    story_of = {ref.split("/", 1)[1].removesuffix(".txt"): story for ref, story in _rows(
+        warehouse_path, "SELECT d.input_ref, a.story_id FROM articles a JOIN documents d USING (doc_id)")}
+    predicted = {frozenset(a for a, s in story_of.items() if s == story) for story in set(story_of.values())}
+    assert predicted == {frozenset(s["articles"]) for s in gold["stories"]}
+    stories = _rows(warehouse_path, "SELECT article_count, first_published_at FROM stories ORDER BY first_published_at")
+    assert [(n, t.date().isoformat()) for n, t in stories] == [(3, "2017-10-18"), (1, "2020-07-08"), (1, "2024-03-18")]
