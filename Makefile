@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test e2e serve bench bench-extraction bench-fetch train-idf lock clean
+.PHONY: install run test e2e serve bench bench-extraction bench-fetch bench-dedup train-idf lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-extraction: install
 
 bench-fetch: install
 	$(BIN)/python bench/fetch_throughput.py --n 1000
+
+# Near-duplicate index cost per article with 10k, 100k and 1M stored signatures (about 2 minutes).
+bench-dedup: install
+	$(BIN)/python bench/dedup_scale.py
 
 # The IDF table for story terms (models/idf.tsv.gz, committed) from ANERcorp's training text in ../shared.
 train-idf: install

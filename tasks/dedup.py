@@ -10,47 +10,70 @@ import duckdb
 import pyarrow as pa
 
 from tasks.neardup import Signature, buckets, similar
-from tasks.warehouse import arrow_table
+from tasks.warehouse import arrow_table, id_list
 
 _SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string())])
 _BUCKETS = pa.schema([("bucket", pa.uint64()), ("article_id", pa.string())])
 _LINKS = pa.schema([("article_id", pa.string()), ("dup_of", pa.string()), ("dup_similarity", pa.float64()), ("dup_method", pa.string())])
 
 
-def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: dict[str, Signature]) -> None:
-    """Replace the signatures and LSH buckets of these articles."""
+def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: dict[str, Signature]) -> dict[str, list[int]]:
+    """Replace the signatures and LSH buckets of these articles; return each article's buckets."""
     ids = list(signatures)
     if not ids:
-        return
-    con.execute("DELETE FROM minhash WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-    con.execute("DELETE FROM lsh_buckets WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        return {}
+    # New articles, the normal case, have nothing to delete: ask the primary key first, so that the two
+    # DELETEs (full scans of minhash and of the far larger lsh_buckets) run only for re-extracted ones.
+    stored = [r[0] for r in con.execute(f"SELECT article_id FROM minhash WHERE article_id IN {id_list(ids)}", ids).fetchall()]
+    if stored:
+        con.execute(f"DELETE FROM minhash WHERE article_id IN {id_list(stored)}", stored)
+        con.execute("DELETE FROM lsh_buckets WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [stored])
+    by_article = {a: buckets(s) for a, s in signatures.items()}
     sig_rows = [{"article_id": a, "signature": s.to_bytes(), "shingles": s.shingles, "run_id": run_id} for a, s in signatures.items()]
-    bucket_rows = [{"bucket": b, "article_id": a} for a, s in signatures.items() for b in buckets(s)]
+    bucket_rows = [{"bucket": b, "article_id": a} for a, bs in by_article.items() for b in bs]
     con.register("batch_sigs", arrow_table(sig_rows, _SIG))
     con.register("batch_buckets", arrow_table(bucket_rows, _BUCKETS))
     con.execute("INSERT INTO minhash BY NAME SELECT * FROM batch_sigs")
     con.execute("INSERT INTO lsh_buckets BY NAME SELECT * FROM batch_buckets")
     con.unregister("batch_sigs")
     con.unregister("batch_buckets")
+    return by_article
 
 
-def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple[str, str, float]]:
-    """(new, other, similarity) for the batch's LSH candidates, earlier runs included, that hold up."""
-    pairs = con.execute(
-        "SELECT DISTINCT q.article_id, b.article_id FROM lsh_buckets q JOIN lsh_buckets b USING (bucket)"
-        " WHERE q.article_id IN (SELECT unnest(?::VARCHAR[])) AND b.article_id <> q.article_id", [ids]
-    ).fetchall()
+def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str, list[int]]) -> list[tuple[str, str, float]]:
+    """(new, other, similarity) for the batch's LSH candidates, earlier runs included, that hold up.
+    `known` holds the buckets already computed for (some of) `ids`; the others' are read back."""
+    probe = [{"bucket": b, "article_id": a} for a in ids if a in known for b in known[a]]
+    missing = [a for a in ids if a not in known]
+    if missing:  # copies re-linked because they pointed at a batch article: rare, a scan of lsh_buckets
+        probe += [{"bucket": b, "article_id": a} for b, a in con.execute(
+            "SELECT bucket, article_id FROM lsh_buckets WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [missing]).fetchall()]
+    if not probe:
+        return []
+    # One scan of lsh_buckets, probed with the batch's buckets. Copied into a temporary table first: a join
+    # against the Arrow table itself pushes a UBIGINT filter into the Arrow scan, which overflows pyarrow's
+    # int64 conversion (DuckDB 1.5.5, "Python int too large to convert to C long").
+    con.register("probe_arrow", arrow_table(probe, _BUCKETS))
+    con.execute("CREATE OR REPLACE TEMP TABLE probe_buckets AS SELECT * FROM probe_arrow")
+    con.unregister("probe_arrow")
+    try:
+        pairs = con.execute(
+            "SELECT DISTINCT q.article_id, b.article_id FROM probe_buckets q JOIN lsh_buckets b USING (bucket)"
+            " WHERE b.article_id <> q.article_id"
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE probe_buckets")
     if not pairs:
         return []
     involved = sorted({x for p in pairs for x in p})
     sigs = {
         a: Signature.from_bytes(blob, n)
         for a, blob, n in con.execute(
-            "SELECT article_id, signature, shingles FROM minhash WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [involved]
+            f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {id_list(involved)}", involved
         ).fetchall()
     }
     links = []
-    for new, other in pairs:
+    for new, other in sorted(pairs):
         if new in sigs and other in sigs:
             sim = similar(sigs[new], sigs[other])
             if sim is not None:
@@ -58,34 +81,39 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple[st
     return links
 
 
-def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str]) -> int:
-    """Re-group the batch's articles (`ids`) with their copies; return how many of them are copies."""
+def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_buckets: dict[str, list[int]] | None = None) -> int:
+    """Re-group the batch's articles (`ids`) with their copies; return how many of them are copies.
+    `known_buckets` (from store_signatures) spares reading the batch's own LSH buckets back."""
     if not ids:
         return 0
     batch_ids = ids
     # Copies that pointed at a batch article are linked afresh too: that article's text may have changed.
     ids = sorted(set(ids) | {r[0] for r in con.execute(
         "SELECT article_id FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()})
-    links: list[tuple[str, str, float, str]] = [
-        (a, b, 1.0, "exact")
-        for a, b in con.execute(
-            "SELECT a.article_id, b.article_id FROM articles a JOIN articles b"
-            " ON a.norm_sha256 = b.norm_sha256 AND a.article_id <> b.article_id"
-            " WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
-    ]
+    hashes = sorted({r[0] for r in con.execute(
+        f"SELECT norm_sha256 FROM articles WHERE article_id IN {id_list(ids)}", ids).fetchall() if r[0]})
+    links: list[tuple[str, str, float, str]] = []
+    if hashes:
+        same_text: dict[str, list[str]] = {}
+        for a, h in con.execute(
+                f"SELECT article_id, norm_sha256 FROM articles WHERE norm_sha256 IN {id_list(hashes)}", hashes).fetchall():
+            same_text.setdefault(h, []).append(a)
+        wanted = set(ids)
+        links = [(a, b, 1.0, "exact") for group in same_text.values() for a in sorted(group) if a in wanted
+                 for b in sorted(group) if b != a]
     exact = {(a, b) for a, b, _, _ in links}
-    links += [(a, b, s, "near") for a, b, s in _near_links(con, ids) if (a, b) not in exact]
+    links += [(a, b, s, "near") for a, b, s in _near_links(con, ids, known_buckets or {}) if (a, b) not in exact]
     batch = set(ids)
     # Old pointers of the batch's articles are dropped (their text may have changed); everyone else's stay.
     linked = sorted(batch | {b for _, b, _, _ in links})
     canons = sorted({r[0] for r in con.execute(
-        "SELECT coalesce(dup_of, article_id) FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [linked]
+        f"SELECT coalesce(dup_of, article_id) FROM articles WHERE article_id IN {id_list(linked)}", linked
     ).fetchall()} | set(linked))
-    rows = con.execute(
-        "SELECT article_id, dup_of, published_at, dup_similarity, dup_method FROM articles"
-        " WHERE article_id IN (SELECT unnest(?::VARCHAR[])) OR dup_of IN (SELECT unnest(?::VARCHAR[]))",
-        [canons, canons],
-    ).fetchall()
+    columns = "article_id, dup_of, published_at, dup_similarity, dup_method"
+    rows = con.execute(f"SELECT {columns} FROM articles WHERE article_id IN {id_list(canons)}", canons).fetchall()
+    rows += con.execute(
+        f"SELECT {columns} FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))"
+        " AND NOT article_id IN (SELECT unnest(?::VARCHAR[]))", [canons, canons]).fetchall()
     info = {r[0]: r for r in rows}
     parent = {a: a for a in info}
 
@@ -129,5 +157,5 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str]) -> int:
         )
         con.unregister("dup_updates")
     return con.execute(
-        "SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN (SELECT unnest(?::VARCHAR[]))", [batch_ids]
+        f"SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN {id_list(batch_ids)}", batch_ids
     ).fetchone()[0]

@@ -17,7 +17,7 @@ from tasks.dedup import link_duplicates, store_signatures
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.load import gzip_raw
-from tasks.warehouse import arrow_table, last_wins, utcnow
+from tasks.warehouse import arrow_table, id_list, last_wins, utcnow
 
 TS = pa.timestamp("us", tz="UTC")
 DOCUMENTS = pa.schema(
@@ -135,11 +135,9 @@ def write_batch(
         before = {
             row[0]: row[1:]
             for row in con.execute(
-                f"SELECT article_id, norm_sha256, {', '.join(_CONTENT)} FROM articles"
-                " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                [ids],
+                f"SELECT article_id, norm_sha256, {', '.join(_CONTENT)} FROM articles WHERE article_id IN {id_list(ids)}", ids
             ).fetchall()
-        }
+        } if ids else {}
         if doc_rows:
             con.register("batch_documents", arrow_table(doc_rows, DOCUMENTS))
             con.execute("INSERT OR REPLACE INTO documents BY NAME SELECT * FROM batch_documents")
@@ -168,10 +166,11 @@ def write_batch(
                 " AND input_ref IN (SELECT unnest(?::VARCHAR[]))",
                 [run_id, run_id, succeeded_refs],
             )
+        known_buckets: dict[str, list[int]] = {}
         if enrich is not None:
             boilerplate.record(con, enrich.originals)
-            store_signatures(con, run_id, enrich.signatures)
-        dup_count = link_duplicates(con, ids)
+            known_buckets = store_signatures(con, run_id, enrich.signatures)
+        dup_count = link_duplicates(con, ids, known_buckets)
         if enrich is not None:
             store_terms(con, enrich.terms)
             assign_stories(con, ids, enrich.terms)

@@ -188,3 +188,11 @@ def last_wins(rows: list[dict], *key: str) -> list[dict]:
     """Keep one row per key, the last given. INSERT ... ON CONFLICT would silently keep the first."""
     by_key = {tuple(r[k] for k in key): r for r in rows}
     return list(by_key.values())
+
+
+def id_list(ids) -> str:
+    """`(?, ?, …)` for `col IN {id_list(ids)}` with the ids as parameters: DuckDB then pushes the IN filter
+    into the scan and uses a primary-key index, which `IN (SELECT unnest(?))` does not (a full scan)."""
+    if not ids:
+        raise ValueError("id_list needs at least one id")
+    return "(" + ", ".join("?" * len(ids)) + ")"

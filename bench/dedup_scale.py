@@ -1,0 +1,655 @@
+"""Cost of the near-duplicate index (tasks.dedup) per article as the warehouse grows.
+
+For each S in --sizes (default 10k, 100k, 1M stored signatures), two freshly spawned processes, one
+after the other:
+
+1. build: a fresh DuckDB file migrated with tasks.warehouse.apply_migrations, then S stored articles
+   written in bulk through Arrow (through write_batch 1M rows would take over an hour):
+   * S - R synthetic articles: distinct random article_id, norm_sha256 and published_at (one every 30 s
+     before 2024), a placeholder text, and a MinHash signature of 128 random uint32 (a random signature
+     shares an LSH bucket with another one practically never: the realistic case for non-duplicates);
+     its shingle count is random in [60, 900);
+   * R real articles (R = 432 with the current dev set) with signatures of real text (tasks.neardup.signature_of): the originals of
+     the 150 duplicate groups of bench/data/dedup_dev.json (Arabic news from ANERcorp), the group's second
+     copy too when it has one (82, stored with `dup_of` set to the original), and 100 English units
+     (pieces of the 181 article-extraction-benchmark pages) each with an edited copy (`dup_of` set), so
+     that the measured batches find real near-duplicates and existing groups;
+   * lsh_buckets: computed with tasks.neardup.buckets on each signature: BANDS = 32 over the whole
+     text plus PREFIX_BANDS = 12 over the opening words (synthetic articles get random opening-words
+     minimums too), so 44 rows per article;
+   * CHECKPOINT after articles, after minhash and after lsh_buckets: the growth of the file between them
+     is the index's on-disk size (minhash with its primary-key index, lsh_buckets).
+   Then the parent calls os.sync() (hygiene: DuckDB's CHECKPOINT has already made the file durable, so
+   there is normally nothing left to write back when the measurement starts).
+2. measure: --batches batches (default 5) of --batch-size new articles (default 200) written the way
+   tasks.pipeline.process_documents does it: signature_of for each text (timed on its own: it does not
+   depend on S), then a fresh `Warehouse.connect()` and `tasks.store.write_batch(...)` with an Enrichment
+   of the signatures (no boilerplate originals, no terms: stories and boilerplate are not measured here).
+   tasks.store.store_signatures, tasks.store.link_duplicates and tasks.dedup._near_links are wrapped with
+   timers, and the connection handed to write_batch times every statement (execute + fetch), so the
+   dedup time splits into SQL statements and the Python around them. Each batch: 30 real copies from the
+   dev set's duplicate groups, 10 newly edited copies of stored English units, 2 exact copies of stored
+   English units (42 planted duplicates), and 158 fresh units never seen before (the other benchmark-page
+   units and the dev set's singletons; a few of them are near-duplicates of each other for real: pieces of
+   one repetitive page, pages of one newsletter). Texts are extracted once, in the parent, with
+   trafilatura.extract(html, output_format="txt", include_comments=False).
+
+Reported per S: medians over the batches of ms per article for signature_of, store_signatures,
+link_duplicates (of which _near_links), their sum (the dedup work inside write_batch), and all of
+write_batch; the growth of the dedup work 1M / 100k and 100k / 10k; peak RSS (VmHWM) of the measuring
+process; the DuckDB file size and the index's bytes per 1M signatures; duplicates found against planted.
+
+    python bench/dedup_scale.py [--sizes 10000,100000,1000000] [--batches 5] [--out bench/dedup_scale.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta, timezone
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (ROOT, ROOT / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from ingest_throughput import peak_rss_mb  # noqa: E402
+from provenance import git_commit  # noqa: E402
+
+DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
+DEFAULT_DEVSET = ROOT / "bench" / "data" / "dedup_dev.json"
+DEFAULT_OUT = ROOT / "bench" / "dedup_scale.json"
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+BATCH_SIZE = 200
+BATCHES = 5
+SEED = 20241122
+UNIT_WORDS = 220  # benchmark pages are cut into units of about this many words (at paragraph ends)
+UNIT_MIN_WORDS = 80
+EN_STORED = 100  # English units stored with an edited copy
+PER_BATCH = {"ar_copy": 30, "en_near": 10, "exact": 2}  # planted duplicates per batch; the rest are fresh
+SYNTHETIC_START = datetime(2023, 1, 1, tzinfo=timezone.utc)
+SYNTHETIC_STEP_S = 30  # S = 1M spans 347 days, all before the real articles (2024)
+EN_START = datetime(2024, 2, 1, tzinfo=timezone.utc)
+FRESH_START = datetime(2024, 6, 1, tzinfo=timezone.utc)
+TEXT_FOR_SYNTHETIC = "synthetic"
+
+
+# --- corpus (parent process, once) -------------------------------------------------------------
+
+
+def extract_pages(data_dir: Path) -> list[str]:
+    import trafilatura  # corpus building only
+
+    texts = []
+    for path in sorted((data_dir / "html").glob("*.html.gz")):
+        html = gzip.decompress(path.read_bytes()).decode("utf-8")
+        texts.append(trafilatura.extract(html, output_format="txt", include_comments=False) or "")
+    return texts
+
+
+def units_of(text: str) -> list[str]:
+    """A page cut at paragraph ends into pieces of at least UNIT_WORDS words (a short tail joins the last)."""
+    out: list[list[str]] = []
+    cur: list[str] = []
+    n = 0
+    for para in (p.strip() for p in text.split("\n")):
+        if not para:
+            continue
+        cur.append(para)
+        n += len(para.split())
+        if n >= UNIT_WORDS:
+            out.append(cur)
+            cur, n = [], 0
+    if cur:
+        if n < UNIT_MIN_WORDS and out:
+            out[-1] += cur
+        elif n >= UNIT_MIN_WORDS:
+            out.append(cur)
+    return ["\n".join(u) for u in out]
+
+
+_FOOTERS = ["Follow us for the latest updates on this story.", "Additional reporting by our correspondents; editing by the news desk."]
+_DATELINES = ["LONDON (Reuters) - ", "NEW YORK (AP) - ", "PARIS (AFP) - ", "WASHINGTON - "]
+
+
+def edit_copy(text: str, rng: random.Random) -> str:
+    """A re-published copy: one or two of dateline, footer, a paragraph dropped, truncation, rewording."""
+    paras = text.split("\n")
+    for kind in rng.sample(["dateline", "footer", "drop", "truncate", "reword"], rng.choice([1, 2])):
+        if kind == "dateline":
+            paras[0] = rng.choice(_DATELINES) + paras[0]
+        elif kind == "footer":
+            paras.append(rng.choice(_FOOTERS))
+        elif kind == "drop" and len(paras) >= 3:
+            paras.pop(rng.randrange(1, len(paras)))
+        elif kind == "truncate":
+            words = "\n".join(paras).split(" ")
+            paras = " ".join(words[: int(len(words) * rng.uniform(0.75, 0.9))]).split("\n")
+        elif kind == "reword":
+            words = "\n".join(paras).split(" ")
+            for i in rng.sample(range(len(words)), max(1, len(words) // 25)):
+                words[i] = rng.choice(words)
+            paras = " ".join(words).split("\n")
+    return "\n".join(paras)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).isoformat()
+
+
+def plan_corpus(data_dir: Path, devset: Path, batches: int, batch_size: int) -> dict[str, Any]:
+    """The real stored articles and the measured batches (ids, texts, dates, what each is planted as)."""
+    rng = random.Random(SEED)
+    pages = extract_pages(data_dir)
+    en_units = [u for page in pages for u in units_of(page)]
+    rng.shuffle(en_units)
+    dev = json.loads(devset.read_text(encoding="utf-8"))
+    docs = {d["id"]: d for d in dev["documents"]}
+    groups = [g for g in dev["duplicate_groups"] if len(g) >= 2]
+    in_groups = {x for g in groups for x in g}
+    ar_singletons = [d for d in dev["documents"] if d["id"] not in in_groups]
+
+    stored: list[dict[str, Any]] = []
+    for g in groups:  # original stored; second copy stored as its duplicate; first copy arrives later
+        orig = docs[g[0]]
+        stored.append({"id": f"ar-{orig['id']}", "text": orig["text"], "published": orig["published"], "outlet": orig["outlet"],
+                       "language": "ar"})
+        if len(g) >= 3:
+            c = docs[g[2]]
+            stored.append({"id": f"ar-{c['id']}", "text": c["text"], "published": c["published"], "outlet": c["outlet"],
+                           "language": "ar", "dup_of": f"ar-{orig['id']}"})
+    en_stored = en_units[:EN_STORED]
+    for i, text in enumerate(en_stored):
+        t = EN_START + timedelta(hours=6 * i)
+        stored.append({"id": f"en-s{i:04d}", "text": text, "published": _iso(t), "outlet": "wire", "language": "en"})
+        stored.append({"id": f"en-s{i:04d}-c", "text": edit_copy(text, rng), "published": _iso(t + timedelta(hours=2)),
+                       "outlet": "mirror", "language": "en", "dup_of": f"en-s{i:04d}"})
+
+    ar_copies = [(g[0], g[1]) for g in groups]
+    en_near = list(range(EN_STORED))
+    exact_pool = list(range(EN_STORED))
+    rng.shuffle(en_near)
+    rng.shuffle(exact_pool)
+    fresh = [("en", t) for t in en_units[EN_STORED:]] + [("ar", d["text"]) for d in ar_singletons]
+    rng.shuffle(fresh)
+    need = {k: v * batches for k, v in PER_BATCH.items()}
+    n_fresh = batch_size - sum(PER_BATCH.values())
+    if need["ar_copy"] > len(ar_copies) or need["en_near"] > len(en_near) or n_fresh * batches > len(fresh) or n_fresh < 0:
+        raise ValueError(f"not enough distinct texts for {batches} batches of {batch_size}: "
+                         f"{len(ar_copies)} dev copies, {len(fresh)} fresh units")
+    plan_batches = []
+    k = 0
+    for b in range(batches):
+        batch = []
+        for j in range(PER_BATCH["ar_copy"]):
+            orig_id, copy_id = ar_copies[b * PER_BATCH["ar_copy"] + j]
+            c = docs[copy_id]
+            batch.append({"id": f"ar-{c['id']}-b", "text": c["text"], "published": c["published"], "outlet": c["outlet"],
+                          "language": "ar", "planted": "near", "expect_dup_of": f"ar-{orig_id}"})
+        for j in range(PER_BATCH["en_near"]):
+            i = en_near[b * PER_BATCH["en_near"] + j]
+            batch.append({"id": f"en-s{i:04d}-b{b}", "text": edit_copy(en_stored[i], rng),
+                          "published": _iso(EN_START + timedelta(hours=6 * i + 5)), "outlet": "aggregator",
+                          "language": "en", "planted": "near", "expect_dup_of": f"en-s{i:04d}"})
+        for j in range(PER_BATCH["exact"]):
+            i = exact_pool[b * PER_BATCH["exact"] + j]
+            batch.append({"id": f"en-s{i:04d}-x{b}", "text": en_stored[i],
+                          "published": _iso(EN_START + timedelta(hours=6 * i + 4)), "outlet": "aggregator",
+                          "language": "en", "planted": "exact", "expect_dup_of": f"en-s{i:04d}"})
+        for _ in range(n_fresh):
+            lang, text = fresh[k]
+            batch.append({"id": f"new-{k:05d}", "text": text, "published": _iso(FRESH_START + timedelta(minutes=7 * k)),
+                          "outlet": "fresh", "language": lang, "planted": None})
+            k += 1
+        rng.shuffle(batch)
+        plan_batches.append(batch)
+    return {"stored": stored, "batches": plan_batches,
+            "counts": {"pages": len(pages), "en_units": len(en_units), "ar_groups": len(groups),
+                       "ar_singletons": len(ar_singletons), "stored_real": len(stored),
+                       "stored_real_pairs": sum(1 for s in stored if s.get("dup_of"))}}
+
+
+def make_article(row: dict[str, Any], source: str):
+    from schemas.records import Article
+    from tasks.normalize import sha256_hex, stable_id, text_key
+
+    aid = stable_id(source, row["id"])
+    return Article(
+        article_id=aid, doc_id=aid, url=None, source=source, input_ref=f"{source}/{row['id']}", outlet=row["outlet"],
+        title=None, author=None, published_at=datetime.fromisoformat(row["published"].replace("Z", "+00:00")),
+        published_from="manifest", language=row["language"], text=row["text"], summary=None,
+        text_sha256=sha256_hex(row["text"]), norm_sha256=sha256_hex(text_key(row["text"])),
+        word_count=len(row["text"].split()), extractor_version="bench-dedup-scale",
+    )
+
+
+def file_bytes(path: str) -> int:
+    return sum(os.path.getsize(p) for p in (path, path + ".wal") if os.path.exists(p))
+
+
+# --- build (its own spawned process) -----------------------------------------------------------
+
+
+def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
+    """S stored articles with signatures and LSH buckets, written in bulk through Arrow."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+
+    from tasks.neardup import BANDS, NUM_PERM, PREFIX_BANDS, ROWS, Signature, buckets, signature_of, similar
+    from tasks.store import ARTICLES, TS
+    from tasks.warehouse import apply_migrations
+
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    real = plan["stored"]
+    n_syn = size - len(real)
+    if n_syn < 0:
+        raise ValueError(f"S = {size} is smaller than the {len(real)} real stored articles")
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(SEED + size)
+
+    # Real articles: ids, hashes and signatures as the pipeline makes them.
+    real_articles = [make_article(r, "bench-stored") for r in real]
+    id_of = {r["id"]: a.article_id for r, a in zip(real, real_articles)}
+    real_sigs = [signature_of(a.text) for a in real_articles]
+    sig_of = {a.article_id: s for a, s in zip(real_articles, real_sigs)}
+    norm_of = {a.article_id: a.norm_sha256 for a in real_articles}
+    seconds["real_signatures"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    syn_ids = [b.hex() for b in np.frombuffer(rng.bytes(8 * n_syn), dtype="S8")]  # 16 hex, like stable_id
+    syn_norm = [b.hex() for b in np.frombuffer(rng.bytes(32 * n_syn), dtype="S32")]
+    ids = syn_ids + [a.article_id for a in real_articles]
+    if len(set(ids)) != size:
+        raise RuntimeError("article ids collide")
+    start = np.datetime64(SYNTHETIC_START.replace(tzinfo=None), "us")
+    syn_times = start + np.arange(n_syn, dtype="int64") * np.timedelta64(SYNTHETIC_STEP_S, "s")
+    published = pa.concat_arrays([
+        pa.array(syn_times, type=TS),
+        pa.array([a.published_at for a in real_articles], type=TS),
+    ])
+    dup_of = [None] * n_syn
+    dup_sim: list[float | None] = [None] * n_syn
+    dup_method: list[str | None] = [None] * n_syn
+    for r, a in zip(real, real_articles):
+        other = id_of.get(r.get("dup_of", ""))
+        if other is None:
+            dup_of.append(None), dup_sim.append(None), dup_method.append(None)
+        elif a.norm_sha256 == norm_of[other]:
+            dup_of.append(other), dup_sim.append(1.0), dup_method.append("exact")
+        else:
+            sim = similar(sig_of[a.article_id], sig_of[other])
+            dup_of.append(other if sim is not None else None)
+            dup_sim.append(sim)
+            dup_method.append("near" if sim is not None else None)
+    now = datetime.now(timezone.utc)
+    cols = {
+        "article_id": ids, "doc_id": ids, "url": [None] * size, "source": ["bench-synthetic"] * n_syn + [a.source for a in real_articles],
+        "outlet": ["synthetic"] * n_syn + [a.outlet for a in real_articles], "title": [None] * size, "author": [None] * size,
+        "published_at": published, "published_from": ["manifest"] * size,
+        "language": ["ar"] * n_syn + [a.language for a in real_articles],
+        "text": [TEXT_FOR_SYNTHETIC] * n_syn + [a.text for a in real_articles], "summary": [None] * size,
+        "text_sha256": syn_norm + [a.text_sha256 for a in real_articles],
+        "norm_sha256": syn_norm + [a.norm_sha256 for a in real_articles],
+        "word_count": pa.array(np.concatenate([np.full(n_syn, 300, dtype=np.int32), [a.word_count for a in real_articles]]).astype(np.int32)),
+        "extractor_version": ["bench-dedup-scale"] * size, "run_id": ["bench-build"] * size, "first_run_id": ["bench-build"] * size,
+        "updated_at": pa.array([now] * size, type=TS),
+    }
+    articles = pa.table({name: cols[name] for name in ARTICLES.names}, schema=ARTICLES)
+    articles = articles.append_column("dup_of", pa.array(dup_of, pa.string()))
+    articles = articles.append_column("dup_similarity", pa.array(dup_sim, pa.float64()))
+    articles = articles.append_column("dup_method", pa.array(dup_method, pa.string()))
+
+    hashvalues = np.empty((size, NUM_PERM), dtype=np.uint32)
+    hashvalues[:n_syn] = rng.integers(0, 2**32, size=(n_syn, NUM_PERM), dtype=np.uint32)
+    for i, s in enumerate(real_sigs):
+        hashvalues[n_syn + i] = s.hashvalues
+    shingles = np.concatenate([rng.integers(60, 900, size=n_syn), [s.shingles for s in real_sigs]]).astype(np.int32)
+    prefixes = rng.integers(0, 2**32, size=(n_syn, PREFIX_BANDS * ROWS), dtype=np.uint32)  # opening-words minimums
+    blob = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 * NUM_PERM), size, [None, pa.py_buffer(hashvalues.astype("<u4").tobytes())])
+    id_array = pa.array(ids, pa.string())
+    minhash = pa.table({"article_id": id_array, "signature": blob.cast(pa.binary()), "shingles": pa.array(shingles),
+                        "run_id": pa.array(["bench-build"] * size)})
+    seconds["arrow_articles_minhash"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    width = BANDS + PREFIX_BANDS
+    bucket_values = np.zeros((size, width), dtype=np.uint64)
+    per_article = np.empty(size, dtype=np.int64)
+    for i in range(size):  # the project's own function, one signature at a time (about 20 us each)
+        sig = Signature(hashvalues[i], int(shingles[i]), prefixes[i]) if i < n_syn else real_sigs[i - n_syn]
+        found = buckets(sig)
+        bucket_values[i, : len(found)] = found
+        per_article[i] = len(found)
+    seconds["buckets"] = time.perf_counter() - t
+    t = time.perf_counter()
+    lsh = pa.table({"bucket": pa.array(bucket_values[np.arange(width) < per_article[:, None]], pa.uint64()),
+                    "article_id": id_array.take(pa.array(np.repeat(np.arange(size, dtype=np.int64), per_article)))})
+    seconds["arrow_buckets"] = time.perf_counter() - t
+
+    sizes: dict[str, int] = {}
+    con = duckdb.connect(path)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        apply_migrations(con)
+        con.execute("CHECKPOINT")
+        sizes["migrated"] = file_bytes(path)
+        for name, table in (("articles", articles), ("minhash", minhash), ("lsh_buckets", lsh)):
+            t = time.perf_counter()
+            con.register("bulk", table)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM bulk")
+            con.unregister("bulk")
+            con.execute("CHECKPOINT")
+            seconds[f"insert_{name}"] = time.perf_counter() - t
+            sizes[f"after_{name}"] = file_bytes(path)
+        counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("articles", "minhash", "lsh_buckets")}
+        counts["stored_duplicates"] = con.execute("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").fetchone()[0]
+    finally:
+        con.close()
+    seconds["total"] = time.perf_counter() - t0
+    return {"size": size, "synthetic": n_syn, "real": len(real), "seconds": seconds, "bytes": sizes, "counts": counts,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+# --- measure (its own spawned process) ---------------------------------------------------------
+
+
+class Clock:
+    """Seconds per phase (the wrapped functions) and per (phase, statement)."""
+
+    def __init__(self) -> None:
+        self.phase: list[str] = ["write_batch"]
+        self.phases: dict[str, float] = defaultdict(float)
+        self.sql: dict[tuple[str, str], float] = defaultdict(float)
+
+    def wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            self.phase.append(name)
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.phases[name] += time.perf_counter() - start
+                self.phase.pop()
+        return timed
+
+
+_WS = re.compile(r"\s+")
+
+
+def sql_label(sql: str) -> str:
+    return _WS.sub(" ", sql).strip()[:110]
+
+
+class TimedResult:
+    def __init__(self, result, clock: Clock, key: tuple[str, str]):
+        self._result, self._clock, self._key = result, clock, key
+
+    def _timed(self, name: str, *args):
+        start = time.perf_counter()
+        try:
+            return getattr(self._result, name)(*args)
+        finally:
+            self._clock.sql[self._key] += time.perf_counter() - start
+
+    def fetchall(self):
+        return self._timed("fetchall")
+
+    def fetchone(self):
+        return self._timed("fetchone")
+
+    def __getattr__(self, name):
+        return getattr(self._result, name)
+
+
+class TimedConnection:
+    """A DuckDB connection whose execute (and the fetch after it) is timed per statement and phase."""
+
+    def __init__(self, con, clock: Clock):
+        self._con, self._clock = con, clock
+
+    def execute(self, sql: str, *params):
+        key = (self._clock.phase[-1], sql_label(sql))
+        start = time.perf_counter()
+        try:
+            result = self._con.execute(sql, *params)
+        finally:
+            self._clock.sql[key] += time.perf_counter() - start
+        return TimedResult(result, self._clock, key)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
+    """The plan's batches through signature_of + write_batch, the dedup functions timed inside it."""
+    import duckdb
+
+    import tasks.dedup
+    import tasks.store
+    from tasks.neardup import signature_of
+    from tasks.store import Enrichment, write_batch
+    from tasks.warehouse import Warehouse
+
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    warehouse = Warehouse(path)
+    clock = Clock()
+    originals = (tasks.store.store_signatures, tasks.store.link_duplicates, tasks.dedup._near_links)
+    tasks.store.store_signatures = clock.wrap("store_signatures", originals[0])
+    tasks.store.link_duplicates = clock.wrap("link_duplicates", originals[1])
+    tasks.dedup._near_links = clock.wrap("near_links", originals[2])
+    rss_start = peak_rss_mb()
+    batches = []
+    memory: dict[str, int] = {}
+    expected: dict[str, tuple[str | None, str | None]] = {}
+    try:
+        signature_of("warm up the hash functions")
+        for number, rows in enumerate(plan["batches"]):
+            arts = [make_article(r, "bench-new") for r in rows]
+            stored_id = {r["expect_dup_of"]: make_article({**r, "id": r["expect_dup_of"]}, "bench-stored").article_id
+                         for r in rows if r.get("expect_dup_of")}
+            for r, a in zip(rows, arts):
+                expected[a.article_id] = (r["planted"], stored_id.get(r.get("expect_dup_of")))
+            start = time.perf_counter()
+            sigs = {a.article_id: signature_of(a.text) for a in arts}
+            sig_seconds = time.perf_counter() - start
+            clock.phases.clear()
+            clock.sql.clear()
+            start = time.perf_counter()
+            with warehouse.connect() as con:
+                connected = time.perf_counter()
+                result = write_batch(TimedConnection(con, clock), f"bench-batch-{number}", [], arts, [], [], None,
+                                     Enrichment(signatures=sigs))
+                done = time.perf_counter()
+                if number == len(plan["batches"]) - 1:
+                    memory = {tag: b for tag, b in con.execute(
+                        "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0").fetchall()}
+            closed = time.perf_counter()
+            sql_by_phase: dict[str, float] = defaultdict(float)
+            for (phase, _), secs in clock.sql.items():
+                sql_by_phase[phase] += secs
+            batches.append({
+                "articles": len(arts), "signature_of": sig_seconds, "connect": connected - start,
+                "write_batch": done - connected, "close": closed - done,
+                "store_signatures": clock.phases["store_signatures"], "link_duplicates": clock.phases["link_duplicates"],
+                "near_links": clock.phases["near_links"],
+                "dedup": clock.phases["store_signatures"] + clock.phases["link_duplicates"],
+                "sql_by_phase": dict(sql_by_phase),
+                "sql": [{"phase": p, "sql": s, "seconds": v} for (p, s), v in sorted(clock.sql.items(), key=lambda kv: -kv[1])],
+                "duplicates": result.articles_duplicate, "new": result.articles_new,
+            })
+    finally:
+        tasks.store.store_signatures, tasks.store.link_duplicates, tasks.dedup._near_links = originals
+    peak = peak_rss_mb()
+    con = duckdb.connect(path, read_only=True)
+    try:
+        found = {a: (d, m) for a, d, m in con.execute(
+            "SELECT article_id, dup_of, dup_method FROM articles WHERE source = 'bench-new'").fetchall()}
+        total_rows = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in ("articles", "minhash", "lsh_buckets")}
+    finally:
+        con.close()
+    check = defaultdict(int)
+    for aid, (planted, want) in expected.items():
+        dup, method = found.get(aid, (None, None))
+        if planted is None:
+            check["fresh_linked"] += dup is not None
+        else:
+            check[f"{planted}_planted"] += 1
+            check[f"{planted}_linked"] += dup is not None
+            check[f"{planted}_linked_to_stored_original"] += dup == want
+            check[f"{planted}_as_{method}"] += dup is not None
+    return {"size": size, "batches": batches, "peak_rss_mb": peak, "rss_after_imports_mb": rss_start,
+            "duckdb_memory_bytes": memory, "file_bytes_after": file_bytes(path), "rows_after": total_rows,
+            "duplicates_check": dict(check)}
+
+
+def in_fresh_process(fn, *args):
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def per_article_ms(batches: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(b[key] / b["articles"] * 1000 for b in batches)
+
+
+def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    batches = m["batches"]
+    index_bytes = b["bytes"]["after_lsh_buckets"] - b["bytes"]["after_articles"]
+    sql: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for batch in batches:
+        for row in batch["sql"]:
+            sql[(row["phase"], row["sql"])].append(row["seconds"] / batch["articles"] * 1000)
+    sql_median = sorted(({"phase": p, "sql": s, "ms_per_article": statistics.median(v + [0.0] * (len(batches) - len(v)))}
+                         for (p, s), v in sql.items()), key=lambda r: -r["ms_per_article"])
+    dedup_sql = [sum(x["sql_by_phase"].get(p, 0.0) for p in ("store_signatures", "link_duplicates", "near_links"))
+                 / x["articles"] * 1000 for x in batches]
+    near_sql = [x["sql_by_phase"].get("near_links", 0) / x["articles"] * 1000 for x in batches]
+    return {
+        "stored": b["size"],
+        "ms_per_article": {k: per_article_ms(batches, k) for k in
+                           ("signature_of", "store_signatures", "link_duplicates", "near_links", "dedup", "write_batch", "connect")},
+        "ms_per_article_dedup_sql": statistics.median(dedup_sql),
+        "ms_per_article_dedup_python": statistics.median(
+            x["dedup"] / x["articles"] * 1000 - d for x, d in zip(batches, dedup_sql)),
+        "ms_per_article_near_links_python": statistics.median(
+            x["near_links"] / x["articles"] * 1000 - n for x, n in zip(batches, near_sql)),
+        "dedup_ms_per_article_each_batch": [round(x["dedup"] / x["articles"] * 1000, 3) for x in batches],
+        "sql_ms_per_article": sql_median,
+        "peak_rss_mb": m["peak_rss_mb"],
+        "rss_after_imports_mb": m["rss_after_imports_mb"],
+        "build_peak_rss_mb": b["peak_rss_mb"],
+        "file_mb": b["bytes"]["after_lsh_buckets"] / 1e6,
+        "file_mb_after_batches": m["file_bytes_after"] / 1e6,
+        "minhash_mb": (b["bytes"]["after_minhash"] - b["bytes"]["after_articles"]) / 1e6,
+        "lsh_buckets_mb": (b["bytes"]["after_lsh_buckets"] - b["bytes"]["after_minhash"]) / 1e6,
+        "index_mb_per_1m_signatures": index_bytes / 1e6 / b["size"] * 1e6,
+        "build_seconds": b["seconds"]["total"],
+        "duplicates_check": m["duplicates_check"],
+    }
+
+
+def print_table(report: dict[str, Any]) -> None:
+    print(f"commit {report['commit']}; {report['batches']} batches of {report['batch_size']} per S; "
+          f"{report['machine']['nproc']} cores; DuckDB {report['duckdb']}; Python {report['python']}")
+    print(f"{'stored S':>9} {'build s':>8} {'sig ms/a':>9} {'store ms/a':>11} {'link ms/a':>10} {'(near)':>8} {'dedup ms/a':>11}"
+          f" {'write ms/a':>11} {'peak RSS MB':>12} {'file MB':>8} {'index MB/1M':>12} {'dups found/planted':>19}")
+    for s in report["summary"]:
+        ms = s["ms_per_article"]
+        chk = s["duplicates_check"]
+        planted = chk.get("near_planted", 0) + chk.get("exact_planted", 0)
+        found = chk.get("near_linked", 0) + chk.get("exact_linked", 0)
+        print(f"{s['stored']:>9} {s['build_seconds']:8.1f} {ms['signature_of']:9.2f} {ms['store_signatures']:11.2f}"
+              f" {ms['link_duplicates']:10.2f} {ms['near_links']:8.2f} {ms['dedup']:11.2f} {ms['write_batch']:11.2f}"
+              f" {s['peak_rss_mb']:12.0f} {s['file_mb']:8.1f} {s['index_mb_per_1m_signatures']:12.0f} {found:>9}/{planted}")
+    for name, value in report["growth"].items():
+        print(f"dedup ms/article growth {name}: {value:.2f}x")
+    big = report["summary"][-1]
+    print(f"where the dedup time goes at S = {big['stored']} (median ms per article; SQL {big['ms_per_article_dedup_sql']:.2f},"
+          f" Python {big['ms_per_article_dedup_python']:.2f}):")
+    for row in big["sql_ms_per_article"][:10]:
+        print(f"  {row['ms_per_article']:7.3f}  [{row['phase']}] {row['sql']}")
+
+
+def _short(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def run(sizes: list[int], out: Path, data_dir: Path, devset: Path, batches: int, batch_size: int, workdir: str | None) -> dict[str, Any]:
+    import duckdb
+
+    start = time.perf_counter()
+    plan = plan_corpus(data_dir, devset, batches, batch_size)
+    plan_seconds = time.perf_counter() - start
+    results = []
+    with tempfile.TemporaryDirectory(prefix="akhbar-dedup-scale-", dir=workdir) as tmp:
+        plan_path = str(Path(tmp) / "plan.json")
+        Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        for size in sizes:
+            path = str(Path(tmp) / f"s{size}.duckdb")
+            built = in_fresh_process(build, size, path, plan_path)
+            start_sync = time.perf_counter()
+            os.sync()  # the build's dirty pages reach the disk before the clock starts, not during the batches
+            built["sync_seconds"] = time.perf_counter() - start_sync
+            print(f"S = {size}: built in {built['seconds']['total']:.1f} s ("
+                  + ", ".join(f"{k} {v:.1f}" for k, v in built["seconds"].items() if k != "total")
+                  + f"), sync {built['sync_seconds']:.1f} s", flush=True)
+            measured = in_fresh_process(measure, size, path, plan_path)
+            results.append({"build": built, "measure": measured, "summary": summarize(measured, built)})
+            for p in (path, path + ".wal", path + ".lock"):
+                if os.path.exists(p):
+                    os.remove(p)
+    summary = [r["summary"] for r in results]
+    by_size = {s["stored"]: s["ms_per_article"]["dedup"] for s in summary}
+    growth = {}
+    ordered = sorted(by_size)
+    for a, b in zip(ordered, ordered[1:]):
+        growth[f"{_short(b)}/{_short(a)}"] = by_size[b] / by_size[a]
+    report = {
+        "sizes": sizes, "batches": batches, "batch_size": batch_size, "summary": summary, "growth": growth,
+        "corpus": plan["counts"], "planted_per_batch": PER_BATCH, "plan_seconds": plan_seconds,
+        "total_seconds": time.perf_counter() - start,
+        "commit": git_commit(), "python": platform.python_version(), "duckdb": duckdb.__version__,
+        "machine": {"nproc": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine()},
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "runs": results,
+    }
+    print_table(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({report['total_seconds']:.0f} s in all)")
+    return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES), help="stored signatures, comma-separated")
+    parser.add_argument("--batches", type=int, default=BATCHES)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--workdir", default=None, help="where the temporary DuckDB files go (default: the system temp dir)")
+    args = parser.parse_args(argv)
+    run([int(s) for s in args.sizes.split(",")], args.out, args.data_dir, args.devset, args.batches, args.batch_size, args.workdir)
+
+
+if __name__ == "__main__":
+    main()
