@@ -66,8 +66,9 @@ def proclitics(word: str) -> tuple[int, bool]:
                 return len(chain) - 1, False
             return len(chain) - 1, True  # للأسد: ل + (ا)لأسد
     for chain in ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك"):
-        if norm.startswith(chain) and len(norm) - len(chain) >= 3 and norm[len(chain):] in names:
-            return len(chain), False
+        rest = norm[len(chain):]
+        if norm.startswith(chain) and len(rest) >= 3 and names[rest] > 2 * names[norm]:
+            return len(chain), False  # بدمشق: دمشق is the likelier name (فريد stays: ريد is rarer)
     if norm in names:
         return 0, False
     # an unknown word after و/ف: the conjunction (وباقري → باقري); ب ل ك stay (بوتين، لندن)

@@ -21,7 +21,7 @@ class Lexicon:
     gazetteer: dict[str, str] = field(default_factory=dict)  # normalized entry -> LOC|ORG|PERS
     memory: dict[str, str] = field(default_factory=dict)  # normalized word -> "TYPE|share bucket"
     names: dict[str, str] = field(default_factory=dict)  # normalized multi-word entity -> TYPE
-    words: set[str] = field(default_factory=set)  # normalized words of names (for clitic stripping)
+    words: Counter = field(default_factory=Counter)  # normalized words of names, how often (clitic stripping)
 
     def firsts(self) -> frozenset[str]:
         """First words of multi-word gazetteer entries and names."""
@@ -38,7 +38,7 @@ def build_lexicon(sentences: list[Sentence], gazetteer: list[tuple[str, str]]) -
     for kind, entry in gazetteer:
         lex.gazetteer.setdefault(entry, kind)
         if kind != "ORG":
-            lex.words.update(entry.split())
+            lex.words.update(set(entry.split()) - set(lex.words))
     as_type: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     name_types: dict[str, Counter] = defaultdict(Counter)
@@ -62,7 +62,7 @@ def build_lexicon(sentences: list[Sentence], gazetteer: list[tuple[str, str]]) -
 def write_lexicon(lex: Lexicon, path: Path) -> None:
     """Sorted rows `kind key value`, gzip without a timestamp: the same input gives the same bytes."""
     rows = [("gaz", k, v) for k, v in lex.gazetteer.items()] + [("mem", k, v) for k, v in lex.memory.items()]
-    rows += [("span", k, v) for k, v in lex.names.items()] + [("name", w, "") for w in lex.words]
+    rows += [("span", k, v) for k, v in lex.names.items()] + [("name", w, str(n)) for w, n in lex.words.items()]
     rows.sort(key=lambda r: (_KINDS.index(r[0]), r[1]))
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(path, "wb", mtime=0) as fh:
@@ -76,7 +76,7 @@ def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for line in fh:
             kind, key, value = line.rstrip("\n").split("\t")
             if kind == "name":
-                lex.words.add(key)
+                lex.words[key] = int(value)
             else:
                 tables[kind][key] = value
     return lex

@@ -66,7 +66,8 @@ def _chain_ok(norms: list[str], in_name: list[bool]) -> bool:
                 return False  # "وزير الخارجية الرئيس ...": a second title
             definite_seen = definite_seen or _definite(norm)
             continue
-        if definite_seen:
+        construct = norm.startswith("ل") and i + 1 < len(norms) and (_definite(norms[i + 1]) or in_name[i + 1])
+        if definite_seen and not construct:  # لشركة الكهرباء: a genitive goes on
             return False  # an indefinite word after the definite part: a verb or a new phrase
     return True
 
