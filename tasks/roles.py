@@ -24,6 +24,7 @@ RANKS = frozenset(normalize_arabic(w) for w in (
 ))
 _RANK_TAIL = frozenset(normalize_arabic(w) for w in ("أول", "ركن", "طيار", "متقاعد", "الركن"))
 _LINKS = frozenset(normalize_arabic(w) for w in ("باسم", "لشؤون", "لشوون"))
+_IN = frozenset(("في", "لدي"))
 _MAX_CHAIN = 12
 
 
@@ -57,17 +58,18 @@ def _chain_ok(norms: list[str], in_name: list[bool]) -> bool:
     adjectives and names (no punctuation, no conjunction, no second definite title)."""
     definite_seen = _definite(norms[0])
     for i, norm in enumerate(norms[1:], 1):
+        if norm in _IN and definite_seen and i + 1 < len(norms):
+            continue  # هيئة الأركان في القوات المسلحة
         if not norm[:1].isalpha() or norm in ("و", "في", "من", "على", "الى", "عن", "مع", "الذي", "التي"):
             return False
-        if _bare(norm) != norm and not in_name[i] and not _definite(norm):
-            return False  # a conjunction: a new phrase
         if _definite(norm) or in_name[i] or norm in _LINKS:
             if _head(norm) and _definite(norm) and _definite(norms[i - 1]):
                 return False  # "وزير الخارجية الرئيس ...": a second title
             definite_seen = definite_seen or _definite(norm)
             continue
-        construct = norm.startswith("ل") and i + 1 < len(norms) and (_definite(norms[i + 1]) or in_name[i + 1])
-        if definite_seen and not construct:  # لشركة الكهرباء: a genitive goes on
+        construct = (norm.startswith("ل") or norms[i - 1] in _IN) and i + 1 < len(norms) and (
+            _definite(norms[i + 1]) or in_name[i + 1])
+        if definite_seen and not construct:  # لشركة الكهرباء, في جيش النظام: a genitive goes on
             return False  # an indefinite word after the definite part: a verb or a new phrase
     return True
 

@@ -161,6 +161,9 @@ def test_role_through_prepositional_definites_and_a_rank():
     text = "والتقى المدير العام لشركة الكهرباء المهندس وليد حداد بالعمال."
     (r,) = roles(text, _people(text, "وليد حداد"))
     assert (r.role, r.rank) == ("المدير العام لشركة الكهرباء", "المهندس")
+    text = "وكان في استقباله مدير المكتب الإعلامي في وزارة الزراعة الأوغندية كيزا موسيسي."
+    (r,) = roles(text, _people(text, "كيزا موسيسي"))
+    assert r.role == "مدير المكتب الإعلامي في وزارة الزراعة الأوغندية"
 
 
 def test_features_are_cached_per_word_type():
