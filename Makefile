@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test e2e serve bench bench-extraction bench-fetch bench-dedup train-idf lock clean
+.PHONY: install run test e2e serve bench bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -52,6 +52,14 @@ bench-dedup: install
 # The IDF table for story terms (models/idf.tsv.gz, committed) from ANERcorp's training text in ../shared.
 train-idf: install
 	$(BIN)/python -m tasks.terms ../shared/data/ner/anercorp-train.txt
+
+# The Arabic NER model (models/ner.crfsuite and models/ner_lexicon.tsv.gz, committed) from ANERcorp's training
+# text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead.
+train-ner: install
+	$(BIN)/python -m tasks.ner_train $(if $(DEV),--dev)
+
+bench-ner: install
+	$(BIN)/python bench/ner_speed.py
 
 # Regenerate the lock file after editing dependencies in pyproject.toml (needs network to PyPI).
 lock:

@@ -49,17 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
-    evaluate.add_argument("what", choices=["dedup", "stories"], help="what to score")
-    evaluate.add_argument("file", help='JSON: {"documents": [{"id", "text", "published", "outlet"?}], "duplicate_groups" | "stories": [[id, ...]]}')
+    evaluate.add_argument("what", choices=["dedup", "stories", "ner"], help="what to score")
+    evaluate.add_argument("file", help='dedup, stories: JSON {"documents": [{"id", "text", "published", "outlet"?}], '
+                                       '"duplicate_groups" | "stories": [[id, ...]]}; ner: a `token tag` file (BIO)')
     evaluate.add_argument("--json", action="store_true", help="print JSON only")
     return parser
 
 
 def run_eval(args) -> int:
-    from tasks.evaluate import EvalInputError, eval_dedup, eval_stories
+    if args.what == "ner":
+        from tasks.eval_ner import NerInputError as EvalInputError, eval_ner
 
+        run = eval_ner
+    else:
+        from tasks.evaluate import EvalInputError, eval_dedup, eval_stories
+
+        run = eval_dedup if args.what == "dedup" else eval_stories
     try:
-        result = eval_dedup(args.file) if args.what == "dedup" else eval_stories(args.file)
+        result = run(args.file)
     except EvalInputError as exc:
         print(f"akhbar eval: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,219 @@
+"""Tokens with character offsets and CRF features for Arabic named-entity recognition.
+
+Per word type (cached): identity, normalized form, affixes, clitic-stripped stems, shape, gazetteer
+membership, trigger class and word cluster. Per sentence: multi-word gazetteer and known-name matches, and the
+features of the neighbours within ±2 (a subset, prefixed with their offset).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.ner_lexicon import Lexicon
+from tasks.normalize import normalize_arabic
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,٫٬]\d+)+"  # numbers with separators: 3.5, 1,000
+    r"|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+"  # words, marks and tatweel included
+    r"|[^\w\s]"  # one punctuation character
+)
+_SENTENCE_END = frozenset({".", "!", "?", "؟"})
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN = re.compile("[A-Za-z]")
+
+# Proclitic chains, longest first; stems must keep at least two letters.
+_PROCLITICS = tuple(sorted(
+    ("و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال",
+     "وكال", "وب", "ول", "وك", "فب", "فل", "فك", "س", "وس"),
+    key=len, reverse=True))
+
+TITLES = (
+    "الرئيس", "رئيس", "وزير", "الوزير", "وزيرة", "اللواء", "العماد", "الجنرال", "الشيخ", "الملك", "الملكة",
+    "الأمير", "الأميرة", "الأمين", "السيد", "السيدة", "الدكتور", "المستشار", "النائب", "نائب", "السفير",
+    "القائد", "قائد", "العقيد", "العميد", "الفريق", "المشير", "الرائد", "النقيب", "المقدم", "الزعيم",
+    "زعيم", "المرشد", "الأدميرال", "البابا", "المطران", "الحاج", "السلطان", "ولي", "المتحدث", "الناطق",
+    "مدير", "المدير", "المبعوث", "المندوب", "الكاتب", "الشاعر", "الفنان", "المخرج", "اللاعب", "المدرب",
+    "الممثل", "المطرب", "الحاكم", "حاكم", "المفوض", "مساعد", "المحامي", "القاضي", "الإمام", "الأستاذ",
+    "رئيسة", "الرئيسة", "المستشارة", "السيناتور", "المرشح", "الدبلوماسي", "الصحفي", "الأسقف", "الكاردينال",
+)
+ORG_CUES = (
+    "وزارة", "حزب", "وكالة", "جامعة", "شركة", "مجلس", "منظمة", "هيئة", "اتحاد", "جمعية", "مؤسسة", "مصرف",
+    "بنك", "نادي", "فريق", "جبهة", "حركة", "مجموعة", "لجنة", "محكمة", "صحيفة", "جريدة", "قناة", "إذاعة",
+    "تلفزيون", "معهد", "مركز", "مكتب", "بورصة", "منتدى", "برلمان", "البنك", "الحزب", "الاتحاد", "المجلس",
+    "الجامعة", "الوكالة", "الشركة", "المنظمة", "الهيئة", "الجمعية", "الجبهة", "الحركة", "صندوق", "الصندوق",
+    "كتائب", "تنظيم", "قوات", "جيش", "الجيش", "القوات", "دائرة", "مديرية", "سلطة", "السلطة", "ائتلاف",
+)
+LOC_CUES = (
+    "مدينة", "محافظة", "العاصمة", "عاصمة", "ولاية", "إقليم", "منطقة", "بلدة", "قرية", "جزيرة", "جزر", "بحر",
+    "نهر", "جبل", "جبال", "مقاطعة", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "بلاد",
+    "دولة", "جمهورية", "مملكة", "مخيم", "حي", "شارع", "ميناء", "مطار", "ضواحي", "وسط", "قرب", "حدود",
+    "المدينة", "المحافظة", "الولاية", "المنطقة", "البلدة", "القرية", "الجزيرة", "إمارة", "سواحل", "خليج",
+)
+_ORG_HEADS = ("وزاره", "وكاله", "حزب", "مجلس", "منظمه", "هيئه", "جامعه", "شركه", "اتحاد", "مصرف", "بنك")
+_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and single punctuation marks of a text, with their character offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def sentences(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Tokens grouped into sentences: after . ! ? ؟ and at line breaks."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in tokens:
+        if current and "\n" in text[current[-1].end:tok.start]:
+            out.append(current)
+            current = []
+        current.append(tok)
+        if tok.text in _SENTENCE_END:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def strip_proclitics(norm: str) -> tuple[str, str]:
+    """(the clitic chain, the rest) of a normalized word; the longest chain that leaves two letters."""
+    if _ARABIC.match(norm):
+        for prefix in _PROCLITICS:
+            if norm.startswith(prefix) and len(norm) - len(prefix) >= 2:
+                return prefix, norm[len(prefix):]
+    return "", norm
+
+
+def stems(norm: str) -> tuple[str, str]:
+    """(bare stem without any proclitic or article, stem keeping the article: للاسد → اسد, الاسد)."""
+    prefix, bare = strip_proclitics(norm)
+    with_al = "ال" + bare if prefix.endswith(("ال", "لل")) else bare
+    return bare, with_al
+
+
+def _norm_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_arabic(w) for w in words)
+
+
+_TRIGGERS = {"TITLE": _norm_set(TITLES), "ORGCUE": _norm_set(ORG_CUES), "LOCCUE": _norm_set(LOC_CUES)}
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "D4" if len(word) == 4 else "D"
+    if _LATIN.search(word):
+        return "LAT"
+    if _ARABIC.match(word):
+        return "AR"
+    if any(c.isdigit() for c in word):
+        return "DX"
+    return "P" if not any(c.isalnum() for c in word) else "X"
+
+
+def word_features(word: str, lex: Lexicon) -> list[str]:
+    """Features of one word type, unprefixed (the model's token features at offset 0)."""
+    norm = normalize_arabic(word)
+    bare, with_al = stems(norm)
+    prefix = norm[: len(norm) - len(bare)]
+    feats = [f"w={word}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}", f"sh={_shape(norm)}",
+             f"len={min(len(norm), 8)}"]
+    for k in range(1, 5):
+        if len(norm) > k:
+            feats.append(f"p{k}={norm[:k]}")
+            feats.append(f"s{k}={norm[-k:]}")
+    for k in range(1, 4):
+        if len(bare) > k + 1:
+            feats.append(f"bs{k}={bare[-k:]}")
+    for form, tag in ((norm, "g"), (with_al, "g"), (bare, "g"), ("ال" + bare, "g")):
+        kind = lex.gazetteer.get(form)
+        if kind:
+            feats.append(f"{tag}={kind}")
+            break
+    for name, members in _TRIGGERS.items():
+        if norm in members or with_al in members or bare in members:
+            feats.append(f"tr={name}")
+    memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
+    if memory:
+        feats.append(f"m={memory.split('|')[0]}")
+        feats.append(f"mb={memory}")
+    return feats
+
+
+def _neighbour(feats: list[str], offset: int) -> list[str]:
+    return [f"{offset}:{f}" for f in feats if f.split("=", 1)[0] in _NEIGHBOUR]
+
+
+class FeatureCache:
+    """Per word type: its own features and the subsets its neighbours see at offsets -2..+2."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.firsts = lex.firsts()
+        self.table: dict[str, tuple] = {}
+
+    def get(self, word: str) -> tuple:
+        """(own features, as seen from +2, from +1, from -1, from -2, normalized form)."""
+        entry = self.table.get(word)
+        if entry is None:
+            own = word_features(word, self.lex)
+            entry = (own, *(_neighbour(own, o) for o in (-2, -1, 1, 2)), normalize_arabic(word))
+            self.table[word] = entry
+        return entry
+
+
+def _multiword(norms: list[str], table: dict[str, str], firsts: frozenset[str], name: str) -> list[str]:
+    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`)."""
+    out = [""] * len(norms)
+    i = 0
+    while i < len(norms):
+        hit = 0
+        heads = {norms[i], stems(norms[i])[1]} & firsts
+        for n in range(min(6, len(norms) - i), 1, -1) if heads else ():
+            rest = " ".join(norms[i + 1:i + n])
+            kind = next((table[k] for k in (f"{h} {rest}" for h in sorted(heads)) if k in table), None)
+            if kind:
+                out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
+                hit = n
+                break
+        i += hit or 1
+    return out
+
+
+def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
+    """CRF features of each token of a sentence."""
+    entries = [cache.get(w) for w in words]
+    norms = [e[5] for e in entries]
+    lex = cache.lex
+    gaz = _multiword(norms, lex.gazetteer, cache.firsts, "mg")
+    known = _multiword(norms, lex.names, cache.firsts, "ms")
+    n = len(words)
+    out = []
+    for i, entry in enumerate(entries):
+        feats = ["bias", *entry[0]]
+        if i == 0:
+            feats.append("BOS")
+        if i == n - 1:
+            feats.append("EOS")
+        if i >= 2:
+            feats.extend(entries[i - 2][1])
+        if i >= 1:
+            feats.extend(entries[i - 1][2])
+            feats.append(f"bg={norms[i - 1]}|{norms[i]}")
+        if i + 1 < n:
+            feats.extend(entries[i + 1][3])
+            feats.append(f"bg+={norms[i]}|{norms[i + 1]}")
+        if i + 2 < n:
+            feats.extend(entries[i + 2][4])
+        if gaz[i]:
+            feats.append(gaz[i])
+        if known[i]:
+            feats.append(known[i])
+        out.append(feats)
+    return out
