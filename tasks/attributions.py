@@ -50,10 +50,14 @@ _STOP = {normalize_arabic(w) for w in (
     "الخميس", "الجمعة", "السبت", "حيث", "إذ", "بعد", "قبل", "خلال", "ضمن", "لدى", "عبر", "أيضا", "كما", "ما", "لا",
     "الوكالة", "الصحيفة", "القناة", "الموقع", "بيانا", "تقريرا", "عنه", "عنها", "عنهم", "خلاله", "خلالها", "له", "لها",
     "منه", "منها", "فيه", "فيها", "عليه", "عليها", "إليه", "إليها", "معه", "معها")}
-_DOCUMENT = {normalize_arabic(w) for w in ("بيان", "تقرير", "تصريحات", "مصادر في", "معلومات", "بيانات")}
+_DOCUMENT = {normalize_arabic(w) for w in ("بيان", "تقرير", "تصريحات", "معلومات", "بيانات")}
 _STATUS = {normalize_arabic(w) for w in (
     "الرسمي", "الرسمية", "الحكومي", "الحكومية", "للأنباء", "الإخباري", "الإخبارية", "الإلكتروني", "الالكترونية",
     "شبه", "المحلية", "الدولية", "الناطقة", "بالعربية", "العربية")}
+# Institution nouns in construct: the word after one is its complement ("وزارة الخارجية"), not an adjective.
+_HEADS = {normalize_arabic(w) for w in (
+    "وزارة", "هيئة", "مجلس", "رئاسة", "مكتب", "قيادة", "إدارة", "مديرية", "لجنة", "دائرة", "جهاز", "مركز", "مؤسسة",
+    "سلطة", "حكومة", "قوات", "جيش", "شرطة", "أمانة", "بعثة", "منظمة")}
 _NISBA_FEMININE = re.compile(r"^ال\w{3,}يه$")
 _NISBA_MASCULINE = re.compile(r"^ال\w{3,}ي$")
 _MAX_NAME_WORDS = 3
@@ -84,8 +88,11 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         if close <= pos + 1:
             return None
         return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close
-    start = end = full_end = None
+    start = end = full_end = previous = None
     cursor, words = pos, 0
+    first = _TOKEN.match(folded, cursor)
+    if first and first.group() in _DOCUMENT and folded[first.end():first.end() + 1] == " ":  # "وفق بيان وزارة ...": the ministry
+        cursor = first.end() + 1
     while True:
         m = _TOKEN.match(folded, cursor)
         if not m:
@@ -95,12 +102,13 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
             break
         if words and token.endswith("ا") and not token.startswith("ال"):  # an indefinite object: "بثت قناة X مقطعا"
             break
-        if words and _is_adjective(token, masculine_outlet):
+        if words and previous not in _HEADS and _is_adjective(token, masculine_outlet):
             full_end = m.end()
         elif full_end is not None or words == _MAX_NAME_WORDS:
             break
         else:
             start, end, words = (m.start() if start is None else start), m.end(), words + 1
+        previous = token
         gap = re.match(r"[ \t]+", folded[m.end():m.end() + 4])
         if not gap:
             break
@@ -130,8 +138,6 @@ def find_attributions(text: str) -> list[Attribution]:
         if m["o3"] and outlet in _NEEDS_CUE:
             continue
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
-        if name and not outlet and folded[name[0]:name[1]] in _DOCUMENT:  # "وفق بيان وزارة ...": the ministry
-            name = _name_after(folded, name[1], False)
         if name is None or (not outlet and not _looks_like_a_name(folded, name, bool(m["verb"]))):
             continue
         start, end, full_end = name
