@@ -49,25 +49,29 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
-    evaluate.add_argument("what", choices=["dedup", "stories", "ner"], help="what to score")
+    evaluate.add_argument("what", choices=["dedup", "stories", "ner", "dates", "events"], help="what to score")
     evaluate.add_argument("file", help='dedup, stories: JSON {"documents": [{"id", "text", "published", "outlet"?}], '
-                                       '"duplicate_groups" | "stories": [[id, ...]]}; ner: a `token tag` file (BIO)')
+                                       '"duplicate_groups" | "stories": [[id, ...]]}; ner: a `token tag` file (BIO); '
+                                       'dates: JSON {"cases": [{"text", "anchor", "value", "granularity"}]}; '
+                                       'events: gold in the shape of ../shared/gold/seeds.json')
     evaluate.add_argument("--json", action="store_true", help="print JSON only")
     return parser
 
 
 def run_eval(args) -> int:
+    # Each scorer imports only what it needs: ner and dates need no warehouse.
     if args.what == "ner":
-        from tasks.eval_ner import NerInputError as EvalInputError, eval_ner
-
-        run = eval_ner
+        from tasks.eval_ner import NerInputError as InputError, eval_ner as score
+    elif args.what == "dates":
+        from tasks.eval_dates import DatesInputError as InputError, eval_dates as score
+    elif args.what == "events":
+        from tasks.eval_events import EventsInputError as InputError, eval_events as score
     else:
-        from tasks.evaluate import EvalInputError, eval_dedup, eval_stories
-
-        run = eval_dedup if args.what == "dedup" else eval_stories
+        from tasks.evaluate import EvalInputError as InputError, eval_dedup, eval_stories
+        score = eval_dedup if args.what == "dedup" else eval_stories
     try:
-        result = run(args.file)
-    except EvalInputError as exc:
+        result = score(args.file)
+    except InputError as exc:
         print(f"akhbar eval: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_right
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 
@@ -26,12 +27,28 @@ _FOLD = str.maketrans(
 
 _WORD = re.compile(r"\w+")
 
+# For matching with offsets: marks and invisible characters are dropped, every other fold is one letter for one.
+_DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640\u200d\u200e\u200f\ufeff]")
+_FOLD_SAME_LENGTH = str.maketrans({k: v for k, v in _FOLD.items() if len(v) == 1})
+
 
 def normalize_arabic(text: str) -> str:
     """Fold letter variants, digits and marks so that spellings of one word compare equal."""
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     return text.translate(_FOLD).lower()
+
+
+def fold_keeping_offsets(text: str) -> tuple[str, list[int]]:
+    """Letter and digit folds of `normalize_arabic` (no NFKC, no case) with marks dropped, and the folded
+    positions at which marks were dropped, for `original_offset`."""
+    dropped = [m.start() for m in _DROPPED.finditer(text)]
+    return _DROPPED.sub("", text).translate(_FOLD_SAME_LENGTH), [pos - n for n, pos in enumerate(dropped)]
+
+
+def original_offset(shifts: list[int], i: int) -> int:
+    """The offset in the original text of folded position `i` (a start; for an end, marks after it count)."""
+    return i + bisect_right(shifts, i)
 
 
 def words(text: str) -> list[str]:

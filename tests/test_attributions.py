@@ -1,0 +1,40 @@
+"""Attributions: agencies and outlets after their cues, canonical name without adjectives, offsets."""
+from __future__ import annotations
+
+import pytest
+
+from tasks.attributions import find_attributions
+
+
+@pytest.mark.parametrize("text, surface, cue, full", [
+    ("ونقلت وكالة مهر الإيرانية عن مسؤول قوله إن", "مهر", "ونقلت وكالة", "مهر الإيرانية"),
+    ("بحسب وكالة أنباء الإمارات الرسمية، فإن", "الإمارات", "بحسب وكالة أنباء", "الإمارات الرسمية"),
+    ("وذكرت وكالة الأنباء العراقية (واع) أن", "واع", "وذكرت وكالة الأنباء", "وكالة الأنباء العراقية"),
+    ("وفقا لـرويترز فإن الصفقة", "رويترز", "وفقا لـ", "رويترز"),
+    ("وفقاً لوكالة الأناضول التركية", "الأناضول", "وفقاً لوكالة", "الأناضول التركية"),
+    ("وقالت قناة الميادين اللبنانية إن", "الميادين", "وقالت قناة", "الميادين اللبنانية"),
+    ("وأوردت صحيفة الأخبار اللبنانية أن", "الأخبار", "وأوردت صحيفة", "الأخبار اللبنانية"),
+    ("وقالت صحيفة «يديعوت أحرونوت» العبرية إن", "يديعوت أحرونوت", "وقالت صحيفة", "يديعوت أحرونوت العبرية"),
+    ("ذكر موقع أكسيوس الأميركي أن", "أكسيوس", "ذكر موقع", "أكسيوس الأميركي"),
+    ("وقالت سانا الرسمية إن", "سانا", "وقالت", "سانا الرسمية"),
+    ("حسب ما أفادت وكالة فرانس برس مساء", "فرانس برس", "حسب ما أفادت وكالة", "فرانس برس"),
+    ("وفق بيان وزارة الخارجية القطرية.", "وزارة الخارجية", "وفق", "وزارة الخارجية القطرية"),
+    ("وأفادت وکالة إیسنا بأن", "إیسنا", "وأفادت وکالة", "إیسنا"),
+])
+def test_names_after_cues(text, surface, cue, full):
+    found = find_attributions(text)
+    assert len(found) == 1, found
+    a = found[0]
+    assert (a.surface, a.cue, a.full_surface) == (surface, cue, full)
+    assert text[a.start:a.end] == a.surface
+
+
+def test_not_outlets():
+    assert find_attributions("وقالت الوزارة إن الحادث وقع في موقع الانفجار") == []  # no name; موقع: a place
+    assert find_attributions("وأفادت مصادر محلية بأن الطريق قطع") == []  # unnamed sources are not outlets
+    assert find_attributions("وقالت فاطمة إن ابنها اعتقل") == []  # قالت + a name: an outlet only if well known
+
+
+def test_several_in_order():
+    text = "ونقلت وكالة تسنيم عن قائد عسكري قوله، بينما ذكرت صحيفة الوطن السورية أن الوفد وصل، بحسب رويترز."
+    assert [a.surface for a in find_attributions(text)] == ["تسنيم", "الوطن", "رويترز"]

@@ -1,0 +1,92 @@
+"""Quotes: marks, reporting verbs, speakers with and without mentions, pronouns, agencies in between."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tasks.quotes import find_quotes
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    type: str
+    surface: str
+
+
+def mentions(text: str, **names: str) -> list[Mention]:
+    """Mentions of each name (keyword: surface, value: type) wherever it occurs."""
+    found = []
+    for surface, kind in names.items():
+        i = text.find(surface)
+        while i != -1:
+            found.append(Mention(i, i + len(surface), kind, surface))
+            i = text.find(surface, i + 1)
+    return found
+
+
+def check_offsets(text, quotes):
+    for q in quotes:
+        assert text[q.start:q.end] == q.text
+        if q.speaker_surface:
+            assert text[q.speaker_start:q.speaker_end] == q.speaker_surface
+
+
+def test_speaker_after_the_verb_and_continuations():
+    text = "وقال وزير الإعلام، زياد مكاري، إن “الحكومة لن تستقيل”. وأضاف: «لا بديل عن الحوار»."
+    quotes = find_quotes(text)
+    check_offsets(text, quotes)
+    assert [(q.text, q.speaker_surface, q.cue) for q in quotes] == [
+        ("الحكومة لن تستقيل", "زياد مكاري", "وقال"), ("لا بديل عن الحوار", "زياد مكاري", "وأضاف")]
+
+
+def test_cue_after_the_quote():
+    text = "«لن نتراجع عن مطالبنا»، قال النقيب جورج خوري في مؤتمر صحفي."
+    (q,) = find_quotes(text)
+    assert (q.text, q.speaker_surface, q.cue) == ("لن نتراجع عن مطالبنا", "جورج خوري", "قال")
+
+
+def test_quote_through_an_agency():
+    text = "ونقلت وكالة مهر عن قاليباف قوله إن \"الرد سيكون حاسما\"."
+    (q,) = find_quotes(text)
+    check_offsets(text, [q])
+    assert (q.speaker_surface, q.cue, q.via_agency) == ("قاليباف", "ونقلت", "مهر")
+
+
+def test_in_turn_and_pronoun_subjects_take_the_last_speaker():
+    text = ("وأكدت الوزيرة نجلاء المنقوش أن «الانتخابات قائمة». من جهته، قال إن «الموعد ثابت». "
+            "ونقلت عنه قوله: «لا تأجيل».")
+    quotes = find_quotes(text)
+    assert [q.speaker_surface for q in quotes] == ["نجلاء المنقوش"] * 3
+
+
+def test_outlet_as_speaker_and_as_anaphor():
+    text = "وقالت صحيفة «الشروق» إن «المفاوضات متعثرة». وأضافت الصحيفة أن «الوسطاء غادروا»."
+    quotes = find_quotes(text)
+    assert [(q.text, q.speaker_surface) for q in quotes] == [
+        ("المفاوضات متعثرة", "الشروق"), ("الوسطاء غادروا", "الشروق")]
+
+
+def test_mentions_pick_the_person_nearest_the_cue():
+    text = "وقال المتحدث باسم الخارجية الإيرانية ناصر كنعاني إن «طهران لا تسعى للتصعيد»."
+    ms = mentions(text, **{"ناصر كنعاني": "PER", "الخارجية الإيرانية": "ORG", "طهران": "LOC"})
+    (q,) = find_quotes(text, ms)
+    check_offsets(text, [q])
+    assert (q.speaker_surface, q.speaker_start) == ("ناصر كنعاني", text.index("ناصر"))
+
+
+def test_mentions_subject_before_the_verb_and_pronoun_to_last_person():
+    text = "وكان هوكشتاين قد أكد أن «الاتفاق قريب». وأضاف أن «العقبات تذللت»."
+    ms = mentions(text, **{"هوكشتاين": "PER"})
+    assert [q.speaker_surface for q in find_quotes(text, ms)] == ["هوكشتاين", "هوكشتاين"]
+
+
+def test_quote_without_cue_has_no_speaker_and_names_in_quotes_are_not_quotes():
+    text = "ورفع المحتجون لافتات كتب عليها «لا للغلاء» أمام مقر وكالة “بترا”."
+    quotes = find_quotes(text)
+    assert [(q.text, q.speaker_surface, q.cue) for q in quotes] == [("لا للغلاء", None, None)]
+
+
+def test_curly_marks_typed_either_way_pair_in_order():
+    text = "وقال السفير إن ”العلاقات متينة“ وإن “التعاون مستمر”."
+    assert [q.text for q in find_quotes(text)] == ["العلاقات متينة", "التعاون مستمر"]
