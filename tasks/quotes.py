@@ -79,6 +79,14 @@ class _Context:
         self.dropped = [s + k for k, s in enumerate(self.shifts)]
         self.mentions = sorted(((self.fold(m.start), self.fold(m.end), m.type) for m in mentions if m.type in ("PER", "ORG")))
         self.attributions: list[Attribution] = find_attributions(text)
+        self.attribution_starts = [self.fold(a.start) for a in self.attributions]
+        self.mention_starts = [m[0] for m in self.mentions]
+        self.cues = list(_CUE.finditer(self.folded))
+        self.cue_starts = [c.start() for c in self.cues]
+
+    def attributions_in(self, lo: int, hi: int) -> list[Attribution]:
+        """Attributions starting in [lo, hi) of folded text."""
+        return self.attributions[bisect_left(self.attribution_starts, lo):bisect_left(self.attribution_starts, hi)]
 
     def fold(self, i: int) -> int:
         return i - bisect_left(self.dropped, i)
@@ -87,7 +95,8 @@ class _Context:
         return original_offset(self.shifts, i)
 
     def mention_in(self, lo: int, hi: int, last: bool = False, kind: str | None = None) -> tuple[int, int] | None:
-        inside = [m for m in self.mentions if lo <= m[0] and m[1] <= hi and (kind is None or m[2] == kind)]
+        window = self.mentions[bisect_left(self.mention_starts, lo):bisect_left(self.mention_starts, hi)]
+        inside = [m for m in window if m[1] <= hi and (kind is None or m[2] == kind)]
         persons = [m for m in inside if m[2] == "PER"] or inside
         return (persons[-1] if last else persons[0])[:2] if persons else None
 
@@ -121,14 +130,18 @@ def _heuristic_speaker(ctx: _Context, pos: int) -> tuple[int, int] | None:
     return (words[0].start(), words[-1].end()) if words else None
 
 
-def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None,
-             cues: list[re.Match]) -> tuple[int, int] | None:
+def _between(ctx: _Context, lo: int, hi: int) -> list[re.Match]:
+    """Reporting-verb cues starting in [lo, hi) of folded text."""
+    return ctx.cues[bisect_left(ctx.cue_starts, lo):bisect_left(ctx.cue_starts, hi)]
+
+
+def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None) -> tuple[int, int] | None:
     """The speaker span (folded) of a cue, searched between `lo` (window start) and `hi` (the quote)."""
     folded = ctx.folded
     if cue["v"] in _PARTICIPLES:  # "..., مضيفا أن": the subject of the sentence's verb
-        verbs = [c for c in cues if lo <= c.start() and c.end() <= cue.start() and c["v"] not in _PARTICIPLES]
+        verbs = [c for c in _between(ctx, lo, cue.start()) if c.end() <= cue.start() and c["v"] not in _PARTICIPLES]
         if verbs:
-            return _speaker(ctx, verbs[-1], lo, cue.start(), last, cues)
+            return _speaker(ctx, verbs[-1], lo, cue.start(), last)
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
     pronoun = not after or first in _PRONOUN_FROM
@@ -139,7 +152,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         if source:
             found = ctx.mention_in(source.end(), subject_end) if ctx.mentions else _heuristic_speaker(ctx, source.end())
             return found or last
-    outlet = next((a for a in ctx.attributions if cue.end() <= ctx.fold(a.start) < subject_end), None)
+    outlet = next(iter(ctx.attributions_in(cue.end(), subject_end)), None)
     if outlet and not pronoun:  # "وقالت صحيفة «هآرتس» إن": the outlet speaks
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
     if ctx.mentions:
@@ -158,7 +171,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         return last
     found = _heuristic_speaker(ctx, cue.end())
     if found and folded[found[0]:found[1]] in _OUTLET_ANAPHORS:  # "وأشارت الوكالة": the agency named last
-        agencies = [a for a in ctx.attributions if ctx.fold(a.end) <= cue.start()]
+        agencies = [a for a in ctx.attributions_in(max(0, cue.start() - _WINDOW), cue.start()) if ctx.fold(a.end) <= cue.start()]
         return (ctx.fold(agencies[-1].start), ctx.fold(agencies[-1].end)) if agencies else found
     return found
 
@@ -168,7 +181,6 @@ def find_quotes(text: str, mentions: Iterable[Mention] = ()) -> list[Quote]:
     ctx = _Context(text, mentions)
     folded = ctx.folded
     names = {(a.start, a.end) for a in ctx.attributions}
-    cues = list(_CUE.finditer(folded))
     quotes, last, previous_end = [], None, 0
     for q in _QUOTE.finditer(folded):
         key = next(k for k in "abc" if q[k] is not None)
@@ -178,14 +190,13 @@ def find_quotes(text: str, mentions: Iterable[Mention] = ()) -> list[Quote]:
             continue
         boundary = max((b.end() for b in _BOUNDARY.finditer(folded, max(0, start - _WINDOW), start)), default=0)
         lo = max(boundary, previous_end, start - _WINDOW)
-        before = [c for c in cues if lo <= c.start() and c.end() < q.start()]
-        after = [c for c in cues if q.end() <= c.start() <= q.end() + _AFTER and not _BOUNDARY.search(folded, q.end(), c.start())]
+        before = [c for c in _between(ctx, lo, q.start()) if c.end() < q.start()]
+        after = [c for c in _between(ctx, q.end(), q.end() + _AFTER + 1) if not _BOUNDARY.search(folded, q.end(), c.start())]
         cue = before[-1] if before else after[0] if after else None
         speaker = via = None
         if cue:
-            speaker = _speaker(ctx, cue, lo, q.start() if before else len(folded), last, cues)
-            agencies = [a for a in ctx.attributions if lo <= ctx.fold(a.start) < q.start()
-                        and (ctx.fold(a.start), ctx.fold(a.end)) != speaker]
+            speaker = _speaker(ctx, cue, lo, q.start() if before else len(folded), last)
+            agencies = [a for a in ctx.attributions_in(lo, q.start()) if (ctx.fold(a.start), ctx.fold(a.end)) != speaker]
             via = agencies[-1].surface if agencies else None
             last = speaker or last
         s_start, s_end = (ctx.orig(speaker[0]), ctx.orig(speaker[1])) if speaker else (None, None)
