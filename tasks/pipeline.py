@@ -18,13 +18,15 @@ from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_i
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
 from tasks.boilerplate import strip as strip_boilerplate
+from tasks.enrich import enrich_articles
 from tasks.neardup import signature_of
 from tasks.store import Enrichment, known_documents, load_stored_documents, write_batch
 from tasks.terms import terms_of
 from tasks.warehouse import Warehouse
 from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
 
-STAGES = ("discover", "fetch", "load", "extract", "dedup", "write")
+STAGES = ("discover", "fetch", "load", "extract", "dedup", "enrich", "write")
+EXTRACTED = ("mentions", "temporal_expressions", "quotes", "attributions", "events")
 FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
 
 
@@ -59,6 +61,7 @@ class Tally:
     boilerplate_paragraphs: int = 0
     fetch: Counter = field(default_factory=Counter)
     rejects: Counter = field(default_factory=Counter)
+    extracted: Counter = field(default_factory=Counter)  # enrichment rows written: mentions, events, ...
     seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
 
     _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
@@ -69,6 +72,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.fetch.update(other.fetch)
         self.rejects.update(other.rejects)
+        self.extracted.update(other.extracted)
         for stage, secs in other.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + secs
 
@@ -89,6 +93,7 @@ class Tally:
                          "duplicate": self.articles_duplicate, "out_of_window": self.articles_out_of_window},
             "boilerplate_paragraphs_stripped": self.boilerplate_paragraphs,
             "rejects": dict(sorted(self.rejects.items())),
+            "extracted": {k: self.extracted.get(k, 0) for k in EXTRACTED},
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -102,6 +107,7 @@ class Tally:
             f"documents            new or changed {self.documents_new_or_changed}, unchanged {self.documents_unchanged}",
             "articles             " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["articles"].items()),
             "rejects              " + (", ".join(f"{k} {v}" for k, v in d["rejects"].items()) or "none"),
+            "extracted            " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["extracted"].items()),
             "seconds per stage    " + ", ".join(f"{k} {v:.2f}" for k, v in d["seconds"].items() if v or k in ("load", "extract", "write")),
         ]
         return "\n".join(lines)
@@ -157,8 +163,9 @@ def process_documents(
             article, removed = strip_boilerplate(article, boilerplate_seen) if boilerplate_seen else (article, 0)
             tally.boilerplate_paragraphs += removed
             stripped.append(article)
+    with tally.timed("enrich"):
         enrich = Enrichment(originals=kept, signatures={a.article_id: signature_of(a.text) for a in stripped},
-                            terms={a.article_id: terms_of(a.text) for a in stripped})
+                            terms={a.article_id: terms_of(a.text) for a in stripped}, facts=enrich_articles(stripped))
     with tally.timed("write"):
         with warehouse.connect() as con:
             written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)
@@ -167,6 +174,7 @@ def process_documents(
     tally.articles_unchanged += written.articles_unchanged
     tally.articles_duplicate += written.articles_duplicate
     tally.rejects.update(written.rejects)
+    tally.extracted.update(written.extracted)
     return tally
 
 

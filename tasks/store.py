@@ -14,6 +14,8 @@ import pyarrow as pa
 from schemas.records import Article, Document, Reject
 from tasks import boilerplate
 from tasks.dedup import link_duplicates, store_signatures
+from tasks.enrich import ArticleFacts
+from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.load import gzip_raw
@@ -63,6 +65,7 @@ class Enrichment:
     originals: list[Article] = field(default_factory=list)  # as extracted, before boilerplate was stripped
     signatures: dict[str, Signature] = field(default_factory=dict)
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)  # entities, dates, quotes, agencies (tasks.enrich)
 
 
 @dataclass
@@ -73,6 +76,7 @@ class WriteResult:
     articles_duplicate: int = 0
     documents_written: int = 0
     rejects: Counter = field(default_factory=Counter)
+    extracted: Counter = field(default_factory=Counter)
 
 
 def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
@@ -174,6 +178,9 @@ def write_batch(
         if enrich is not None:
             store_terms(con, enrich.terms)
             assign_stories(con, ids, enrich.terms)
+            texts = {r["article_id"]: r["text"] for r in art_rows}
+            result.extracted = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts)
+            link_happenings(con, ids)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

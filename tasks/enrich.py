@@ -1,0 +1,62 @@
+"""What is read out of an article's text before it is written: entity mentions linked inside the article,
+with roles; temporal expressions resolved against the publication date; quotes; cited agencies. Plain
+CPU work per article. Entity ids across articles, events and their links are settled at write time
+(tasks.enrichment_store), where the warehouse's aliases are at hand."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from schemas.records import Article
+from tasks.attributions import Attribution, find_attributions
+from tasks.entities import LinkedMention, link_in_article
+from tasks.ner import recognise
+from tasks.quotes import Quote, find_quotes
+from tasks.roles import roles
+from tasks.temporal import TemporalExpression, find_temporal
+
+# Recorded on every derived row; change it when an enricher changes what it finds.
+ENRICHER_VERSION = "enrich-1"
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A recognised mention as entity linking reads it: the name standing alone, its role."""
+
+    start: int
+    end: int
+    surface: str
+    type: str
+    name: str
+    role: str | None
+
+
+@dataclass
+class ArticleFacts:
+    mentions: list[LinkedMention] = field(default_factory=list)
+    temporals: list[TemporalExpression] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    anchor: date | None = None
+
+
+def facts_of(text: str, anchor: date | None) -> ArticleFacts:
+    """Mentions (linked inside the text, with roles), dates, quotes and cited agencies of one text."""
+    found = recognise(text)
+    role_of = {(r.person.start, r.person.end): r.role or r.rank for r in roles(text, found)}
+    named = [_Named(m.start, m.end, m.surface, m.type, m.name, role_of.get((m.start, m.end))) for m in found]
+    return ArticleFacts(
+        mentions=link_in_article(named),
+        temporals=find_temporal(text, anchor),
+        quotes=find_quotes(text, found),
+        attributions=find_attributions(text),
+        anchor=anchor,
+    )
+
+
+def enrich_articles(articles: list[Article]) -> dict[str, ArticleFacts]:
+    """article_id -> facts, for a batch."""
+    return {
+        a.article_id: facts_of(a.text, a.published_at.date() if a.published_at else None)
+        for a in articles
+    }
