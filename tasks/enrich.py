@@ -10,6 +10,7 @@ from datetime import date
 from schemas.records import Article
 from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
+from tasks.name_propagation import propagate
 from tasks.ner import recognise
 from tasks.quotes import Quote, find_quotes
 from tasks.roles import roles
@@ -41,8 +42,10 @@ class ArticleFacts:
 
 
 def facts_of(text: str, anchor: date | None) -> ArticleFacts:
-    """Mentions (linked inside the text, with roles), dates, quotes and cited agencies of one text."""
+    """Mentions (recognised, spread to the name's other occurrences, linked inside the text, with roles),
+    dates, quotes and cited agencies of one text."""
     found = recognise(text)
+    found = sorted(found + propagate(text, found), key=lambda m: m.start)
     role_of = {(r.person.start, r.person.end): r.role or r.rank for r in roles(text, found)}
     named = [_Named(m.start, m.end, m.surface, m.type, m.name, role_of.get((m.start, m.end))) for m in found]
     return ArticleFacts(

@@ -96,6 +96,13 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
     keys |= {("ORG", name_key(a.surface, "ORG")) for f in facts.values() for a in f.attributions}
     keys |= {("ORG", name_key(q.via_agency, "ORG")) for f in facts.values() for q in f.quotes if q.via_agency}
     batch = _Batch(run_id, _known_aliases(con, keys))
+    # Full names teach their short forms first, longest first, so that an article naming only "علي أيوب"
+    # meets "علي عبد الله أيوب" from another article of the batch, whatever the order of the two.
+    full = [m for f in facts.values() for m in f.mentions if len(name_key(m.canonical, m.type).split(" ")) >= 2]
+    for m in sorted(full, key=lambda m: (-len(name_key(m.canonical, m.type).split(" ")), m.canonical)):
+        _, _, aliases = resolve([m], batch.known)
+        for type_, key, eid in aliases:
+            batch.known.setdefault((type_, key), set()).add(eid)
     for article_id in ids:
         _article_rows(batch, article_id, facts[article_id], texts[article_id])
     for table in _TABLES:

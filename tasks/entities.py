@@ -90,6 +90,19 @@ def link_in_article(mentions) -> list[LinkedMention]:
     return linked
 
 
+def _alias_keys(m: LinkedMention, key: str) -> set[str]:
+    """The keys this mention teaches for its entity: the full name, the form written, and for a person of
+    three words or more the first and last names ("علي عبد الله أيوب" → "علي أيوب"), and for any person the
+    last name. A key that comes to name two entities resolves to neither (`resolve`)."""
+    keys = {key, name_key(m.surface, m.type)}
+    words = key.split(" ")
+    if m.type == "PER" and len(words) >= 2:
+        keys.add(words[-1])
+        if len(words) >= 3:
+            keys.add(f"{words[0]} {words[-1]}")
+    return {k for k in keys if k}
+
+
 @dataclass(frozen=True)
 class ResolvedMention:
     """A mention with its entity, ready for the `mentions` table."""
@@ -119,9 +132,6 @@ def resolve(linked: list[LinkedMention], known_aliases: dict[tuple[str, str], se
         eid = next(iter(seen)) if len(seen) == 1 else own
         if eid == own:
             entities[own] = (m.canonical, m.type)
-        surface_key = name_key(m.surface, m.type)
-        aliases.add((m.type, key, eid))
-        if surface_key and surface_key != key:
-            aliases.add((m.type, surface_key, eid))
+        aliases |= {(m.type, k, eid) for k in _alias_keys(m, key)}
         out.append(ResolvedMention(m.start, m.end, m.surface, m.type, eid, m.role))
     return out, entities, aliases

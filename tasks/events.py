@@ -41,6 +41,8 @@ CRITICIZE = Trigger("ACCUSE", "criticize", "111")
 THREATEN = Trigger("THREATEN", "threaten", "130")
 ATTACK = Trigger("ASSAULT", "attack", "190")
 
+SYMMETRIC = {"meet", "agree"}
+
 # Normalized word forms (tasks.normalize: أ/إ/آ → ا, ة → ه, ى → ي), after an optional و or ف.
 _VERBS: dict[Trigger, str] = {
     VISIT: r"زار|زارت|زارا|يزور|تزور|سيزور|ستزور|وصل|وصلت|يصل|سيصل|يتفقد|تفقد",
@@ -57,13 +59,14 @@ _VERBS: dict[Trigger, str] = {
 }
 _NOUNS: dict[Trigger, str] = {
     VISIT: r"زياره|زيارته|زيارتها|بزياره",
-    MEET: r"لقاء|اللقاء|لقائه|اجتماع|الاجتماع|مباحثات|المباحثات|محادثات|المحادثات",
-    SIGN: r"توقيع|بتوقيع|وتوقيع",
+    MEET: r"لقاء|اللقاء|لقائه|لقاءات|اجتماع|الاجتماع|اجتماعات|مباحثات|المباحثات|محادثات|المحادثات",
+    SIGN: r"توقيع|بتوقيع|وتوقيع|توقيعها|توقيعه",
 }
 _TRIGGER_WORDS = [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "verb") for trig, pattern in _VERBS.items()]
 _TRIGGER_WORDS += [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "noun") for trig, pattern in _NOUNS.items()]
 _PLANNED_WORD = re.compile(r"^[وف]?(?:س[يت]\w+|سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
 _PREPOSITIONS = {"مع", "الي", "إلى", "في", "علي", "عن", "من", "ضد", "لدي", "نحو", "قرب", "خلال", "بين"}
+_PASSIVE = {"تم", "جري", "يتم", "جرت"}  # "تم توقيع ...": the agents are the sentence's persons
 _RELATIVES = {"الذي", "التي", "اللذان", "اللتان", "الذين"}
 _PLACE_CUES = {"الي", "في", "قرب", "بمدينه", "مدينه", "العاصمه"}
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
@@ -187,16 +190,24 @@ def extract_events(article_id: str, text: str, mentions, temporals) -> list[Even
             if hit is None:
                 continue
             trig, kind = hit
-            before = [sp for sp in agents if sp.end <= w_start]
+            people = [sp for sp in agents if sp.type != "LOC"]  # actors are persons and organisations
+            before = [sp for sp in people if sp.end <= w_start]
             after = [sp for sp in agents if sp.start >= w_end]
             actor = target = None
             confidence = 0.8 if kind == "verb" else 0.65
             prev_word = words[i - 1][2] if i else ""
+            first_after = after[0] if after else None
+            # countries and capitals act too ("وتدعم طهران ..."), but they do not meet or sign
+            may_act = first_after is not None and (first_after.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
+            close = may_act and first_after.start - w_end < (40 if kind == "verb" else 60) \
+                and not (_gap_words(words, w_end, first_after.start) & _PREPOSITIONS)
             if kind == "verb" and prev_word in _RELATIVES and before:
                 actor = before[-1]  # "الأسد الذي استقبل باقري"
-            elif kind == "verb" and after and not (_gap_words(words, w_end, after[0].start) & _PREPOSITIONS) \
-                    and after[0].start - w_end < 40 and after[0].type != "LOC":
-                actor, after = after[0], after[1:]  # VSO
+            elif kind == "noun" and prev_word.lstrip("وف") in _PASSIVE and any(sp.type == "PER" for sp in people):
+                actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
+                after = [sp for sp in agents if sp.start > actor.end]
+            elif close:
+                actor, after = first_after, after[1:]  # VSO, or the genitive of a verbal noun ("زيارة باقري")
             elif before:
                 actor = before[-1]
                 confidence -= 0.1
@@ -205,20 +216,25 @@ def extract_events(article_id: str, text: str, mentions, temporals) -> list[Even
                 confidence -= 0.25
             if actor is None:
                 continue
-            between = _between(words, agents, w_end)
+            between = _between(words, agents, w_end) if trig.has_target else None
             if between is not None:
                 actor, target = between
             elif trig.has_target:
-                others = [sp for sp in after if sp.entity_id != actor.entity_id and sp.type in ("PER", "ORG", "LOC")]
-                persons = [sp for sp in others if sp.type != "LOC"]
-                pick = persons or (others if trig not in (HOST, MEET) else [])
-                target = pick[0] if pick else None
+                others = [sp for sp in after if sp.entity_id != actor.entity_id]
+                if trig.event_type in ("CONSULT", "AGREE"):  # meetings and agreements are between people and bodies
+                    others = [sp for sp in others if sp.type != "LOC"]
+                target = others[0] if others else None
+                if target is None:
+                    continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
             location = _location(text, words, spans, w_end, s_end, (actor, target))
             when = _nearest_date(temporals, s_start, s_end, w_start)
             planned = any(_PLANNED_WORD.match(w) for _, _, w in words[max(0, i - 3):i + 1])
             if planned and trig.planned_cameo is None:
                 planned = False
-            key = (trig.event_type, trig.mode, actor.entity_id, target.entity_id if target else None, planned)
+            parties = (actor.entity_id, target.entity_id if target else None)
+            if trig.mode in SYMMETRIC:  # A met B is B met A: one event
+                parties = tuple(sorted(parties, key=str))
+            key = (trig.event_type, trig.mode, parties, planned)
             event = Event(
                 event_id=stable_id("event", article_id, str(w_start), trig.mode),
                 event_type=trig.event_type, mode=trig.mode,
@@ -245,14 +261,21 @@ def _merge(old: Event, new: Event) -> Event:
 
 
 def _between(words, agents, after_pos: int):
-    """(actor, target) for "بين X و Y" right after the trigger."""
-    for j, (s, _, w) in enumerate(words):
-        if s >= after_pos and w == "بين":
-            pair = [sp for sp in agents if sp.start > s][:2]
-            if len(pair) == 2 and pair[0].entity_id != pair[1].entity_id and pair[0].start - s < 120:
-                return pair[0], pair[1]
-            return None
+    """(actor, target) for "بين X و Y" soon after the trigger: X is the last entity before the first
+    word opening with و, Y the first one after it."""
+    for s, e, w in words:
         if s >= after_pos + 60:
+            return None
+        if s >= after_pos and w == "بين":
+            following = [sp for sp in agents if sp.start > e]
+            named = [(a.start, a.end) for a in following]
+            for s2, _, w2 in words:
+                if s2 > e and w2.startswith("و") and not any(a <= s2 < b for a, b in named):
+                    x = [sp for sp in following if sp.end <= s2]
+                    y = [sp for sp in following if sp.start > s2]
+                    if x and y and x[-1].entity_id != y[0].entity_id:
+                        return x[-1], y[0]
+                    return None
             return None
     return None
 

@@ -1,0 +1,68 @@
+"""Document-level consistency for the recogniser: a name it found once is a name wherever the article
+writes it again. A sentence-level tagger misses "وقال باقري" after tagging "اللواء محمد باقري" two
+sentences earlier; here every other occurrence of a found name, and of a person's last name, becomes a
+mention of the same type (proclitics و ف ب ل ك left outside the span)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.normalize import fold_keeping_offsets, normalize_arabic, original_offset
+
+_PROCLITICS = "(?:[وف]?[بلك]?)"
+MIN_LETTERS = 3  # a last name shorter than this ("بن", "أل") is not searched on its own
+
+
+@dataclass(frozen=True)
+class PropagatedMention:
+    start: int
+    end: int
+    surface: str
+    type: str
+    name: str
+
+
+def _forms(mentions) -> dict[str, str]:
+    """Folded name -> type, for every found name and every found person's last name (the type of its
+    first finding wins)."""
+    forms: dict[str, str] = {}
+    for m in mentions:
+        name = normalize_arabic(getattr(m, "name", None) or m.surface).strip()
+        if not name:
+            continue
+        forms.setdefault(name, m.type)
+        words = name.split()
+        if m.type == "PER" and len(words) >= 2 and len(words[-1]) >= MIN_LETTERS:
+            forms.setdefault(words[-1], "PER")
+    return forms
+
+
+def propagate(text: str, mentions) -> list[PropagatedMention]:
+    """Mentions for the other occurrences of names already found in `text`, not overlapping any found one."""
+    forms = _forms(mentions)
+    if not forms:
+        return []
+    folded, shifts = fold_keeping_offsets(text)
+    taken = sorted((m.start, m.end) for m in mentions)
+    names = sorted(forms, key=len, reverse=True)  # the longest name at a place wins
+    alternatives = "|".join(re.escape(n) for n in names)
+    # "للأسد": the lam of ل swallows the alef of ال; the span keeps one lam ("لأسد"), the name its alef.
+    elided = "|".join(re.escape(n[1:]) for n in names if n.startswith("ال") and len(n) > 3)
+    pattern = rf"(?<!\w){_PROCLITICS}(?P<name>{alternatives})(?!\w)"
+    if elided:
+        pattern += rf"|(?<!\w)[وف]?ل(?P<elided>{elided})(?!\w)"
+    found = []
+    for match in re.finditer(pattern, folded, re.IGNORECASE):
+        group = "name" if match.group("name") else "elided"
+        start = original_offset(shifts, match.start(group))
+        end = original_offset(shifts, match.end(group) - 1) + 1
+        if any(a < end and start < b for a, b in taken):
+            continue
+        name = match.group(group) if group == "name" else "ا" + match.group(group)
+        kind = forms.get(name) or forms.get(normalize_arabic(name))
+        if kind is None:
+            continue
+        taken.append((start, end))
+        surface = text[start:end]
+        found.append(PropagatedMention(start, end, surface, kind, surface if group == "name" else "ا" + surface))
+    return found
