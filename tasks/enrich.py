@@ -10,6 +10,7 @@ from datetime import date
 from schemas.records import Article
 from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
+from tasks.events import EntitySpan, office_spans
 from tasks.name_propagation import propagate
 from tasks.ner import recognise
 from tasks.quotes import Quote, find_quotes
@@ -35,6 +36,7 @@ class _Named:
 @dataclass
 class ArticleFacts:
     mentions: list[LinkedMention] = field(default_factory=list)
+    offices: list[EntitySpan] = field(default_factory=list)  # offices standing for a person (entity_id: canonical name)
     temporals: list[TemporalExpression] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
@@ -48,10 +50,16 @@ def facts_of(text: str, anchor: date | None) -> ArticleFacts:
     found = sorted(found + propagate(text, found), key=lambda m: m.start)
     role_of = {(r.person.start, r.person.end): r.role or r.rank for r in roles(text, found)}
     named = [_Named(m.start, m.end, m.surface, m.type, m.name, role_of.get((m.start, m.end))) for m in found]
+    linked = link_in_article(named)
+    # An office written in place of a name ("وأكد رئيس الأركان ...") can be a quote's speaker.
+    offices = office_spans(text, linked, identity=lambda m: m.canonical)
+    speakers = [m for m in found if not any(o.start <= m.start and m.end <= o.end for o in offices)]
+    speakers += [_Named(o.start, o.end, text[o.start:o.end], "PER", o.entity_id, None) for o in offices]
     return ArticleFacts(
-        mentions=link_in_article(named),
+        mentions=linked,
+        offices=offices,
         temporals=find_temporal(text, anchor),
-        quotes=find_quotes(text, found),
+        quotes=find_quotes(text, sorted(speakers, key=lambda m: m.start)),
         attributions=find_attributions(text),
         anchor=anchor,
     )

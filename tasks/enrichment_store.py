@@ -73,12 +73,12 @@ def _known_aliases(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]) -
     return known
 
 
-def _speaker(quote, mentions: list[ResolvedMention], batch: _Batch) -> str | None:
-    """The entity of a quote's speaker: the mention its speaker span falls on, else a known name."""
+def _speaker(quote, mentions: list[ResolvedMention], offices: list[tuple[int, int, str]], batch: _Batch) -> str | None:
+    """The entity of a quote's speaker: the mention or office its speaker span falls on, else a known name."""
     if quote.speaker_start is not None:
-        for m in mentions:
-            if m.start < quote.speaker_end and quote.speaker_start < m.end:
-                return m.entity_id
+        for start, end, eid in [(m.start, m.end, m.entity_id) for m in mentions] + offices:
+            if start < quote.speaker_end and quote.speaker_start < end:
+                return eid
     if quote.speaker_surface:
         for type_ in ("PER", "ORG"):
             seen = batch.known.get((type_, name_key(quote.speaker_surface, type_)), set())
@@ -119,6 +119,9 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
     common = {"article_id": article_id, "model_version": ENRICHER_VERSION, "run_id": batch.run_id}
     mentions, entities, aliases = resolve(f.mentions, batch.known)
     batch.learn(entities, aliases)
+    canonical_at = {lm.start: lm.canonical for lm in f.mentions}
+    entity_of = {canonical_at[m.start]: m.entity_id for m in mentions}
+    offices = [(o.start, o.end, entity_of[o.entity_id]) for o in f.offices if o.entity_id in entity_of]
     # One row per start offset (the primary key): a recogniser never overlaps itself, but keep the longer.
     by_start: dict[int, ResolvedMention] = {}
     for m in mentions:
@@ -133,7 +136,7 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
         {**common, "entity_id": batch.organisation(a.surface), "surface": a.surface, "start": a.start, "end": a.end, "cue": a.cue}
         for a in {a.start: a for a in f.attributions}.values() if name_key(a.surface, "ORG")]
     batch.rows["quotes"] += [
-        {**common, "speaker_entity_id": _speaker(q, mentions, batch), "speaker_surface": q.speaker_surface, "text": q.text,
+        {**common, "speaker_entity_id": _speaker(q, mentions, offices, batch), "speaker_surface": q.speaker_surface, "text": q.text,
          "start": q.start, "end": q.end, "cue": q.cue, "via_entity_id": batch.organisation(q.via_agency)}
         for q in {q.start: q for q in f.quotes}.values()]
     batch.rows["events"] += [

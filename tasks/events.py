@@ -64,9 +64,13 @@ _NOUNS: dict[Trigger, str] = {
 }
 _TRIGGER_WORDS = [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "verb") for trig, pattern in _VERBS.items()]
 _TRIGGER_WORDS += [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "noun") for trig, pattern in _NOUNS.items()]
-_PLANNED_WORD = re.compile(r"^[وف]?(?:س[يت]\w+|سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
+_PLANNED_WORD = re.compile(r"^[وف]?(?:سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
 _PREPOSITIONS = {"مع", "الي", "إلى", "في", "علي", "عن", "من", "ضد", "لدي", "نحو", "قرب", "خلال", "بين"}
-_PASSIVE = {"تم", "جري", "يتم", "جرت"}  # "تم توقيع ...": the agents are the sentence's persons
+# Words that open a title or office before a name ("وصل رئيس هيئة الأركان في ... محمد باقري"): the subject.
+_TITLE_HEADS = {normalize_arabic(w) for w in (
+    "رئيس", "الرئيس", "وزير", "الوزير", "اللواء", "العماد", "الجنرال", "العميد", "أمين", "الأمين", "قائد", "القائد", "مدير",
+    "المدير", "السفير", "المبعوث", "الشيخ", "الملك", "الأمير", "ولي", "نائب", "المتحدث", "زعيم")}
+_PASSIVE = {normalize_arabic(w) for w in ("تم", "جرى", "يتم", "جرت")}  # "تم توقيع ...": the agents are the sentence's persons
 _RELATIVES = {"الذي", "التي", "اللذان", "اللتان", "الذين"}
 _PLACE_CUES = {"الي", "في", "قرب", "بمدينه", "مدينه", "العاصمه"}
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
@@ -117,32 +121,40 @@ def _role_words(role: str) -> list[str]:
     return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in _WORD.findall(normalize_arabic(role)) if w not in _ROLE_STOP]
 
 
-def office_spans(text: str, mentions) -> list[EntitySpan]:
+def office_spans(text: str, mentions, identity=lambda m: m.entity_id) -> list[EntitySpan]:
     """Offices written in place of a name ("رئيس هيئة أركان القوات المسلحة الإيرانية") that match, by two
-    thirds of their words, the role the article gave one person: that person's entity."""
+    thirds of their words, the role the article gave one person: that person's `identity` (its entity id,
+    or before ids exist its canonical name). An office may hold an organisation's or a place's name."""
     roles: dict[str, tuple[list[str], str]] = {}
     for m in mentions:
         if m.type == "PER" and m.role:
             words = _role_words(m.role)
             if len(words) >= 2:
-                roles.setdefault(" ".join(words), (words, m.entity_id))
+                roles.setdefault(" ".join(words), (words, identity(m)))
     if not roles:
         return []
-    taken = [(m.start, m.end) for m in mentions]
+    taken = [(m.start, m.end) for m in mentions if m.type == "PER"]
+    person_starts = sorted(a for a, _ in taken)
     tokens = [(t.start(), t.end(), _role_words(t.group())) for t in _WORD.finditer(text)]
     tokens = [(s, e, w[0]) for s, e, w in tokens if w]
     found = []
     for words, eid in roles.values():
         want = set(words)
+        # a short office must be written whole: "رئيس الوزراء العراقي" is not "رئيس الوزراء الأردني"
+        need = len(want) if len(want) <= 3 else -(-len(want) * 2 // 3)
         for i, (s, _, w) in enumerate(tokens):
             if w != words[0]:
                 continue
             window = tokens[i:i + len(words) + 1]
             hits = [j for j, (_, _, x) in enumerate(window) if x in want]
-            if len(set(window[j][2] for j in hits)) * 3 >= len(want) * 2:
-                end = window[hits[-1]][1]
-                if not any(a < end and s < b for a, b in taken):
-                    found.append(EntitySpan(s, end, eid, "PER"))
+            if len({window[j][2] for j in hits}) < need:
+                continue
+            end = window[hits[-1]][1]
+            following = next((p for p in person_starts if p >= end), None)
+            if following is not None and len(_WORD.findall(text[end:following])) <= 1 and "،" not in text[end:following]:
+                continue  # a title right before a name ("رئيس الوزراء بشر الخصاونة"): the name speaks for itself
+            if not any(a < end and s < b for a, b in taken):
+                found.append(EntitySpan(s, end, eid, "PER"))
     return found
 
 
@@ -179,7 +191,9 @@ def _nearest_date(temporals, a: int, b: int, at: int):
 def extract_events(article_id: str, text: str, mentions, temporals) -> list[Event]:
     """Events of one article. `mentions` have start, end, type, entity_id and role; `temporals` have start,
     end, value and granularity."""
-    spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions] + office_spans(text, mentions)
+    offices = office_spans(text, mentions)
+    spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
+             if not any(o.start <= m.start and m.end <= o.end for o in offices)] + offices
     found: dict[tuple, Event] = {}
     last_actor: str | None = None
     for s_start, s_end in sentences(text):
@@ -199,7 +213,9 @@ def extract_events(article_id: str, text: str, mentions, temporals) -> list[Even
             first_after = after[0] if after else None
             # countries and capitals act too ("وتدعم طهران ..."), but they do not meet or sign
             may_act = first_after is not None and (first_after.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
-            close = may_act and first_after.start - w_end < (40 if kind == "verb" else 60) \
+            titled = i + 1 < len(words) and words[i + 1][2].lstrip("و") in _TITLE_HEADS and first_after is not None \
+                and first_after.start - w_end < 120 and "،" not in text[w_end:first_after.start]
+            close = may_act and titled or may_act and first_after.start - w_end < (40 if kind == "verb" else 60) \
                 and not (_gap_words(words, w_end, first_after.start) & _PREPOSITIONS)
             if kind == "verb" and prev_word in _RELATIVES and before:
                 actor = before[-1]  # "الأسد الذي استقبل باقري"
@@ -228,7 +244,9 @@ def extract_events(article_id: str, text: str, mentions, temporals) -> list[Even
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
             location = _location(text, words, spans, w_end, s_end, (actor, target))
             when = _nearest_date(temporals, s_start, s_end, w_start)
-            planned = any(_PLANNED_WORD.match(w) for _, _, w in words[max(0, i - 3):i + 1])
+            # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
+            planned = (kind == "verb" and word.lstrip("وف").startswith("س")) or \
+                any(_PLANNED_WORD.match(w) for _, _, w in words[max(0, i - 4):i])
             if planned and trig.planned_cameo is None:
                 planned = False
             parties = (actor.entity_id, target.entity_id if target else None)

@@ -66,6 +66,7 @@ _TITLES = {normalize_arabic(w) for w in (
     "الرئيسة", "النائبة", "السفيرة", "المتحدثة", "الناطق", "الناطقة", "المدير", "المديرة", "الأمين", "المحافظ",
     "الجنرال", "الرائد", "المقدم", "العميد", "الشيخة", "القاضي", "المحامي", "الأستاذ", "البروفيسور")}
 _OUTLET_ANAPHORS = {normalize_arabic(w) for w in ("الوكالة", "الصحيفة", "القناة", "الموقع", "الشبكة", "الإذاعة")}
+MIN_WORDS = 2  # one quoted word is a scare quote, not a quote
 _WINDOW = 300  # characters before a quote searched for its cue
 _AFTER = 40  # characters after a quote searched for a cue ("...»، قال الوزير")
 
@@ -74,10 +75,16 @@ class _Context:
     """The text in folded form, with the mentions and attributions in folded offsets."""
 
     def __init__(self, text: str, mentions: Iterable[Mention]):
+        mentions = list(mentions)
         self.text = text
         self.folded, self.shifts = fold_keeping_offsets(text)
         self.dropped = [s + k for k, s in enumerate(self.shifts)]
-        self.mentions = sorted(((self.fold(m.start), self.fold(m.end), m.type) for m in mentions if m.type in ("PER", "ORG")))
+        quoted = [q.span() for q in _QUOTE.finditer(self.folded)]
+        self.names = {(self.fold(m.start), self.fold(m.end)) for m in mentions}
+        # A name inside a quote is what someone said, not who said it.
+        self.mentions = sorted(
+            (self.fold(m.start), self.fold(m.end), m.type) for m in mentions
+            if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted))
         self.attributions: list[Attribution] = find_attributions(text)
         self.attribution_starts = [self.fold(a.start) for a in self.attributions]
         self.mention_starts = [m[0] for m in self.mentions]
@@ -152,6 +159,11 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         if source:
             found = ctx.mention_in(source.end(), subject_end) if ctx.mentions else _heuristic_speaker(ctx, source.end())
             return found or last
+    anaphor = _words_after(ctx, cue.end(), 1)
+    if anaphor and anaphor[0].group() in _OUTLET_ANAPHORS:  # "وأشارت الوكالة": the agency named last
+        agencies = [a for a in ctx.attributions_in(max(0, cue.start() - _WINDOW * 3), cue.start()) if ctx.fold(a.end) <= cue.start()]
+        if agencies:
+            return ctx.fold(agencies[-1].start), ctx.fold(agencies[-1].end)
     outlet = next(iter(ctx.attributions_in(cue.end(), subject_end)), None)
     if outlet and not pronoun:  # "وقالت صحيفة «هآرتس» إن": the outlet speaks
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
@@ -188,6 +200,8 @@ def find_quotes(text: str, mentions: Iterable[Mention] = ()) -> list[Quote]:
         o_start, o_end = ctx.orig(start), ctx.orig(end)
         if (o_start, o_end) in names:  # «إيرنا»: a name in quotes, not a quote
             continue
+        if len(_TOKEN.findall(folded, start, end)) < MIN_WORDS or (start, end) in ctx.names:
+            continue  # «المثالي», "حزب الله": a scare quote or a name, not a quote
         boundary = max((b.end() for b in _BOUNDARY.finditer(folded, max(0, start - _WINDOW), start)), default=0)
         lo = max(boundary, previous_end, start - _WINDOW)
         before = [c for c in _between(ctx, lo, q.start()) if c.end() < q.start()]

@@ -90,3 +90,23 @@ def test_quote_without_cue_has_no_speaker_and_names_in_quotes_are_not_quotes():
 def test_curly_marks_typed_either_way_pair_in_order():
     text = "وقال السفير إن ”العلاقات متينة“ وإن “التعاون مستمر”."
     assert [q.text for q in find_quotes(text)] == ["العلاقات متينة", "التعاون مستمر"]
+
+
+def test_outlet_anaphor_with_mentions_and_names_inside_quotes_never_speak():
+    text = ("وذكرت وكالة الأنباء الأردنية (بترا) أن الوزير أيمن الصفدي وصل إلى القاهرة. "
+            "وأشارت الوكالة إلى أن \"الزيارة تبحث ملف المياه والحدود\". "
+            "وتحدث الصفدي عن \"دعم الرئيس عبد الفتاح السيسي للمبادرة\"، قائلا إن \"الحوار هو الطريق الوحيد\".")
+    found = mentions(text, **{"أيمن الصفدي": "PER", "الصفدي": "PER", "عبد الفتاح السيسي": "PER"})
+    found = [m for m in found if not (m.surface == "الصفدي" and text[m.start - 5:m.start] == "أيمن ")]
+    quotes = find_quotes(text, found)
+    check_offsets(text, quotes)
+    speakers = {q.text: q.speaker_surface for q in quotes}
+    assert speakers["الزيارة تبحث ملف المياه والحدود"] == "بترا"
+    # the last person named before "قائلا" is inside the previous quote: the speaker stays the subject
+    assert speakers["الحوار هو الطريق الوحيد"] == "الصفدي"
+
+
+def test_scare_quotes_and_quoted_names_are_not_quotes():
+    text = "وانتقد النائب سمير الخطيب ما سماه \"الترهل\" في أداء \"الهيئة العامة للاستثمار\" خلال العام."
+    found = mentions(text, **{"سمير الخطيب": "PER", "الهيئة العامة للاستثمار": "ORG"})
+    assert find_quotes(text, found) == []

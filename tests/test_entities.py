@@ -1,0 +1,81 @@
+"""Canonical entities: short forms inside an article, keys, aliases across articles; name propagation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tasks.entities import entity_id, entity_type, link_in_article, name_key, resolve
+from tasks.name_propagation import propagate
+
+
+@dataclass
+class M:
+    start: int
+    end: int
+    surface: str
+    type: str
+    role: str | None = None
+    name: str | None = None
+
+
+def mentions_of(text: str, spans: list[tuple[str, str]]) -> list[M]:
+    """Mentions for (surface, type) pairs, found left to right in `text`."""
+    out, pos = [], 0
+    for surface, kind in spans:
+        i = text.index(surface, pos)
+        out.append(M(i, i + len(surface), surface, kind))
+        pos = i + len(surface)
+    return out
+
+
+def test_short_forms_link_to_the_fuller_name_in_the_article():
+    text = "استقبل الرئيس كمال الدين حداد نظيره رامي صالح. وقال حداد إن صالح وكمال حداد اتفقا."
+    ms = mentions_of(text, [("كمال الدين حداد", "PER"), ("رامي صالح", "PER"), ("حداد", "PER"), ("صالح", "PER"), ("كمال حداد", "PER")])
+    assert [m.canonical for m in link_in_article(ms)] == [
+        "كمال الدين حداد", "رامي صالح", "كمال الدين حداد", "رامي صالح", "كمال الدين حداد"]
+
+
+def test_two_people_with_one_surname_stay_apart():
+    text = "التقى سامي عطية بوزير المال نبيل عطية. ثم غادر نبيل عطية، وبقي سامي عطية. وقال عطية إن اللقاء مثمر."
+    ms = mentions_of(text, [("سامي عطية", "PER"), ("نبيل عطية", "PER"), ("نبيل عطية", "PER"), ("سامي عطية", "PER"), ("عطية", "PER")])
+    linked = link_in_article(ms)
+    assert linked[-1].canonical == "سامي عطية"  # the nearest full name before it
+    assert {linked[0].canonical, linked[1].canonical} == {"سامي عطية", "نبيل عطية"}
+
+
+def test_place_spellings_share_a_key_and_types_are_normalized():
+    assert name_key("سورية", "LOC") == name_key("سوريا", "LOC") == name_key("سوريّا", "LOC")
+    assert name_key("إيران", "LOC") == name_key("ايران", "LOC")
+    assert entity_type("PERS") == "PER" and entity_type("loc") == "LOC"
+    with pytest.raises(ValueError):
+        entity_type("DATE")
+
+
+def test_a_short_form_alone_resolves_through_an_earlier_articles_alias():
+    first = link_in_article(mentions_of("وصل اللواء حسن فرحات إلى بيروت. وقال فرحات", [("حسن فرحات", "PER"), ("فرحات", "PER")]))
+    resolved, entities, aliases = resolve(first, {})
+    known: dict = {}
+    for type_, key, eid in aliases:
+        known.setdefault((type_, key), set()).add(eid)
+    full_id = entity_id("PER", name_key("حسن فرحات", "PER"))
+    assert {m.entity_id for m in resolved} == {full_id} and full_id in entities
+    later, entities2, _ = resolve(link_in_article(mentions_of("صرح فرحات أمس", [("فرحات", "PER")])), known)
+    assert later[0].entity_id == full_id and entities2 == {}
+
+
+def test_an_ambiguous_alias_resolves_to_neither_entity():
+    known = {("PER", "عطيه"): {"id-sami", "id-nabil"}}
+    resolved, entities, _ = resolve(link_in_article([M(0, 4, "عطية", "PER")]), known)
+    assert resolved[0].entity_id == entity_id("PER", "عطيه") and resolved[0].entity_id in entities
+
+
+def test_names_found_once_are_found_again_with_clitics_outside_the_span():
+    text = "أعلن الوزير خالد المصري خطة جديدة. وقال المصري إن الخطة جاهزة، وأضاف للمصري مستشاره: لا تأخير. وبالمصري"
+    found = [M(12, 23, "خالد المصري", "PER", name="خالد المصري")]
+    more = propagate(text, found)
+    assert [(m.surface, m.name, m.type) for m in more] == [
+        ("المصري", "المصري", "PER"), ("لمصري", "المصري", "PER"), ("المصري", "المصري", "PER")]
+    for m in more:
+        assert text[m.start:m.end] == m.surface
+    assert propagate("لا أسماء هنا", []) == []

@@ -1,0 +1,98 @@
+"""Events by trigger rules: actor and target by word order, offices for people, places, dates, modality."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tasks.events import extract_events, office_spans, sentences
+
+
+@dataclass
+class R:
+    start: int
+    end: int
+    surface: str
+    type: str
+    entity_id: str
+    role: str | None = None
+
+
+@dataclass
+class T:
+    start: int
+    end: int
+    value: date | None
+    granularity: str
+
+
+def mention(text: str, surface: str, kind: str, eid: str, role: str | None = None, nth: int = 0) -> R:
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(surface, i + 1)
+    return R(i, i + len(surface), surface, kind, eid, role)
+
+
+def summary(events):
+    return sorted((e.event_type, e.mode, e.cameo, e.actor_entity_id, e.target_entity_id, e.location_entity_id, e.modality)
+                  for e in events)
+
+
+def test_vso_verb_with_place_and_date():
+    text = "استقبل الملك سلمان الرئيس ماكرون في الرياض يوم الثلاثاء."
+    ms = [mention(text, "سلمان", "PER", "salman"), mention(text, "ماكرون", "PER", "macron"), mention(text, "الرياض", "LOC", "riyadh")]
+    day = text.index("يوم الثلاثاء")
+    events = extract_events("a1", text, ms, [T(day, day + 12, date(2024, 5, 7), "day")])
+    assert summary(events) == [("CONSULT", "host", "043", "salman", "macron", "riyadh", "reported")]
+    assert events[0].event_date == date(2024, 5, 7) and events[0].sentence.startswith("استقبل")
+
+
+def test_relative_clause_subject_and_planned_meeting():
+    text = ("التقى الوفد بالوزيرة هالة زايد التي استقبلت المبعوث جون كيري. "
+            "ومن المقرر أن يلتقي كيري رئيس الحكومة مصطفى مدبولي غدا.")
+    ms = [mention(text, "هالة زايد", "PER", "zayed"), mention(text, "جون كيري", "PER", "kerry"),
+          mention(text, "كيري", "PER", "kerry", nth=1), mention(text, "مصطفى مدبولي", "PER", "madbouly")]
+    got = summary(extract_events("a2", text, ms, []))
+    assert ("CONSULT", "host", "043", "zayed", "kerry", None, "reported") in got
+    assert ("CONSULT", "meet", "036", "kerry", "madbouly", None, "planned") in got
+
+
+def test_signing_between_two_parties_and_a_meeting_without_counterpart_is_dropped():
+    text = ("جرى توقيع الاتفاق بين وزير الطاقة أحمد عرفات، ووزير النقل سعيد النمر. "
+            "وعقد عرفات اجتماعا موسعا.")
+    ms = [mention(text, "أحمد عرفات", "PER", "arafat"), mention(text, "سعيد النمر", "PER", "nimr"),
+          mention(text, "عرفات", "PER", "arafat", nth=1)]
+    assert summary(extract_events("a3", text, ms, [])) == [("AGREE", "sign", "057", "arafat", "nimr", None, "reported")]
+
+
+def test_an_office_stands_for_the_person_given_it():
+    text = ("وصل رئيس الوزراء الأردني بشر الخصاونة إلى بغداد. "
+            "واستقبل رئيس الوزراء العراقي محمد شياع السوداني رئيس الوزراء الأردني في مطار بغداد.")
+    ms = [mention(text, "بشر الخصاونة", "PER", "khasawneh", role="رئيس الوزراء الأردني"),
+          mention(text, "بغداد", "LOC", "baghdad"),
+          mention(text, "محمد شياع السوداني", "PER", "sudani", role="رئيس الوزراء العراقي")]
+    offices = office_spans(text, ms)
+    assert [text[o.start:o.end] for o in offices if o.entity_id == "khasawneh"] == ["رئيس الوزراء الأردني"]
+    got = summary(extract_events("a4", text, ms, []))
+    assert ("CONSULT", "visit", "042", "khasawneh", None, "baghdad", "reported") in got
+    assert ("CONSULT", "host", "043", "sudani", "khasawneh", None, "reported") in got
+
+
+def test_countries_act_but_do_not_meet_and_symmetric_meetings_count_once():
+    text = "وتدعم أنقرة حركة حماس سياسيا. والتقى هنية أردوغان، كما التقى أردوغان هنية."
+    ms = [mention(text, "أنقرة", "LOC", "ankara"), mention(text, "حماس", "ORG", "hamas"),
+          mention(text, "هنية", "PER", "haniyeh"), mention(text, "أردوغان", "PER", "erdogan"),
+          mention(text, "أردوغان", "PER", "erdogan", nth=1), mention(text, "هنية", "PER", "haniyeh", nth=1)]
+    got = summary(extract_events("a5", text, ms, []))
+    assert got == [("CONSULT", "meet", "040", "haniyeh", "erdogan", None, "reported"),
+                   ("SUPPORT", "support", "050", "ankara", "hamas", None, "reported")]
+
+
+def test_event_ids_are_stable_and_sentences_split():
+    text = "هاجم المتحدث باسم الجيش سامر نصر حركة التحرير. وانتقد نصر الحكومة."
+    ms = [mention(text, "سامر نصر", "PER", "nasr"), mention(text, "حركة التحرير", "ORG", "tahrir"),
+          mention(text, "نصر", "PER", "nasr", nth=1), mention(text, "الحكومة", "ORG", "gov")]
+    first, again = extract_events("a6", text, ms, []), extract_events("a6", text, ms, [])
+    assert [e.event_id for e in first] == [e.event_id for e in again] and len({e.event_id for e in first}) == 2
+    assert summary(first) == [("ACCUSE", "criticize", "111", "nasr", "gov", None, "reported"),
+                              ("ASSAULT", "attack", "190", "nasr", "tahrir", None, "reported")]
+    assert [text[s:e] for s, e in sentences(text)] == ["هاجم المتحدث باسم الجيش سامر نصر حركة التحرير", " وانتقد نصر الحكومة"]
