@@ -2,6 +2,9 @@
 -- events. Rows of an article are replaced whole when the article is extracted again; each row carries the
 -- run that wrote it and the version of the enricher that made it.
 
+-- The enricher version that made an article's rows: a new version enriches stored articles again.
+ALTER TABLE articles ADD COLUMN enricher_version VARCHAR;
+
 CREATE TABLE entities (
     entity_id     VARCHAR PRIMARY KEY,      -- stable: hash of type and name key (tasks/entities.py)
     name          VARCHAR NOT NULL,         -- canonical name, as first written in full

@@ -10,15 +10,22 @@ from datetime import date
 from schemas.records import Article
 from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
+from tasks.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.events import EntitySpan, office_spans
 from tasks.name_propagation import propagate
-from tasks.ner import recognise
+from tasks.ner import MODEL_PATH, recognise
+from tasks.ner_lexicon import LEXICON_PATH
+from tasks.normalize import sha256_hex
 from tasks.quotes import Quote, find_quotes
 from tasks.roles import roles
 from tasks.temporal import TemporalExpression, find_temporal
 
-# Recorded on every derived row; change it when an enricher changes what it finds.
-ENRICHER_VERSION = "enrich-1"
+# Recorded on every derived row and on the article; a document whose article was enriched by another
+# version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
+# recogniser's model and lexicon count by their bytes.
+RULES_VERSION = "1"
+ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
+                    f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
 
 @dataclass(frozen=True)

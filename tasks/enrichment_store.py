@@ -11,7 +11,6 @@ import pyarrow as pa
 
 from tasks.enrich import ENRICHER_VERSION, ArticleFacts
 from tasks.entities import ResolvedMention, entity_id, name_key, resolve
-from tasks.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.events import extract_events
 from tasks.warehouse import arrow_table, id_list
 
@@ -140,8 +139,8 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
          "start": q.start, "end": q.end, "cue": q.cue, "via_entity_id": batch.organisation(q.via_agency)}
         for q in {q.start: q for q in f.quotes}.values()]
     batch.rows["events"] += [
-        {**e.__dict__, "article_id": article_id, "model_version": f"{ENRICHER_VERSION}/{EVENTS_VERSION}", "run_id": batch.run_id}
-        for e in extract_events(article_id, text, mentions, f.temporals)]
+        {**e.__dict__, "article_id": article_id, "model_version": ENRICHER_VERSION, "run_id": batch.run_id}
+        for e in extract_events(article_id, text, mentions, f.temporals, f.attributions)]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema, conflict: str = "") -> None:

@@ -110,8 +110,9 @@ def _keys(gold_article: dict, name: str | None) -> set[str]:
         return set()
     keys = {text_key(name)}
     for e in gold_article.get("entities", []):
-        if text_key(e["name"]) in keys:
-            keys |= {text_key(a) for a in e.get("aliases", [])}
+        forms = {text_key(e["name"])} | {text_key(a) for a in e.get("aliases", [])}
+        if keys & forms:  # the gold names the entity by its name or by one of its aliases
+            keys |= forms
     return keys
 
 

@@ -188,12 +188,14 @@ def _nearest_date(temporals, a: int, b: int, at: int):
     return min(inside, key=lambda t: abs(t.start - at)) if inside else None
 
 
-def extract_events(article_id: str, text: str, mentions, temporals) -> list[Event]:
+def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
     """Events of one article. `mentions` have start, end, type, entity_id and role; `temporals` have start,
-    end, value and granularity."""
+    end, value and granularity; `cited` (start, end) spans of agencies cited as sources, which take no part."""
     offices = office_spans(text, mentions)
+    cited = [(c.start, c.end) for c in cited]
     spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
-             if not any(o.start <= m.start and m.end <= o.end for o in offices)] + offices
+             if not any(o.start <= m.start and m.end <= o.end for o in offices)
+             and not any(a < m.end and m.start < b for a, b in cited)] + offices
     found: dict[tuple, Event] = {}
     last_actor: str | None = None
     for s_start, s_end in sentences(text):
@@ -219,6 +221,8 @@ def extract_events(article_id: str, text: str, mentions, temporals) -> list[Even
                 and not (_gap_words(words, w_end, first_after.start) & _PREPOSITIONS)
             if kind == "verb" and prev_word in _RELATIVES and before:
                 actor = before[-1]  # "الأسد الذي استقبل باقري"
+            elif kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
+                actor = before[-1]  # SVO: "أن الصفدي سيلتقي شكري"
             elif kind == "noun" and prev_word.lstrip("وف") in _PASSIVE and any(sp.type == "PER" for sp in people):
                 actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
                 after = [sp for sp in agents if sp.start > actor.end]
@@ -302,7 +306,9 @@ def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str 
     """The first place after a place cue following the trigger: a word (إلى, في, قرب...) or a clitic on the
     name itself ("بدمشق")."""
     used_ids = {sp.entity_id for sp in used if sp is not None}
-    places = [sp for sp in spans if sp.type == "LOC" and after_pos <= sp.start < s_end and sp.entity_id not in used_ids]
+    clause_end = text.find("،", after_pos, s_end)  # the place of this clause, not of the next one
+    clause_end = s_end if clause_end < 0 else clause_end
+    places = [sp for sp in spans if sp.type == "LOC" and after_pos <= sp.start < clause_end and sp.entity_id not in used_ids]
     for sp in sorted(places, key=lambda sp: sp.start):
         prefix = text[max(0, sp.start - 2):sp.start]
         if prefix[-1:] == "ب" and (len(prefix) < 2 or not prefix[0].isalpha() or prefix[0] == "و"):

@@ -18,7 +18,7 @@ from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_i
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
 from tasks.boilerplate import strip as strip_boilerplate
-from tasks.enrich import enrich_articles
+from tasks.enrich import ENRICHER_VERSION, enrich_articles
 from tasks.neardup import signature_of
 from tasks.store import Enrichment, known_documents, load_stored_documents, write_batch
 from tasks.terms import terms_of
@@ -114,13 +114,14 @@ class Tally:
 
 
 def is_unchanged(doc: Document, known: dict[str, tuple]) -> bool:
-    """Same bytes, same metadata, and an article made by the current extractor: nothing to redo.
+    """Same bytes, same metadata, and an article made by the current extractor and enricher: nothing to redo.
     (A document without an article, one rejected before, is tried again: the reject stays current.)"""
     stored = known.get(doc.doc_id)
     if stored is None:
         return False
-    raw_sha, meta_json, extractor = stored
-    return raw_sha == doc.raw_sha256 and json.loads(meta_json or "{}") == doc.meta and extractor == EXTRACTOR_VERSION
+    raw_sha, meta_json, extractor, enricher = stored
+    return (raw_sha == doc.raw_sha256 and json.loads(meta_json or "{}") == doc.meta and extractor == EXTRACTOR_VERSION
+            and enricher == ENRICHER_VERSION)
 
 
 def process_documents(

@@ -14,7 +14,7 @@ import pyarrow as pa
 from schemas.records import Article, Document, Reject
 from tasks import boilerplate
 from tasks.dedup import link_duplicates, store_signatures
-from tasks.enrich import ArticleFacts
+from tasks.enrich import ENRICHER_VERSION, ArticleFacts
 from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
@@ -45,7 +45,7 @@ ARTICLES = pa.schema(
         ("outlet", pa.string()), ("title", pa.string()), ("author", pa.string()), ("published_at", TS),
         ("published_from", pa.string()), ("language", pa.string()), ("text", pa.string()), ("summary", pa.string()),
         ("text_sha256", pa.string()), ("norm_sha256", pa.string()), ("word_count", pa.int32()),
-        ("extractor_version", pa.string()), ("run_id", pa.string()), ("first_run_id", pa.string()), ("updated_at", TS),
+        ("extractor_version", pa.string()), ("enricher_version", pa.string()), ("run_id", pa.string()), ("first_run_id", pa.string()), ("updated_at", TS),
     ]
 )
 REJECTS = pa.schema(
@@ -55,7 +55,8 @@ REJECTS = pa.schema(
     ]
 )
 # Columns compared to tell an updated article from an unchanged one.
-_CONTENT = ("text_sha256", "title", "author", "published_at", "outlet", "language", "url", "summary", "extractor_version")
+_CONTENT = ("text_sha256", "title", "author", "published_at", "outlet", "language", "url", "summary", "extractor_version",
+            "enricher_version")
 
 
 @dataclass
@@ -79,16 +80,17 @@ class WriteResult:
     extracted: Counter = field(default_factory=Counter)
 
 
-def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
-    """doc_id -> (raw_sha256, meta JSON, extractor_version of its article) for documents already stored."""
+def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple]:
+    """doc_id -> (raw_sha256, meta JSON, extractor_version and enricher_version of its article) for
+    documents already stored."""
     if not doc_ids:
         return {}
     rows = con.execute(
-        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version FROM documents d"
+        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version, a.enricher_version FROM documents d"
         " LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))",
         [doc_ids],
     ).fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def write_batch(
@@ -121,7 +123,8 @@ def write_batch(
     )
     art_rows = last_wins(
         [
-            {**{k: v for k, v in asdict(a).items() if k != "input_ref"}, "run_id": run_id, "first_run_id": run_id, "updated_at": now}
+            {**{k: v for k, v in asdict(a).items() if k != "input_ref"}, "run_id": run_id, "first_run_id": run_id, "updated_at": now,
+             "enricher_version": ENRICHER_VERSION if enrich is not None and a.article_id in enrich.facts else None}
             for a in articles
         ],
         "article_id",
