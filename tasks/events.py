@@ -223,7 +223,8 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 actor = before[-1]  # "الأسد الذي استقبل باقري"
             elif kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
                 actor = before[-1]  # SVO: "أن الصفدي سيلتقي شكري"
-            elif kind == "noun" and prev_word.lstrip("وف") in _PASSIVE and any(sp.type == "PER" for sp in people):
+            elif kind == "noun" and {w.lstrip("وف") for _, _, w in words[max(0, i - 2):i]} & _PASSIVE \
+                    and any(sp.type == "PER" for sp in people):
                 actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
                 after = [sp for sp in agents if sp.start > actor.end]
             elif close:
@@ -231,7 +232,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             elif before:
                 actor = before[-1]
                 confidence -= 0.1
-            elif last_actor is not None:
+            elif last_actor is not None and kind == "verb":  # a verb's subject may be the previous sentence's
                 actor = EntitySpan(-1, -1, last_actor, "PER")
                 confidence -= 0.25
             if actor is None:
@@ -240,7 +241,8 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             if between is not None:
                 actor, target = between
             elif trig.has_target:
-                others = [sp for sp in after if sp.entity_id != actor.entity_id]
+                # the object: not a name after a preposition ("في سوريا"), but "مع X" is the other party
+                others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(words, sp)]
                 if trig.event_type in ("CONSULT", "AGREE"):  # meetings and agreements are between people and bodies
                     others = [sp for sp in others if sp.type != "LOC"]
                 target = others[0] if others else None
@@ -280,6 +282,12 @@ def _merge(old: Event, new: Event) -> Event:
     """One event reported twice in an article: the first report, completed with what the second adds."""
     return Event(**{**old.__dict__, **{k: v for k, v in new.__dict__.items()
                                         if k in ("location_entity_id", "event_date", "granularity") and getattr(old, k) is None}})
+
+
+def _after_preposition(words, span: EntitySpan) -> bool:
+    """The word before this name is a preposition other than مع."""
+    prev = [w for _, e, w in words if e <= span.start][-1:]
+    return bool(prev) and prev[0].lstrip("و") in _PREPOSITIONS - {"مع"}
 
 
 def _between(words, agents, after_pos: int):

@@ -96,3 +96,13 @@ def test_event_ids_are_stable_and_sentences_split():
     assert summary(first) == [("ACCUSE", "criticize", "111", "nasr", "gov", None, "reported"),
                               ("ASSAULT", "attack", "190", "nasr", "tahrir", None, "reported")]
     assert [text[s:e] for s, e in sentences(text)] == ["هاجم المتحدث باسم الجيش سامر نصر حركة التحرير", " وانتقد نصر الحكومة"]
+
+
+def test_passive_signing_takes_the_sentences_persons_and_places_are_not_objects():
+    text = ("وقالت الوزارة إن الوزير كريم داود عقد جلسة مع نظيره فادي سلوم، تم فيها توقيع مذكرة تفاهم. "
+            "وتدعم الحكومة جهود الإغاثة في لبنان.")
+    ms = [mention(text, "كريم داود", "PER", "dawood"), mention(text, "فادي سلوم", "PER", "saloum"),
+          mention(text, "الحكومة", "ORG", "gov"), mention(text, "لبنان", "LOC", "lebanon")]
+    got = summary(extract_events("a7", text, ms, []))
+    assert ("AGREE", "sign", "057", "dawood", "saloum", None, "reported") in got
+    assert not [e for e in got if e[1] == "support"]  # "في لبنان" is where, not whom
