@@ -12,7 +12,7 @@ from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
 from tasks.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.events import EntitySpan, office_spans
-from tasks.name_propagation import propagate
+from tasks.name_propagation import person_names, propagate
 from tasks.ner import MODEL_PATH, recognise
 from tasks.ner_lexicon import LEXICON_PATH
 from tasks.normalize import sha256_hex
@@ -50,11 +50,12 @@ class ArticleFacts:
     anchor: date | None = None
 
 
-def facts_of(text: str, anchor: date | None) -> ArticleFacts:
-    """Mentions (recognised, spread to the name's other occurrences, linked inside the text, with roles),
+def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset(), found: list | None = None) -> ArticleFacts:
+    """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
+    articles, linked inside the text, with roles),
     dates, quotes and cited agencies of one text."""
-    found = recognise(text)
-    found = sorted(found + propagate(text, found), key=lambda m: m.start)
+    found = recognise(text) if found is None else found
+    found = sorted(found + propagate(text, found, known_persons), key=lambda m: m.start)
     role_of = {(r.person.start, r.person.end): r.role or r.rank for r in roles(text, found)}
     named = [_Named(m.start, m.end, m.surface, m.type, m.name, role_of.get((m.start, m.end))) for m in found]
     linked = link_in_article(named)
@@ -72,9 +73,13 @@ def facts_of(text: str, anchor: date | None) -> ArticleFacts:
     )
 
 
-def enrich_articles(articles: list[Article]) -> dict[str, ArticleFacts]:
-    """article_id -> facts, for a batch."""
+def enrich_articles(articles: list[Article], known_persons: set[str] = frozenset()) -> dict[str, ArticleFacts]:
+    """article_id -> facts, for a batch; `known_persons` are names of persons earlier runs found
+    (tasks.known_names) that occur in the batch. Persons one article of the batch names in full are
+    looked for in the others too."""
+    found = {a.article_id: recognise(a.text) for a in articles}
+    known = set(known_persons) | person_names([m for ms in found.values() for m in ms])
     return {
-        a.article_id: facts_of(a.text, a.published_at.date() if a.published_at else None)
+        a.article_id: facts_of(a.text, a.published_at.date() if a.published_at else None, known, found[a.article_id])
         for a in articles
     }

@@ -292,7 +292,7 @@ def _after_preposition(words, span: EntitySpan) -> bool:
 
 def _between(words, agents, after_pos: int):
     """(actor, target) for "بين X و Y" soon after the trigger: X is the last entity before the first
-    word opening with و, Y the first one after it."""
+    word opening with و that follows an entity, Y the first one after it."""
     for s, e, w in words:
         if s >= after_pos + 60:
             return None
@@ -302,8 +302,10 @@ def _between(words, agents, after_pos: int):
             for s2, _, w2 in words:
                 if s2 > e and w2.startswith("و") and not any(a <= s2 < b for a, b in named):
                     x = [sp for sp in following if sp.end <= s2]
+                    if not x:
+                        continue  # "بين وزير ...": a word that only begins with و, before the first party
                     y = [sp for sp in following if sp.start > s2]
-                    if x and y and x[-1].entity_id != y[0].entity_id:
+                    if y and x[-1].entity_id != y[0].entity_id:
                         return x[-1], y[0]
                     return None
             return None

@@ -37,9 +37,27 @@ def _forms(mentions) -> dict[str, str]:
     return forms
 
 
-def propagate(text: str, mentions) -> list[PropagatedMention]:
-    """Mentions for the other occurrences of names already found in `text`, not overlapping any found one."""
+def person_names(mentions) -> set[str]:
+    """Folded full names (two words or more) of the persons among `mentions`, and their last words of
+    four letters or more: what other articles may name them by."""
+    names: set[str] = set()
+    for m in mentions:
+        if m.type != "PER":
+            continue
+        words = normalize_arabic(getattr(m, "name", None) or m.surface).split()
+        if len(words) >= 2:
+            names.add(" ".join(words))
+            if len(words[-1]) >= 4:
+                names.add(words[-1])
+    return names
+
+
+def propagate(text: str, mentions, known_persons: set[str] = frozenset()) -> list[PropagatedMention]:
+    """Mentions for the other occurrences of names already found in `text`, and of persons the warehouse
+    knows (`known_persons`: folded names, tasks.known_names), not overlapping any found one."""
     forms = _forms(mentions)
+    for name in known_persons:
+        forms.setdefault(name, "PER")
     if not forms:
         return []
     folded, shifts = fold_keeping_offsets(text)

@@ -19,6 +19,7 @@ from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
 from tasks.boilerplate import strip as strip_boilerplate
 from tasks.enrich import ENRICHER_VERSION, enrich_articles
+from tasks.known_names import known_person_names
 from tasks.neardup import signature_of
 from tasks.store import Enrichment, known_documents, load_stored_documents, write_batch
 from tasks.terms import terms_of
@@ -156,9 +157,11 @@ def process_documents(
         tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("dedup"):
         boilerplate_seen: set[tuple[str, str]] = set()
+        known_persons: set[str] = set()
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, kept)
+                known_persons = known_person_names(con, [a.text for a in kept])
         stripped = []
         for article in kept:
             article, removed = strip_boilerplate(article, boilerplate_seen) if boilerplate_seen else (article, 0)
@@ -166,7 +169,8 @@ def process_documents(
             stripped.append(article)
     with tally.timed("enrich"):
         enrich = Enrichment(originals=kept, signatures={a.article_id: signature_of(a.text) for a in stripped},
-                            terms={a.article_id: terms_of(a.text) for a in stripped}, facts=enrich_articles(stripped))
+                            terms={a.article_id: terms_of(a.text) for a in stripped},
+                            facts=enrich_articles(stripped, known_persons))
     with tally.timed("write"):
         with warehouse.connect() as con:
             written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)

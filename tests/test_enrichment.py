@@ -52,6 +52,8 @@ def test_enrichment_lands_and_a_rerun_changes_nothing(warehouse_path):
         ("صباح أمس الأحد", "2024-02-11", "day"), ("يوم الثلاثاء المقبل", "2024-02-13", "day")]
     speakers = dict(_query(warehouse_path, "SELECT q.text, e.name FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id"))
     assert speakers["العلاقات بين البلدين راسخة وتزداد قوة كل يوم"] == "أيمن الصفدي"
+    # the second report names him only by his surname: the first report of the batch gave the full name
+    assert speakers["الأردن ومصر يقفان معا في مواجهة التحديات"] == "أيمن الصفدي"
     assert {s for (s,) in _query(warehouse_path, "SELECT surface FROM attributions")} == {"بترا", "الشرق الأوسط"}
 
     events = _query(warehouse_path,
@@ -73,3 +75,15 @@ def test_enrichment_lands_and_a_rerun_changes_nothing(warehouse_path):
     redone = reprocess(warehouse=str(warehouse_path))
     assert redone["extracted"]["mentions"] == result["extracted"]["mentions"]
     assert _snapshot(warehouse_path) == before
+
+
+def test_a_later_run_finds_persons_known_from_earlier_articles(warehouse_path, tmp_path):
+    ingest(source=str(FOLDER), warehouse=str(warehouse_path))
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "c.txt").write_text('وأكد الصفدي في تصريح أن "الحوار مستمر بين الطرفين".\nوزار الصفدي بغداد في وقت لاحق.\n',
+                                 encoding="utf-8")
+    ingest(source=str(later), warehouse=str(warehouse_path))
+    rows = _query(warehouse_path, "SELECT m.surface, e.name FROM mentions m JOIN entities e USING (entity_id)"
+                                  " JOIN articles a USING (article_id) WHERE a.source = 'later' AND m.type = 'PER'")
+    assert rows == [("الصفدي", "أيمن الصفدي"), ("الصفدي", "أيمن الصفدي")]
