@@ -66,7 +66,8 @@ CREATE TABLE quotes (
 CREATE TABLE attributions (
     article_id    VARCHAR NOT NULL,
     entity_id     VARCHAR NOT NULL,         -- the agency or outlet, an ORG entity
-    surface       VARCHAR NOT NULL,
+    surface       VARCHAR NOT NULL,         -- the name without nationality adjectives: "تسنيم", "وزارة الدفاع"
+    full_surface  VARCHAR NOT NULL,         -- as written: "تسنيم الإيرانية", "وزارة الدفاع السورية"
     start         INTEGER NOT NULL,
     "end"         INTEGER NOT NULL,
     cue           VARCHAR,                  -- وكالة, بحسب, نقلت, ...

@@ -23,7 +23,8 @@ TEMPORALS = pa.schema([("article_id", _S), ("surface", _S), ("start", _I), ("end
                        ("weekday_mismatch", _B), ("model_version", _S), ("run_id", _S)])
 QUOTES = pa.schema([("article_id", _S), ("speaker_entity_id", _S), ("speaker_surface", _S), ("text", _S), ("start", _I),
                     ("end", _I), ("cue", _S), ("via_entity_id", _S), ("model_version", _S), ("run_id", _S)])
-ATTRIBUTIONS = pa.schema([("article_id", _S), ("entity_id", _S), ("surface", _S), ("start", _I), ("end", _I), ("cue", _S),
+ATTRIBUTIONS = pa.schema([("article_id", _S), ("entity_id", _S), ("surface", _S), ("full_surface", _S), ("start", _I),
+                          ("end", _I), ("cue", _S),
                           ("model_version", _S), ("run_id", _S)])
 EVENTS = pa.schema([("event_id", _S), ("article_id", _S), ("event_type", _S), ("mode", _S), ("cameo", _S),
                     ("actor_entity_id", _S), ("target_entity_id", _S), ("location_entity_id", _S), ("event_date", _D),
@@ -132,7 +133,8 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
         {**common, "surface": t.surface, "start": t.start, "end": t.end, "value": t.value, "granularity": t.granularity,
          "weekday_mismatch": t.weekday_mismatch} for t in {t.start: t for t in f.temporals}.values()]
     batch.rows["attributions"] += [
-        {**common, "entity_id": batch.organisation(a.surface), "surface": a.surface, "start": a.start, "end": a.end, "cue": a.cue}
+        {**common, "entity_id": batch.organisation(a.surface), "surface": a.surface, "full_surface": a.full_surface,
+         "start": a.start, "end": a.end, "cue": a.cue}
         for a in {a.start: a for a in f.attributions}.values() if name_key(a.surface, "ORG")]
     batch.rows["quotes"] += [
         {**common, "speaker_entity_id": _speaker(q, mentions, offices, batch), "speaker_surface": q.speaker_surface, "text": q.text,

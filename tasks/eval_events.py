@@ -22,7 +22,7 @@ from pathlib import Path
 from schemas.records import Document
 from tasks.entities import entity_type, name_key
 from tasks.load import document_id
-from tasks.normalize import normalize_arabic, sha256_hex, text_key
+from tasks.normalize import sha256_hex, text_key
 from tasks.pipeline import Tally, process_documents
 from tasks.warehouse import Warehouse, apply_migrations
 
@@ -93,7 +93,7 @@ def _predicted(articles: dict[str, dict], workdir: Path) -> dict[str, dict]:
             "quotes": "SELECT article_id, coalesce(speaker_entity_id, via_entity_id), text FROM quotes ORDER BY start",
             "dates": "SELECT article_id, surface, strftime(value, '%Y-%m-%d'), granularity FROM temporal_expressions ORDER BY start",
             "events": "SELECT article_id, event_type, mode, actor_entity_id, target_entity_id FROM events ORDER BY sentence_start",
-            "agencies": "SELECT article_id, surface FROM attributions ORDER BY start",
+            "agencies": "SELECT article_id, surface, full_surface FROM attributions ORDER BY start",
         }
         for kind, sql in queries.items():
             for row in con.execute(sql).fetchall():
@@ -153,7 +153,10 @@ def score_article(gold: dict, pred: dict) -> dict[str, tuple[int, int, int]]:
     entities = [e for e in gold.get("entities", []) if entity_type(e["type"]) != "MISC"]
     pred_entities = sorted({eid for eid, _, t in pred["mentions"] if t != "MISC"})
     agencies = gold.get("agencies_cited", [])
-    pred_agencies = sorted({text_key(s) for (s,) in pred["agencies"]})
+    forms: dict[str, set[str]] = {}  # one agency per name, however many times and forms it is cited
+    for surface, full in pred["agencies"]:
+        forms.setdefault(text_key(surface), {text_key(surface)}).add(text_key(full))
+    pred_agencies = [forms[k] for k in sorted(forms)]
     return {
         "events": (_match(events, pred["events"], lambda g, p: g["type"] == p[0] and named(g.get("actor"), p[2])
                           and named(g.get("target"), p[3])), len(events), len(pred["events"])),
@@ -164,7 +167,7 @@ def score_article(gold: dict, pred: dict) -> dict[str, tuple[int, int, int]]:
                   len(dates), len(pred["dates"])),
         "entities": (_match(entities, pred_entities, lambda g, eid: names[eid][1] == entity_type(g["type"])
                             and _entity_key(names, eid) in _keys(gold, g["name"])), len(entities), len(pred_entities)),
-        "agencies": (_match(agencies, pred_agencies, lambda g, p: normalize_arabic(p) == text_key(g)), len(agencies), len(pred_agencies)),
+        "agencies": (_match(agencies, pred_agencies, lambda g, p: text_key(g) in p), len(agencies), len(pred_agencies)),
     }
 
 
