@@ -73,10 +73,20 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     )
 
 
+def is_arabic(article: Article) -> bool:
+    """Arabic by its language tag, or, untagged, by its letters."""
+    if article.language:
+        return article.language.lower().startswith("ar")
+    letters = [c for c in article.text[:2000] if c.isalpha()]
+    return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) > len(letters) / 2
+
+
 def enrich_articles(articles: list[Article], known_persons: set[str] = frozenset()) -> dict[str, ArticleFacts]:
-    """article_id -> facts, for a batch; `known_persons` are names of persons earlier runs found
+    """article_id -> facts, for the batch's Arabic articles (the recogniser and the rules read Arabic only;
+    other articles get no enrichment rows); `known_persons` are names of persons earlier runs found
     (tasks.known_names) that occur in the batch. Persons one article of the batch names in full are
     looked for in the others too."""
+    articles = [a for a in articles if is_arabic(a)]
     found = {a.article_id: recognise(a.text) for a in articles}
     known = set(known_persons) | person_names([m for ms in found.values() for m in ms])
     return {

@@ -124,7 +124,8 @@ def write_batch(
     art_rows = last_wins(
         [
             {**{k: v for k, v in asdict(a).items() if k != "input_ref"}, "run_id": run_id, "first_run_id": run_id, "updated_at": now,
-             "enricher_version": ENRICHER_VERSION if enrich is not None and a.article_id in enrich.facts else None}
+             # set for every article the enricher saw, Arabic or not (a non-Arabic one has no rows, by design)
+             "enricher_version": ENRICHER_VERSION if enrich is not None else None}
             for a in articles
         ],
         "article_id",

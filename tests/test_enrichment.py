@@ -87,3 +87,19 @@ def test_a_later_run_finds_persons_known_from_earlier_articles(warehouse_path, t
     rows = _query(warehouse_path, "SELECT m.surface, e.name FROM mentions m JOIN entities e USING (entity_id)"
                                   " JOIN articles a USING (article_id) WHERE a.source = 'later' AND m.type = 'PER'")
     assert rows == [("الصفدي", "أيمن الصفدي"), ("الصفدي", "أيمن الصفدي")]
+
+
+def test_only_arabic_articles_are_enriched_and_others_are_not_redone(warehouse_path, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "en.txt").write_text("Foreign Minister Ayman Safadi arrived in Cairo on Sunday.\n"
+                                   "He met President Abdel Fattah el-Sisi, who said \"the ties are strong and growing\".\n",
+                                   encoding="utf-8")
+    (folder / "ar.txt").write_text((FOLDER / "a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    first = ingest(source=str(folder), warehouse=str(warehouse_path))
+    assert first["articles"]["new"] == 2
+    enriched = {ref.rsplit("/", 1)[1] for (ref,) in _query(
+        warehouse_path, "SELECT DISTINCT d.input_ref FROM mentions m JOIN articles a USING (article_id) JOIN documents d USING (doc_id)")}
+    assert enriched == {"ar.txt"}
+    again = ingest(source=str(folder), warehouse=str(warehouse_path))
+    assert again["documents"]["unchanged"] == 2 and again["articles"]["unchanged"] == 2
