@@ -11,7 +11,7 @@ from schemas.records import Article
 from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
 from tasks.events import MODEL_VERSION as EVENTS_VERSION
-from tasks.events import EntitySpan, office_spans
+from tasks.offices import EntitySpan, office_spans
 from tasks.name_propagation import person_names, propagate
 from tasks.ner import MODEL_PATH, recognise
 from tasks.ner_lexicon import LEXICON_PATH

@@ -1,11 +1,11 @@
 """Events: who did what to whom, where and when, read from an article's sentences by trigger words.
 
-A trigger (a verb or a singular verbal noun: زار / زيارة, استقبل, التقى / لقاء / مباحثات, وقّع / توقيع,
+A trigger (tasks.event_lexicon: a verb or a verbal noun: زار / زيارة, استقبل, التقى / لقاء / مباحثات, وقّع / توقيع,
 أشاد, اتهم, انتقد, هدد, قصف...) gives the PLOVER type, the mode and the nearest CAMEO code. Its actor and
 target are entity mentions of the same sentence, by Arabic word order: the subject follows a verb (VSO:
 "استقبل الأسد باقري"), or stands before it ("باقري قام بزيارة"), or before a relative pronoun ("الأسد الذي
 استقبل باقري"); the target is the next entity, or the one after مع / بين X و Y. An office written instead of
-a name ("رئيس هيئة الأركان الإيرانية") stands for the person the article gave that office to. The location
+a name ("رئيس هيئة الأركان الإيرانية") stands for the person the article gave that office to (tasks.offices). The location
 is a place after إلى / في / قرب; the date is the sentence's temporal expression nearest the trigger; the
 modality is `planned` after من المقرر أن / يعتزم / سـ, else `reported`.
 """
@@ -15,77 +15,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tasks.event_lexicon import (PASSIVE, PLACE_CUES, PLANNED_WORD, PREPOSITIONS, RELATIVES, SYMMETRIC,
+                                 TITLE_HEADS, Trigger, trigger_of)
 from tasks.normalize import normalize_arabic, stable_id
+from tasks.offices import EntitySpan, office_spans
 
 MODEL_VERSION = "events-rules-1"
-
-
-@dataclass(frozen=True)
-class Trigger:
-    event_type: str  # PLOVER
-    mode: str
-    cameo: str
-    planned_cameo: str | None = None  # the CAMEO code of the intent, when the event is only planned
-    has_target: bool = True
-
-
-VISIT = Trigger("CONSULT", "visit", "042", "032", has_target=False)
-HOST = Trigger("CONSULT", "host", "043", "033")
-MEET = Trigger("CONSULT", "meet", "040", "036")
-SIGN = Trigger("AGREE", "sign", "057", "030")
-AGREE = Trigger("AGREE", "agree", "057", "030")
-PRAISE = Trigger("SUPPORT", "praise", "051")
-SUPPORT = Trigger("SUPPORT", "support", "050")
-ACCUSE = Trigger("ACCUSE", "accuse", "112")
-CRITICIZE = Trigger("ACCUSE", "criticize", "111")
-THREATEN = Trigger("THREATEN", "threaten", "130")
-ATTACK = Trigger("ASSAULT", "attack", "190")
-
-SYMMETRIC = {"meet", "agree"}
-
-# Normalized word forms (tasks.normalize: أ/إ/آ → ا, ة → ه, ى → ي), after an optional و or ف.
-_VERBS: dict[Trigger, str] = {
-    VISIT: r"زار|زارت|زارا|يزور|تزور|سيزور|ستزور|وصل|وصلت|يصل|سيصل|يتفقد|تفقد",
-    HOST: r"استقبل|استقبلت|يستقبل|تستقبل|سيستقبل|ستستقبل|استضاف|يستضيف",
-    MEET: r"التقي|التقت|التقيا|يلتقي|تلتقي|سيلتقي|ستلتقي|اجتمع|اجتمعت|يجتمع|سيجتمع|بحث|بحثا|يبحث|سيبحث",
-    SIGN: r"وقع|وقعت|وقعا|يوقع|سيوقع|ستوقع|وقعها",
-    AGREE: r"اتفق|اتفقت|اتفقا|يتفق",
-    PRAISE: r"اشاد|اشادت|يشيد|تشيد|اثني|اثنت|يثني",
-    SUPPORT: r"ايد|ايدت|يؤيد|يويد|تؤيد|يدعم|تدعم|سيدعم|دعمت",
-    ACCUSE: r"اتهم|اتهمت|يتهم|تتهم",
-    CRITICIZE: r"انتقد|انتقدت|ينتقد|تنتقد|ندد|نددت|يندد|ادان|ادانت|يدين|تدين",
-    THREATEN: r"هدد|هددت|يهدد|تهدد|توعد|توعدت|يتوعد",
-    ATTACK: r"هاجم|هاجمت|يهاجم|قصف|قصفت|يقصف|تقصف|استهدف|استهدفت|يستهدف",
-}
-_NOUNS: dict[Trigger, str] = {
-    VISIT: r"زياره|زيارته|زيارتها|بزياره",
-    MEET: r"لقاء|اللقاء|لقائه|لقاءات|اجتماع|الاجتماع|اجتماعات|مباحثات|المباحثات|محادثات|المحادثات",
-    SIGN: r"توقيع|بتوقيع|وتوقيع|توقيعها|توقيعه",
-}
-_TRIGGER_WORDS = [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "verb") for trig, pattern in _VERBS.items()]
-_TRIGGER_WORDS += [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "noun") for trig, pattern in _NOUNS.items()]
-_PLANNED_WORD = re.compile(r"^[وف]?(?:سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
-_PREPOSITIONS = {"مع", "الي", "إلى", "في", "علي", "عن", "من", "ضد", "لدي", "نحو", "قرب", "خلال", "بين"}
-# Words that open a title or office before a name ("وصل رئيس هيئة الأركان في ... محمد باقري"): the subject.
-_TITLE_HEADS = {normalize_arabic(w) for w in (
-    "رئيس", "الرئيس", "وزير", "الوزير", "اللواء", "العماد", "الجنرال", "العميد", "أمين", "الأمين", "قائد", "القائد", "مدير",
-    "المدير", "السفير", "المبعوث", "الشيخ", "الملك", "الأمير", "ولي", "نائب", "المتحدث", "زعيم")}
-_PASSIVE = {normalize_arabic(w) for w in ("تم", "جرى", "يتم", "جرت")}  # "تم توقيع ...": the agents are the sentence's persons
-_RELATIVES = {"الذي", "التي", "اللذان", "اللتان", "الذين"}
-_PLACE_CUES = {"الي", "في", "قرب", "بمدينه", "مدينه", "العاصمه"}
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
-_ROLE_STOP = {"في", "ل", "و", "من"}
-
-
-@dataclass(frozen=True)
-class EntitySpan:
-    """An entity's place in the text: a mention, or an office standing for a person."""
-
-    start: int
-    end: int
-    entity_id: str
-    type: str
 
 
 @dataclass(frozen=True)
@@ -117,66 +54,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _role_words(role: str) -> list[str]:
-    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in _WORD.findall(normalize_arabic(role)) if w not in _ROLE_STOP]
-
-
-def office_spans(text: str, mentions, identity=lambda m: m.entity_id) -> list[EntitySpan]:
-    """Offices written in place of a name ("رئيس هيئة أركان القوات المسلحة الإيرانية") that match, by two
-    thirds of their words, the role the article gave one person: that person's `identity` (its entity id,
-    or before ids exist its canonical name). An office may hold an organisation's or a place's name."""
-    roles: dict[str, tuple[list[str], str]] = {}
-    for m in mentions:
-        if m.type == "PER" and m.role:
-            words = _role_words(m.role)
-            if len(words) >= 2:
-                roles.setdefault(" ".join(words), (words, identity(m)))
-    if not roles:
-        return []
-    taken = [(m.start, m.end) for m in mentions if m.type == "PER"]
-    person_starts = sorted(a for a, _ in taken)
-    tokens = [(t.start(), t.end(), _role_words(t.group())) for t in _WORD.finditer(text)]
-    tokens = [(s, e, w[0]) for s, e, w in tokens if w]
-    found = []
-    for words, eid in roles.values():
-        want = set(words)
-        # a short office must be written whole: "رئيس الوزراء العراقي" is not "رئيس الوزراء الأردني"
-        need = len(want) if len(want) <= 3 else -(-len(want) * 2 // 3)
-        for i, (s, _, w) in enumerate(tokens):
-            if w != words[0]:
-                continue
-            window = tokens[i:i + len(words) + 1]
-            hits = [j for j, (_, _, x) in enumerate(window) if x in want]
-            if len({window[j][2] for j in hits}) < need:
-                continue
-            end = window[hits[-1]][1]
-            following = next((p for p in person_starts if p >= end), None)
-            if following is not None and len(_WORD.findall(text[end:following])) <= 1 and "،" not in text[end:following]:
-                continue  # a title right before a name ("رئيس الوزراء بشر الخصاونة"): the name speaks for itself
-            if not any(a < end and s < b for a, b in taken):
-                found.append(EntitySpan(s, end, eid, "PER"))
-    return found
-
-
 def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(start + w.start(), start + w.end(), normalize_arabic(w.group())) for w in _WORD.finditer(text[start:end])]
-
-
-def _trigger_of(word: str) -> tuple[Trigger, str] | None:
-    for pattern, trig, kind in _TRIGGER_WORDS:
-        if pattern.match(word):
-            return trig, kind
-    return None
 
 
 def _gap_words(words, a: int, b: int) -> set[str]:
     return {w.lstrip("وف") if len(w) > 2 else w for s, e, w in words if s >= a and e <= b}
 
 
-def _entities_in(spans: list[EntitySpan], a: int, b: int) -> list[EntitySpan]:
-    """Entity spans in [a, b), the same entity written twice in a row (office, then name) once."""
+def _agents_in(spans: list[EntitySpan], a: int, b: int) -> list[EntitySpan]:
+    """Persons, bodies and places in [a, b) (not MISC), the same entity written twice in a row (office,
+    then name) once."""
     out: list[EntitySpan] = []
-    for sp in sorted((s for s in spans if s.start >= a and s.end <= b), key=lambda s: s.start):
+    for sp in sorted((s for s in spans if s.start >= a and s.end <= b and s.type != "MISC"), key=lambda s: s.start):
         if out and out[-1].entity_id == sp.entity_id:
             continue
         out.append(sp)
@@ -186,6 +76,59 @@ def _entities_in(spans: list[EntitySpan], a: int, b: int) -> list[EntitySpan]:
 def _nearest_date(temporals, a: int, b: int, at: int):
     inside = [t for t in temporals if t.start >= a and t.end <= b and t.value is not None]
     return min(inside, key=lambda t: abs(t.start - at)) if inside else None
+
+
+@dataclass
+class _Sentence:
+    """A sentence's words (start, end, normalized form) and the entities that can act in it."""
+
+    text: str
+    start: int
+    end: int
+    words: list[tuple[int, int, str]]
+    agents: list[EntitySpan]
+
+
+def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger, last_actor: str | None):
+    """(actor, entities after it that may be the target, confidence) for the trigger at word i, by word order."""
+    text, words, agents = sent.text, sent.words, sent.agents
+    w_start, w_end, _ = words[i]
+    people = [sp for sp in agents if sp.type != "LOC"]  # actors are persons and organisations ...
+    before = [sp for sp in people if sp.end <= w_start]
+    after = [sp for sp in agents if sp.start >= w_end]
+    confidence = 0.8 if kind == "verb" else 0.65
+    prev_word = words[i - 1][2] if i else ""
+    first = after[0] if after else None
+    # ... and countries and capitals too ("وتدعم طهران ..."), but they do not meet or sign
+    may_act = first is not None and (first.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
+    titled = may_act and i + 1 < len(words) and words[i + 1][2].lstrip("و") in TITLE_HEADS \
+        and first.start - w_end < 120 and "،" not in text[w_end:first.start]
+    close = may_act and first.start - w_end < (40 if kind == "verb" else 60) \
+        and not (_gap_words(words, w_end, first.start) & PREPOSITIONS)
+    if kind == "verb" and prev_word in RELATIVES and before:
+        return before[-1], after, confidence  # "الأسد الذي استقبل باقري"
+    if kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
+        return before[-1], after, confidence  # SVO: "أن الصفدي سيلتقي شكري"
+    if kind == "noun" and {w.lstrip("وف") for _, _, w in words[max(0, i - 2):i]} & PASSIVE \
+            and any(sp.type == "PER" for sp in people):
+        actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
+        return actor, [sp for sp in agents if sp.start > actor.end], confidence
+    if titled or close:
+        return first, after[1:], confidence  # VSO (a title may come first), or a verbal noun's genitive
+    if before:
+        return before[-1], after, confidence - 0.1
+    if last_actor is not None and kind == "verb":  # a verb's subject may be the previous sentence's
+        return EntitySpan(-1, -1, last_actor, "PER"), after, confidence - 0.25
+    return None, after, confidence
+
+
+def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
+    """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
+    party); persons and bodies only for meetings and agreements."""
+    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
+    if trig.event_type in ("CONSULT", "AGREE"):
+        others = [sp for sp in others if sp.type != "LOC"]
+    return others[0] if others else None
 
 
 def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
@@ -199,95 +142,61 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
     found: dict[tuple, Event] = {}
     last_actor: str | None = None
     for s_start, s_end in sentences(text):
-        words = _words(text, s_start, s_end)
-        agents = [sp for sp in _entities_in(spans, s_start, s_end) if sp.type in ("PER", "ORG", "LOC")]
-        for i, (w_start, w_end, word) in enumerate(words):
-            hit = _trigger_of(word)
+        sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
+        for i, (w_start, w_end, word) in enumerate(sent.words):
+            hit = trigger_of(word)
             if hit is None:
                 continue
             trig, kind = hit
-            people = [sp for sp in agents if sp.type != "LOC"]  # actors are persons and organisations
-            before = [sp for sp in people if sp.end <= w_start]
-            after = [sp for sp in agents if sp.start >= w_end]
-            actor = target = None
-            confidence = 0.8 if kind == "verb" else 0.65
-            prev_word = words[i - 1][2] if i else ""
-            first_after = after[0] if after else None
-            # countries and capitals act too ("وتدعم طهران ..."), but they do not meet or sign
-            may_act = first_after is not None and (first_after.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
-            titled = i + 1 < len(words) and words[i + 1][2].lstrip("و") in _TITLE_HEADS and first_after is not None \
-                and first_after.start - w_end < 120 and "،" not in text[w_end:first_after.start]
-            close = may_act and titled or may_act and first_after.start - w_end < (40 if kind == "verb" else 60) \
-                and not (_gap_words(words, w_end, first_after.start) & _PREPOSITIONS)
-            if kind == "verb" and prev_word in _RELATIVES and before:
-                actor = before[-1]  # "الأسد الذي استقبل باقري"
-            elif kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
-                actor = before[-1]  # SVO: "أن الصفدي سيلتقي شكري"
-            elif kind == "noun" and {w.lstrip("وف") for _, _, w in words[max(0, i - 2):i]} & _PASSIVE \
-                    and any(sp.type == "PER" for sp in people):
-                actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
-                after = [sp for sp in agents if sp.start > actor.end]
-            elif close:
-                actor, after = first_after, after[1:]  # VSO, or the genitive of a verbal noun ("زيارة باقري")
-            elif before:
-                actor = before[-1]
-                confidence -= 0.1
-            elif last_actor is not None and kind == "verb":  # a verb's subject may be the previous sentence's
-                actor = EntitySpan(-1, -1, last_actor, "PER")
-                confidence -= 0.25
+            actor, after, confidence = _actor(sent, i, kind, trig, last_actor)
             if actor is None:
                 continue
-            between = _between(words, agents, w_end) if trig.has_target else None
-            if between is not None:
-                actor, target = between
-            elif trig.has_target:
-                # the object: not a name after a preposition ("في سوريا"), but "مع X" is the other party
-                others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(words, sp)]
-                if trig.event_type in ("CONSULT", "AGREE"):  # meetings and agreements are between people and bodies
-                    others = [sp for sp in others if sp.type != "LOC"]
-                target = others[0] if others else None
+            target = None
+            if trig.has_target:
+                pair = _between(sent.words, sent.agents, w_end)
+                actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
                 if target is None:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
-            location = _location(text, words, spans, w_end, s_end, (actor, target))
             when = _nearest_date(temporals, s_start, s_end, w_start)
             # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
-            planned = (kind == "verb" and word.lstrip("وف").startswith("س")) or \
-                any(_PLANNED_WORD.match(w) for _, _, w in words[max(0, i - 4):i])
-            if planned and trig.planned_cameo is None:
-                planned = False
+            planned = trig.planned_cameo is not None and (
+                (kind == "verb" and word.lstrip("وف").startswith("س"))
+                or any(PLANNED_WORD.match(w) for _, _, w in sent.words[max(0, i - 4):i]))
             parties = (actor.entity_id, target.entity_id if target else None)
             if trig.mode in SYMMETRIC:  # A met B is B met A: one event
                 parties = tuple(sorted(parties, key=str))
-            key = (trig.event_type, trig.mode, parties, planned)
             event = Event(
                 event_id=stable_id("event", article_id, str(w_start), trig.mode),
                 event_type=trig.event_type, mode=trig.mode,
                 cameo=trig.planned_cameo if planned else trig.cameo,
                 actor_entity_id=actor.entity_id, target_entity_id=target.entity_id if target else None,
-                location_entity_id=location, event_date=when.value if when else None,
-                granularity=when.granularity if when else None, modality="planned" if planned else "reported",
+                location_entity_id=_location(text, sent.words, spans, w_end, s_end, (actor, target)),
+                event_date=when.value if when else None, granularity=when.granularity if when else None,
+                modality="planned" if planned else "reported",
                 sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
             )
-            old = found.get(key)
-            if old is None or (old.event_date is None and event.event_date is not None) or \
-                    (old.location_entity_id is None and event.location_entity_id is not None and old.event_date == event.event_date):
-                found[key] = event if old is None else _merge(old, event)
-        if agents:
-            persons = [sp for sp in agents if sp.type == "PER"]
-            last_actor = persons[0].entity_id if persons else last_actor
+            key = (trig.event_type, trig.mode, parties, planned)
+            found[key] = _merge(found[key], event) if key in found else event
+        persons = [sp for sp in sent.agents if sp.type == "PER"]
+        last_actor = persons[0].entity_id if persons else last_actor
     return list(found.values())
 
 
 def _merge(old: Event, new: Event) -> Event:
-    """One event reported twice in an article: the first report, completed with what the second adds."""
-    return Event(**{**old.__dict__, **{k: v for k, v in new.__dict__.items()
-                                        if k in ("location_entity_id", "event_date", "granularity") and getattr(old, k) is None}})
+    """One event reported twice in an article: the first report, with the date (and its granularity) and
+    the place the second adds when the first lacks them."""
+    fill = {}
+    if old.event_date is None and new.event_date is not None:
+        fill.update(event_date=new.event_date, granularity=new.granularity)
+    if old.location_entity_id is None and new.location_entity_id is not None:
+        fill["location_entity_id"] = new.location_entity_id
+    return Event(**{**old.__dict__, **fill})
 
 
 def _after_preposition(words, span: EntitySpan) -> bool:
     """The word before this name is a preposition other than مع."""
     prev = [w for _, e, w in words if e <= span.start][-1:]
-    return bool(prev) and prev[0].lstrip("و") in _PREPOSITIONS - {"مع"}
+    return bool(prev) and prev[0].lstrip("و") in PREPOSITIONS - {"مع"}
 
 
 def _between(words, agents, after_pos: int):
@@ -324,6 +233,6 @@ def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str 
         if prefix[-1:] == "ب" and (len(prefix) < 2 or not prefix[0].isalpha() or prefix[0] == "و"):
             return sp.entity_id
         cue = [w for _, e, w in words if e <= sp.start][-1:]
-        if cue and cue[0].lstrip("و") in _PLACE_CUES:
+        if cue and cue[0].lstrip("و") in PLACE_CUES:
             return sp.entity_id
     return None
