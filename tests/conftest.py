@@ -17,6 +17,17 @@ GOLD = SHARED / "gold" / "seeds.json"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def read_rows(path: Path, sql: str) -> list[tuple]:
+    """Rows of a query on a warehouse file, through a short read-only connection."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def need_shared(path: Path) -> None:
     """Skip a test whose data from ../shared is missing on a developer's machine; in CI, where shared/
     always stands beside the clone, fail instead: a skipped check there would be a check that cannot fail."""

@@ -9,30 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import ingest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, read_rows
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 HTML_FIXTURE = Path(__file__).parent / "fixtures" / "html_pages" / "amman_water.html"
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_seeds_land_clean_with_manifest_metadata(warehouse_path, gold):
     result = ingest(source=str(SEEDS), warehouse=str(warehouse_path))
     assert result["articles"]["new"] == 5 and result["rejects"] == {}
     manifest = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))["articles"]
-    rows = _rows(warehouse_path, "SELECT d.input_ref, a.title, a.text, a.published_at, a.language, a.outlet, a.url, a.run_id"
+    rows = read_rows(warehouse_path, "SELECT d.input_ref, a.title, a.text, a.published_at, a.language, a.outlet, a.url, a.run_id"
                                  " FROM articles a JOIN documents d USING (doc_id)")
     assert len(rows) == 5
     for input_ref, title, text, published_at, language, outlet, url, run_id in rows:
@@ -49,19 +40,19 @@ def test_seeds_land_clean_with_manifest_metadata(warehouse_path, gold):
         assert run_id == result["run_id"]
         if meta["url"]:
             assert url == meta["url"]
-    status, counts = _rows(warehouse_path, "SELECT status, counts FROM runs")[0]
+    status, counts = read_rows(warehouse_path, "SELECT status, counts FROM runs")[0]
     assert status == "completed" and json.loads(counts)["articles"]["new"] == 5
 
 
 def test_second_run_changes_nothing(warehouse_path):
     first = ingest(source=str(SEEDS), warehouse=str(warehouse_path))
-    snapshot = _rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1")
+    snapshot = read_rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1")
     second = ingest(source=str(SEEDS), warehouse=str(warehouse_path))
     assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 5, "duplicate": 0, "out_of_window": 0}
     assert second["documents"] == {"new_or_changed": 0, "unchanged": 5}
-    assert _rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1") == snapshot
+    assert read_rows(warehouse_path, "SELECT article_id, text_sha256, first_run_id, run_id, updated_at FROM articles ORDER BY 1") == snapshot
     assert {r[2] for r in snapshot} == {first["run_id"]}
-    counts = _rows(warehouse_path, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles), (SELECT count(*) FROM runs)")
+    counts = read_rows(warehouse_path, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles), (SELECT count(*) FROM runs)")
     assert counts == [(5, 5, 2)]
 
 
@@ -74,7 +65,7 @@ def test_a_changed_file_updates_its_article_only(tmp_path, warehouse_path):
     again = ingest(source=str(folder), warehouse=str(warehouse_path))
     assert again["articles"]["updated"] == 1 and again["articles"]["unchanged"] == 4
     assert again["documents"]["new_or_changed"] == 1
-    assert _rows(warehouse_path, "SELECT count(*) FROM articles WHERE text LIKE '%عاد الوزير إلى دمشق%'") == [(1,)]
+    assert read_rows(warehouse_path, "SELECT count(*) FROM articles WHERE text LIKE '%عاد الوزير إلى دمشق%'") == [(1,)]
 
 
 def test_bad_files_become_rejects_and_the_run_finishes(tmp_path, warehouse_path):
@@ -90,14 +81,14 @@ def test_bad_files_become_rejects_and_the_run_finishes(tmp_path, warehouse_path)
     (folder / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"not really gzip")
     result = ingest(source=str(folder), warehouse=str(warehouse_path), max_bytes=1000)
     assert result["rejects"] == {"binary": 1, "decode_error": 1, "empty": 1, "no_text": 1, "too_large": 1, "unsupported_type": 1}
-    rejects = dict(_rows(warehouse_path, "SELECT input_ref, reason FROM rejects"))
+    rejects = dict(read_rows(warehouse_path, "SELECT input_ref, reason FROM rejects"))
     assert rejects == {
         "bad/empty.txt": "empty", "bad/binary.txt": "binary", "bad/huge.txt": "too_large",
         "bad/furniture.txt": "no_text", "bad/picture.png": "unsupported_type", "bad/broken.html.gz": "decode_error",
     }
-    assert _rows(warehouse_path, "SELECT text, language FROM articles") == [(arabic, "ar")]
-    assert _rows(warehouse_path, "SELECT encoding FROM documents WHERE input_ref = 'bad/legacy-1256.txt'") == [("cp1256",)]
-    assert _rows(warehouse_path, "SELECT status FROM runs") == [("completed",)]
+    assert read_rows(warehouse_path, "SELECT text, language FROM articles") == [(arabic, "ar")]
+    assert read_rows(warehouse_path, "SELECT encoding FROM documents WHERE input_ref = 'bad/legacy-1256.txt'") == [("cp1256",)]
+    assert read_rows(warehouse_path, "SELECT status FROM runs") == [("completed",)]
 
 
 def test_html_in_a_legacy_charset_gzipped_lands_with_metadata(tmp_path, warehouse_path):
@@ -107,7 +98,7 @@ def test_html_in_a_legacy_charset_gzipped_lands_with_metadata(tmp_path, warehous
     (folder / "amman.html.gz").write_bytes(gzip.compress(html.encode("cp1256")))
     result = ingest(source=str(folder), warehouse=str(warehouse_path))
     assert result["articles"]["new"] == 1
-    [(title, author, outlet, published, text, language)] = _rows(
+    [(title, author, outlet, published, text, language)] = read_rows(
         warehouse_path, "SELECT title, author, outlet, published_at, text, language FROM articles")
     assert title == "الأردن يطلق مشروع تحلية مياه العقبة"
     assert author == "ليلى حداد" and outlet == "صحيفة الغد" and language == "ar"
@@ -124,8 +115,8 @@ def test_exact_copies_across_files_point_to_the_earliest(tmp_path, warehouse_pat
     (folder / "manifest.json").write_text(json.dumps({"a.txt": {"published": "2024-03-19"}, "b.txt": {"published": "2024-03-18"}}))
     result = ingest(source=str(folder), warehouse=str(warehouse_path))
     assert result["articles"]["duplicate"] == 1
-    rows = dict(_rows(warehouse_path, "SELECT d.input_ref, a.dup_of FROM articles a JOIN documents d USING (doc_id)"))
-    ids = dict(_rows(warehouse_path, "SELECT d.input_ref, a.article_id FROM articles a JOIN documents d USING (doc_id)"))
+    rows = dict(read_rows(warehouse_path, "SELECT d.input_ref, a.dup_of FROM articles a JOIN documents d USING (doc_id)"))
+    ids = dict(read_rows(warehouse_path, "SELECT d.input_ref, a.article_id FROM articles a JOIN documents d USING (doc_id)"))
     assert rows == {"dups/b.txt": None, "dups/a.txt": ids["dups/b.txt"]}
 
 
@@ -166,7 +157,7 @@ def test_backfill_window_and_reprocess_from_stored_raw(tmp_path, warehouse_path)
     again = reprocess(since=date(2017, 10, 1), until=date(2017, 11, 1), warehouse=str(warehouse_path))
     assert again["inputs"] == 3 and again["articles"]["unchanged"] == 3 and again["articles"]["updated"] == 0
     assert again["fetch"]["fetched"] == 0
-    flows = [r[0] for r in _rows(warehouse_path, "SELECT flow FROM runs ORDER BY started_at")]
+    flows = [r[0] for r in read_rows(warehouse_path, "SELECT flow FROM runs ORDER BY started_at")]
     assert flows == ["backfill", "backfill", "reprocess"]
     with pytest.raises(ValueError, match="must be before"):
         backfill(since=date(2018, 1, 1), until=date(2017, 1, 1), source_file=str(toml), warehouse=str(warehouse_path))
@@ -174,9 +165,9 @@ def test_backfill_window_and_reprocess_from_stored_raw(tmp_path, warehouse_path)
 
 def test_seeds_fall_into_the_gold_stories(warehouse_path, gold):
     ingest(source=str(SEEDS), warehouse=str(warehouse_path))
-    story_of = {ref.split("/", 1)[1].removesuffix(".txt"): story for ref, story in _rows(
+    story_of = {ref.split("/", 1)[1].removesuffix(".txt"): story for ref, story in read_rows(
         warehouse_path, "SELECT d.input_ref, a.story_id FROM articles a JOIN documents d USING (doc_id)")}
     predicted = {frozenset(a for a, s in story_of.items() if s == story) for story in set(story_of.values())}
     assert predicted == {frozenset(s["articles"]) for s in gold["stories"]}
-    stories = _rows(warehouse_path, "SELECT article_count, first_published_at FROM stories ORDER BY first_published_at")
+    stories = read_rows(warehouse_path, "SELECT article_count, first_published_at FROM stories ORDER BY first_published_at")
     assert [(n, t.date().isoformat()) for n, t in stories] == [(3, "2017-10-18"), (1, "2020-07-08"), (1, "2024-03-18")]
