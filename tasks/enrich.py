@@ -52,10 +52,15 @@ class ArticleFacts:
 
 def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset(), found: list | None = None) -> ArticleFacts:
     """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
-    articles, linked inside the text, with roles),
-    dates, quotes and cited agencies of one text."""
+    articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
+    text."""
     found = recognise(text) if found is None else found
-    found = sorted(found + propagate(text, found, known_persons), key=lambda m: m.start)
+    found = found + propagate(text, found, known_persons)
+    cited = find_attributions(text)
+    # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم.
+    found += [_Named(a.start, a.end, a.surface, "ORG", a.surface, None) for a in cited
+              if not any(m.start < a.end and a.start < m.end for m in found)]
+    found.sort(key=lambda m: m.start)
     role_of = {(r.person.start, r.person.end): r.role or r.rank for r in roles(text, found)}
     named = [_Named(m.start, m.end, m.surface, m.type, m.name, role_of.get((m.start, m.end))) for m in found]
     linked = link_in_article(named)
@@ -68,7 +73,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
         offices=offices,
         temporals=find_temporal(text, anchor),
         quotes=find_quotes(text, sorted(speakers, key=lambda m: m.start)),
-        attributions=find_attributions(text),
+        attributions=cited,
         anchor=anchor,
     )
 
