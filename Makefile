@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 WAREHOUSE ?= data/warehouse.duckdb
-N       ?= 2000
+N       ?= 10000
 PIP_VERSION := 25.3
 
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
@@ -37,7 +37,7 @@ serve: install
 	exec $(BIN)/python -m akhbar.serve
 
 bench: install
-	$(BIN)/python bench/ingest_throughput.py --n $(N)
+	$(BIN)/python bench/ingest_throughput.py --n $(N) $(if $(WORKERS),--workers $(WORKERS))
 
 bench-extraction: install
 	$(BIN)/python bench/extraction_quality.py

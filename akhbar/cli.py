@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
+    ingest.add_argument("--workers", type=int, default=None,
+                        help="processes for decoding, extraction and enrichment (default: $AKHBAR_WORKERS, else the CPU count; 1: in-process)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
     evaluate.add_argument("what", choices=["dedup", "stories", "ner", "dates", "events"], help="what to score")
@@ -104,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch_size < 1:
             print("akhbar: --batch-size must be at least 1", file=sys.stderr)
             return 2
+        if args.workers is not None and args.workers < 1:
+            print("akhbar: --workers must be at least 1", file=sys.stderr)
+            return 2
         from flows.ingest import ingest  # Prefect is slow to import: only when needed
 
         ingest(
@@ -116,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             source_name=args.source_name,
             batch_size=args.batch_size,
             max_bytes=args.max_bytes,
+            workers=args.workers,
         )
     return 0
 

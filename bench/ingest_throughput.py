@@ -1,4 +1,5 @@
-"""Ingest throughput of the pipeline against bare trafilatura, on one synthetic corpus.
+"""Ingest throughput of the pipeline against bare trafilatura and the trafilatura command line, on one
+corpus of real pages.
 
 Builds a temporary folder of N documents by cycling through the 181 pages of
 the article-extraction benchmark (written as plain ``.html``) and the five
@@ -10,28 +11,31 @@ occurrence of the tail of one of the longest lines extracted from the source
 (bare trafilatura for HTML, the project's text path for text; for HTML the
 end of the longest ``<p>`` as a last resort). Each source is checked once (a
 marked copy extracted again) so that the extracted texts of copies differ and
-exact-duplicate detection has nothing to short-cut; the count of sources
-where that holds, and the duplicates the warehouse marked, are reported.
+exact-duplicate detection has nothing to short-cut.
 
-Then, in this order, each measurement in a fresh process (spawned; caches
-cleared with ``trafilatura.meta.reset_caches()`` at its start; imports outside
-the timed region; runs never overlap):
+Then, in this order, each measurement in a fresh spawned process (imports
+outside the clock; worker pools are started inside it, as a user's run
+would), one after the other:
 
 1. bare ``trafilatura.extract(html, output_format="txt", include_comments=False)``
-   (the pipeline's extraction options) on every HTML file; text files are
-   read and decoded only (the trivially cheap part they cost outside the
-   pipeline) and are counted, so both systems are rated over the same N docs;
-2. the same with ``with_metadata=True`` (the pipeline also extracts metadata);
-3. the project's path end to end: ``list_folder`` + ``ingest_batch`` in batches
-   of 200 into a fresh DuckDB file (migrations applied before the clock starts);
+   (the pipeline's extraction options) on every HTML file, over W processes
+   (the pipeline's worker count); text files are read and decoded only and
+   counted, so both systems are rated over the same N documents;
+2. the trafilatura command line on the folder, with its defaults:
+   ``trafilatura --input-dir DIR --output-dir OUT`` (``--parallel`` defaults
+   to min(CPU count, 16) processes; it extracts every file, text ones included);
+3. the project's path end to end, bare functions: ``list_folder`` +
+   ``ingest_listing`` (batches of 200, W workers, every enrichment on) into a
+   fresh DuckDB file (migrations applied before the clock starts);
 4. a second run of 3 over the unchanged folder into the same file (rerun);
-5. bare trafilatura again (1 and 5 bracket the pipeline; their mean is the
-   baseline, so drift on a noisy machine hits both sides).
+5. the real Prefect ``ingest`` flow on the same folder into another fresh
+   file (a temporary local Prefect API, as ``make run`` uses);
+6. 1, 2 and 3 again: each ratio is over the mean of the runs that bracket it.
 
-Peak RSS is the process's VmHWM (Linux; ru_maxrss elsewhere). Warehouse size
-is the DuckDB file after the first run. Prints a table and writes JSON.
+Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
+largest worker's (every worker reports its own). Prints a table and writes JSON.
 
-    python bench/ingest_throughput.py [--n 2000] [--out bench/results.json]
+    python bench/ingest_throughput.py [--n 10000] [--workers W] [--out bench/results.json]
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ import os
 import platform
 import re
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -65,6 +71,7 @@ DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchma
 DEFAULT_SEEDS = ROOT / "seeds"
 DEFAULT_OUT = ROOT / "bench" / "results.json"
 BATCH_SIZE = 200
+DEFAULT_N = 10_000
 BARE_KWARGS: dict[str, Any] = {"output_format": "txt", "include_comments": False}
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -217,53 +224,83 @@ def peak_rss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def measure_bare(folder: str, extra_kwargs: dict[str, Any]) -> dict[str, Any]:
-    """trafilatura.extract on every .html file; .txt files read and decoded only."""
-    import trafilatura  # imported here: outside the timer, in the measuring process only
+def children_peak_rss_mb() -> float:
+    """The largest peak RSS among this process's finished children (Linux: ru_maxrss of RUSAGE_CHILDREN)."""
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def _bare_files(paths: list[str], extra_kwargs: dict[str, Any]) -> list[tuple[str, float, bool]]:
+    """In a worker: (kind, seconds, empty) per file; HTML extracted, text read and decoded only."""
+    import trafilatura
+
+    out = []
+    for path in paths:
+        start = time.perf_counter()
+        content = Path(path).read_bytes().decode("utf-8", errors="replace")
+        if path.endswith(".html"):
+            result = trafilatura.extract(content, **BARE_KWARGS, **extra_kwargs)
+            out.append(("html", time.perf_counter() - start, not result))
+        else:
+            out.append(("text", time.perf_counter() - start, False))
+    return out
+
+
+def _reset_trafilatura() -> None:
     from trafilatura.meta import reset_caches
 
-    files = sorted(p for p in Path(folder).iterdir() if p.suffix in (".html", ".txt"))
     reset_caches()
+
+
+def measure_bare(folder: str, workers: int, extra_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """trafilatura.extract on every .html file over `workers` processes (chunks of 8 files, like the
+    pipeline's); .txt files read and decoded only. The pool is started inside the clock."""
+    import trafilatura  # noqa: F401  imported outside the timer
+
+    files = sorted(str(p) for p in Path(folder).iterdir() if p.suffix in (".html", ".txt"))
+    chunks = [files[i:i + 8] for i in range(0, len(files), 8)]
     rss_start = peak_rss_mb()
-    html_seconds = text_seconds = 0.0
-    html_docs = text_docs = empty = 0
-    for path in files:
-        start = time.perf_counter()
-        content = path.read_bytes().decode("utf-8", errors="replace")
-        if path.suffix == ".html":
-            out = trafilatura.extract(content, **BARE_KWARGS, **extra_kwargs)
-            html_seconds += time.perf_counter() - start
-            html_docs += 1
-            empty += not out
-        else:
-            text_seconds += time.perf_counter() - start
-            text_docs += 1
+    start = time.perf_counter()
+    if workers == 1:
+        _reset_trafilatura()
+        results = [r for chunk in chunks for r in _bare_files(chunk, extra_kwargs or {})]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_reset_trafilatura) as pool:
+            results = [r for part in pool.map(_bare_files, chunks, [extra_kwargs or {}] * len(chunks)) for r in part]
+    seconds = time.perf_counter() - start
     return {
-        "docs": html_docs + text_docs, "html_docs": html_docs, "text_docs": text_docs, "empty": empty,
-        "seconds": html_seconds + text_seconds, "html_seconds": html_seconds, "text_seconds": text_seconds,
-        "peak_rss_mb": peak_rss_mb(), "rss_after_imports_mb": rss_start,
+        "docs": len(results), "html_docs": sum(k == "html" for k, _, _ in results),
+        "text_docs": sum(k == "text" for k, _, _ in results), "empty": sum(e for _, _, e in results),
+        "seconds": seconds, "worker_seconds": sum(s for _, s, _ in results), "workers": workers,
+        "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": children_peak_rss_mb() if workers > 1 else None,
+        "rss_after_imports_mb": rss_start,
     }
 
 
-def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: int) -> dict[str, Any]:
-    """list_folder + ingest_batch in batches into `warehouse_path` (migrated before the clock starts)."""
-    import duckdb  # imported here: outside the timer, in the measuring process only
-    from trafilatura.meta import reset_caches
+def trafilatura_cli_processes() -> int:
+    from trafilatura.settings import PARALLEL_CORES
 
-    from tasks.load import list_folder
-    from tasks.pipeline import ingest_listing
-    from tasks.warehouse import Warehouse, apply_migrations
+    return PARALLEL_CORES
 
-    warehouse = Warehouse(warehouse_path)
-    with warehouse.connect() as con:
-        apply_migrations(con)
-    reset_caches()
-    rss_start = peak_rss_mb()
+
+def measure_cli(folder: str, out_dir: str) -> dict[str, Any]:
+    """`trafilatura --input-dir folder --output-dir out_dir`, its defaults (the command a user would run)."""
+    exe = shutil.which("trafilatura", path=str(Path(sys.executable).parent)) or "trafilatura"
+    shutil.rmtree(out_dir, ignore_errors=True)
     start = time.perf_counter()
-    listing = list_folder(folder)
-    tally = ingest_listing(warehouse, run_id, listing, batch_size)
+    proc = subprocess.run([exe, "--input-dir", folder, "--output-dir", out_dir], capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    peak = peak_rss_mb()
+    outputs = sum(1 for _ in Path(out_dir).rglob("*") if _.is_file()) if Path(out_dir).exists() else 0
+    shutil.rmtree(out_dir, ignore_errors=True)
+    docs = sum(1 for p in Path(folder).iterdir() if p.suffix in (".html", ".txt"))
+    return {"docs": docs, "seconds": seconds, "returncode": proc.returncode, "outputs": outputs,
+            "processes": trafilatura_cli_processes(), "command": "trafilatura --input-dir DIR --output-dir OUT",
+            "peak_rss_mb": children_peak_rss_mb(), "stderr_tail": proc.stderr[-300:]}
+
+
+def _warehouse_facts(warehouse_path: str) -> dict[str, Any]:
+    import duckdb
+
     con = duckdb.connect(warehouse_path, read_only=True)
     try:
         articles, duplicates = con.execute("SELECT count(*), count(dup_of) FROM articles").fetchone()
@@ -271,11 +308,62 @@ def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: 
     finally:
         con.close()
     size = sum(os.path.getsize(p) for p in (warehouse_path, warehouse_path + ".wal") if os.path.exists(p))
+    return {"articles_in_warehouse": articles, "duplicates_in_warehouse": duplicates,
+            "documents_in_warehouse": documents, "warehouse_bytes": size}
+
+
+def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: int, workers: int) -> dict[str, Any]:
+    """list_folder + ingest_listing (W workers) into `warehouse_path` (migrated before the clock starts)."""
+    from tasks.load import list_folder
+    from tasks.pipeline import ingest_listing
+    from tasks.warehouse import Warehouse, apply_migrations
+
+    warehouse = Warehouse(warehouse_path)
+    with warehouse.connect() as con:
+        apply_migrations(con)
+    _reset_trafilatura()
+    rss_start = peak_rss_mb()
+    start = time.perf_counter()
+    listing = list_folder(folder)
+    tally = ingest_listing(warehouse, run_id, listing, batch_size, workers=workers)
+    seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
+    worker_peak = children_peak_rss_mb() if workers > 1 else 0.0
     return {
-        "docs": tally.inputs, "seconds": seconds, "tally": tally.as_dict(), "peak_rss_mb": peak,
-        "rss_after_imports_mb": rss_start, "articles_in_warehouse": articles, "duplicates_in_warehouse": duplicates,
-        "documents_in_warehouse": documents, "warehouse_bytes": size,
+        "docs": tally.inputs, "seconds": seconds, "workers": workers, "tally": tally.as_dict(),
+        "cpu_seconds": {k: round(v, 3) for k, v in tally.cpu_seconds.items()},
+        "peak_rss_mb": peak, "worker_peak_rss_mb": worker_peak,
+        "peak_rss_mb_all_processes": peak + workers * worker_peak if workers > 1 else peak,
+        "rss_after_imports_mb": rss_start, **_warehouse_facts(warehouse_path),
     }
+
+
+def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: int, prefect_home: str) -> dict[str, Any]:
+    """The real `ingest` flow (flows.ingest) on the folder, against a temporary local Prefect API (started
+    and warmed with an empty flow before the clock; its start-up is reported apart)."""
+    os.environ["PREFECT_HOME"] = prefect_home
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect import flow
+
+    from flows.ingest import ingest
+    from tasks.warehouse import Warehouse, apply_migrations
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> int:
+        return 1
+
+    start = time.perf_counter()
+    warm_up()
+    startup = time.perf_counter() - start
+    with Warehouse(warehouse_path).connect() as con:
+        apply_migrations(con)
+    _reset_trafilatura()
+    start = time.perf_counter()
+    summary = ingest(source=folder, warehouse=warehouse_path, batch_size=batch_size, workers=workers)
+    seconds = time.perf_counter() - start
+    return {"docs": summary["inputs"], "seconds": seconds, "api_startup_seconds": startup, "workers": workers,
+            "summary_articles": summary["articles"], "peak_rss_mb": peak_rss_mb(), **_warehouse_facts(warehouse_path)}
 
 
 def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
@@ -288,57 +376,74 @@ def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str,
 
 
 def print_table(report: dict[str, Any]) -> None:
-    rows = [
-        ("trafilatura.extract, run 1", report["runs"]["bare_1"]),
-        ("trafilatura.extract, run 2", report["runs"]["bare_2"]),
-        ("trafilatura.extract +metadata", report["runs"]["bare_metadata"]),
-        ("pipeline, first run", report["runs"]["pipeline_first"]),
-        ("pipeline, rerun (unchanged)", report["runs"]["pipeline_rerun"]),
-    ]
+    runs = report["runs"]
+    rows = [(name, runs[name]) for name in report["order"]]
     print(f"commit {report['commit']}; N = {report['n']} docs ({report['corpus']['html']} html, {report['corpus']['text']} text), "
-          f"{report['machine']['nproc']} cores, Python {report['python']}")
-    print(f"unique number in the extracted text for {report['corpus']['sources_marked_in_text']}"
-          f"/{report['corpus']['sources']} sources")
-    print(f"{'system':<31} {'seconds':>8} {'docs/s':>8} {'peak RSS MB':>12}")
+          f"{report['machine']['nproc']} cores, W = {report['workers']} workers, Python {report['python']}")
+    print(f"{'run':<22} {'seconds':>8} {'docs/s':>8} {'peak RSS MB':>12}")
     for name, run in rows:
-        print(f"{name:<31} {run['seconds']:8.1f} {run['docs'] / run['seconds']:8.1f} {run['peak_rss_mb']:12.0f}")
-    print(f"pipeline / bare trafilatura (docs/s ratio)   {report['ratio_vs_trafilatura']:.3f}")
-    print(f"pipeline / bare trafilatura +metadata        {report['ratio_vs_trafilatura_with_metadata']:.3f}")
-    print(f"rerun speedup (first / second)               {report['rerun_speedup']:.1f}x")
-    print(f"warehouse MB per 1k articles                 {report['warehouse_mb_per_1k_articles']:.2f}")
-    print("pipeline stage seconds (first run)           "
-          + ", ".join(f"{k} {v:.1f}" for k, v in report["stage_seconds"].items()))
-    tally = report["runs"]["pipeline_first"]["tally"]
-    print(f"pipeline first run: articles {tally['articles']}, rejects {tally['rejects'] or 'none'}, "
-          f"exact duplicates in the warehouse {report['runs']['pipeline_first']['duplicates_in_warehouse']}")
+        print(f"{name:<22} {run['seconds']:8.1f} {run['docs'] / run['seconds']:8.1f} {run['peak_rss_mb']:12.0f}")
+    for key in ("docs_per_s", "ratio_vs_trafilatura", "ratio_vs_trafilatura_cli", "rerun_speedup", "prefect_overhead",
+                "peak_rss_mb", "warehouse_mb_per_1k_articles"):
+        print(f"{key:<32} {report[key]:.3f}")
+    print(f"trafilatura CLI processes        {report['trafilatura_cli_processes']}")
+    print("stage shares (parent wall time)  " + ", ".join(f"{k} {v:.2f}" for k, v in report["stage_shares"].items() if v))
+    print("worker CPU shares                " + ", ".join(f"{k} {v:.2f}" for k, v in report["cpu_shares"].items()))
+    first = runs["pipeline_first"]
+    print(f"pipeline first run: articles {first['tally']['articles']}, rejects {first['tally']['rejects'] or 'none'}, "
+          f"duplicates marked {first['duplicates_in_warehouse']}")
 
 
-def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int) -> dict[str, Any]:
+def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers: int, repeats: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as tmp:
-        folder, warehouse = Path(tmp) / "corpus", str(Path(tmp) / "wh" / "bench.duckdb")
-        corpus = build_corpus(folder, n, data_dir, seeds)
+        folder = str(Path(tmp) / "corpus")
+        corpus = build_corpus(Path(folder), n, data_dir, seeds)
         runs: dict[str, dict[str, Any]] = {}
-        runs["bare_1"] = in_fresh_process(measure_bare, str(folder), {})
-        runs["bare_metadata"] = in_fresh_process(measure_bare, str(folder), {"with_metadata": True})
-        runs["pipeline_first"] = in_fresh_process(measure_pipeline, str(folder), warehouse, "bench-first", batch_size)
-        runs["pipeline_rerun"] = in_fresh_process(measure_pipeline, str(folder), warehouse, "bench-rerun", batch_size)
-        runs["bare_2"] = in_fresh_process(measure_bare, str(folder), {})
-    first, rerun = runs["pipeline_first"], runs["pipeline_rerun"]
-    bare_seconds = statistics.mean([runs["bare_1"]["seconds"], runs["bare_2"]["seconds"]])
-    docs_per_s = first["docs"] / first["seconds"]
-    trafilatura_docs_per_s = n / bare_seconds
+        order: list[str] = []
+
+        def record(name: str, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
+            runs[name] = in_fresh_process(fn, *args)
+            order.append(name)
+            print(f"  {name}: {runs[name]['seconds']:.1f} s", flush=True)
+
+        for r in range(1, repeats + 1):
+            record(f"bare_{r}", measure_bare, folder, workers)
+            record(f"cli_{r}", measure_cli, folder, str(Path(tmp) / "cli-out"))
+            wh = str(Path(tmp) / f"wh{r}" / "bench.duckdb")
+            record(f"pipeline_{r}", measure_pipeline, folder, wh, f"bench-{r}", batch_size, workers)
+            if r == 1:
+                record("pipeline_rerun", measure_pipeline, folder, wh, "bench-rerun", batch_size, workers)
+                record("prefect", measure_prefect, folder, str(Path(tmp) / "whp" / "bench.duckdb"), batch_size, workers,
+                       str(Path(tmp) / "prefect-home"))
+        record(f"bare_{repeats + 1}", measure_bare, folder, workers)
+        record(f"cli_{repeats + 1}", measure_cli, folder, str(Path(tmp) / "cli-out"))
+    runs["pipeline_first"] = runs["pipeline_1"]
+    first = runs["pipeline_1"]
+    pipe_seconds = statistics.mean(runs[f"pipeline_{r}"]["seconds"] for r in range(1, repeats + 1))
+    bare_seconds = statistics.mean(runs[f"bare_{r}"]["seconds"] for r in range(1, repeats + 2))
+    cli_seconds = statistics.mean(runs[f"cli_{r}"]["seconds"] for r in range(1, repeats + 2))
+    # Prefect ran between pipeline_1 and the second bare run; its bare reference is pipeline_1.
+    stage = first["tally"]["seconds"]
+    cpu = first["cpu_seconds"]
     report = {
         "n": n,
-        "docs_per_s": docs_per_s,
-        "trafilatura_docs_per_s": trafilatura_docs_per_s,
-        "ratio_vs_trafilatura": docs_per_s / trafilatura_docs_per_s,
-        "ratio_vs_trafilatura_with_metadata": docs_per_s / (n / runs["bare_metadata"]["seconds"]),
-        "trafilatura_html_docs_per_s": corpus.html / statistics.mean([runs["bare_1"]["html_seconds"], runs["bare_2"]["html_seconds"]]),
-        "rerun_speedup": first["seconds"] / rerun["seconds"],
-        "peak_rss_mb": first["peak_rss_mb"],
+        "workers": workers,
+        "docs_per_s": n / pipe_seconds,
+        "trafilatura_docs_per_s": n / bare_seconds,
+        "trafilatura_cli_docs_per_s": n / cli_seconds,
+        "ratio_vs_trafilatura": bare_seconds / pipe_seconds,
+        "ratio_vs_trafilatura_cli": cli_seconds / pipe_seconds,
+        "trafilatura_cli_processes": runs["cli_1"]["processes"],
+        "rerun_speedup": first["seconds"] / runs["pipeline_rerun"]["seconds"],
+        "prefect_overhead": runs["prefect"]["seconds"] / first["seconds"],
+        "peak_rss_mb": first["peak_rss_mb_all_processes"],
+        "peak_rss_mb_parent": first["peak_rss_mb"],
+        "peak_rss_mb_largest_worker": first["worker_peak_rss_mb"],
         "warehouse_mb_per_1k_articles": first["warehouse_bytes"] / 1e6 / first["articles_in_warehouse"] * 1000,
-        "stage_seconds": {k: round(v, 3) for k, v in first["tally"]["seconds"].items()},
-        "rerun_stage_seconds": {k: round(v, 3) for k, v in rerun["tally"]["seconds"].items()},
+        "stage_shares": {k: round(v / first["seconds"], 3) for k, v in stage.items()},
+        "stage_seconds": {k: round(v, 3) for k, v in stage.items()},
+        "cpu_shares": {k: round(v / sum(cpu.values()), 3) for k, v in cpu.items()} if cpu else {},
+        "rerun_stage_seconds": runs["pipeline_rerun"]["tally"]["seconds"],
         "python": platform.python_version(),
         "commit": git_commit(),
         "machine": {"nproc": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine()},
@@ -347,10 +452,12 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int) -> dict
         "bare_kwargs": BARE_KWARGS,
         "text_files_in_bare": "read and decoded only, counted in its docs and seconds",
         "corpus": {k: v for k, v in asdict(corpus).items() if k != "folder"},
-        "order": ["bare_1", "bare_metadata", "pipeline_first", "pipeline_rerun", "bare_2"],
+        "order": order,
         "runs": runs,
     }
-    print_table(report)
+    del runs["pipeline_first"]
+    report["order"] = order
+    print_table({**report, "runs": {**runs, "pipeline_first": first}})
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
@@ -359,13 +466,17 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int) -> dict
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=2000, help="documents in the corpus (default 2000)")
+    parser.add_argument("--n", type=int, default=DEFAULT_N, help="documents in the corpus (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes for the pipeline and for bare trafilatura (default: the CPU count)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="bare/CLI/pipeline rounds; bare and CLI run once more at the end (default 1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results (default bench/results.json)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="article-extraction-benchmark folder")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed .txt files")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     args = parser.parse_args(argv)
-    run(args.n, args.out, args.data_dir, args.seeds, args.batch_size)
+    run(args.n, args.out, args.data_dir, args.seeds, args.batch_size, args.workers, args.repeats)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pydantic import Field
 from flows.ledger import RunLedger, recorded_run
 from tasks.fetch import FetchPolicy
 from tasks.load import DEFAULT_MAX_BYTES, list_folder
+from tasks.parallel import worker_pool
 from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
                             stored_document_ids)
 from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
@@ -30,6 +31,7 @@ reprocess_batch_task = task(reprocess_batch, name="reprocess-documents", cache_p
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 BatchSize = Annotated[int, Field(ge=1, le=10_000)]
+Workers = Annotated[int | None, Field(ge=1, le=256)]  # None: $AKHBAR_WORKERS, else the CPU count
 
 
 def _utc(day: date | None) -> datetime | None:
@@ -87,16 +89,18 @@ def ingest(
     source_name: str | None = None,
     batch_size: BatchSize = 200,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
+    workers: Workers = None,
 ) -> dict:
     """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
     `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
-    in [since, until); `refetch` fetches known pages again (conditionally)."""
+    in [since, until); `refetch` fetches known pages again (conditionally); `workers` processes do the
+    decoding, extraction and enrichment (1: in-process)."""
     chosen = resolve_sources(source, source_name, sources)
     wh = Warehouse(warehouse)
     params = {"source": str(Path(source).resolve()), "warehouse": warehouse, "sources": sources, "since": since,
               "until": until, "refetch": refetch, "batch_size": batch_size, "max_bytes": max_bytes}
-    with recorded_run(wh, "ingest", params) as ledger:
+    with recorded_run(wh, "ingest", params) as ledger, worker_pool(workers):
         run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 
@@ -111,6 +115,7 @@ def backfill(
     source_file: str = "sources.toml",
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    workers: Workers = None,
 ) -> dict:
     """Articles published in [since, until) from `sources` (default: every enabled source).
 
@@ -123,7 +128,7 @@ def backfill(
     wh = Warehouse(warehouse)
     params = {"since": since, "until": until, "sources": sources, "refetch": refetch, "reextract": reextract,
               "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
-    with recorded_run(wh, "backfill", params) as ledger:
+    with recorded_run(wh, "backfill", params) as ledger, worker_pool(workers):
         run_sources(ledger, wh, source_file, chosen, window, refetch, reextract, batch_size, DEFAULT_MAX_BYTES)
         if reextract:
             run_reprocess(ledger, wh, window, [s.name for s in chosen if s.kind != "folder"] or None, batch_size)
@@ -137,12 +142,13 @@ def reprocess(
     sources: list[str] | None = None,
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    workers: Workers = None,
 ) -> dict:
     """Extract stored documents again (no fetching): those whose article is published in [since, until),
     or that have no article and were listed or fetched in it."""
     wh = Warehouse(warehouse)
     window = Window(_utc(since), _utc(until))
     params = {"since": since, "until": until, "sources": sources, "warehouse": warehouse, "batch_size": batch_size}
-    with recorded_run(wh, "reprocess", params) as ledger:
+    with recorded_run(wh, "reprocess", params) as ledger, worker_pool(workers):
         run_reprocess(ledger, wh, window, sources, batch_size)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}

@@ -48,6 +48,7 @@ class Document:
     final_url: str | None = None  # after redirects, for fetched pages
     headers: dict | None = None  # response headers of a fetched page
     elapsed_ms: int | None = None
+    raw_gz: bytes | None = None  # the stored form of `raw` (tasks.load.gzip_raw), when a worker made it already
 
 
 @dataclass

@@ -8,6 +8,12 @@ from datetime import date, datetime, timezone
 
 import py3langid
 import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_meta_json, extract_sitename,
+                                  extract_title, extract_url)
+from trafilatura.settings import Document as PageMetadata
+from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+from trafilatura.utils import load_html
 
 from schemas.records import Article, Document, Reject
 from tasks.clean import drop_repeated_paragraphs
@@ -56,23 +62,70 @@ class Extracted:
     summary: str | None = None
 
 
+def page_metadata(tree, url: str | None = None, date_params: dict | None = None) -> PageMetadata:
+    """Title, author, URL, date and site name of a parsed page: `trafilatura.metadata.extract_metadata`
+    step for step (trafilatura 2.3.1) without what the pipeline does not store (categories, tags and
+    license: 40% of its time). `tests/test_extract.py` checks the fields against the full function."""
+    date_config = {**(date_params or set_date_params(_EXTENSIVE_DATES))}
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # trafilatura's own guard: bugs in its JSON-LD reader
+        pass
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.author:
+        metadata.author = extract_author(tree)
+    if not metadata.url:
+        metadata.url = extract_url(tree, url)
+    date_config["url"] = metadata.url
+    metadata.date = find_date(tree, **date_config)
+    if not metadata.sitename:
+        metadata.sitename = extract_sitename(tree)
+    if metadata.sitename:
+        metadata.sitename = metadata.sitename.lstrip("@")
+        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
+            metadata.sitename = metadata.sitename.title()
+    elif metadata.url:
+        match = META_URL.match(metadata.url)
+        if match:
+            metadata.sitename = match[1]
+    metadata.filedate = date_config.get("max_date")
+    metadata.clean_and_trim()
+    return metadata
+
+
+# What bare_extraction's defaults give htmldate (set_date_params per call: max_date is today) and load_html.
+_EXTENSIVE_DATES = DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH")
+_MAX_FILE_SIZE = DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE")
+
+
 def extract_html(html: str, url: str | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted | None:
-    """Main text and metadata of a page, or None when trafilatura finds no article text."""
-    result = trafilatura.bare_extraction(html, url=url, with_metadata=True, output_format="python", **options.as_kwargs())
+    """Main text and metadata of a page, or None when trafilatura finds no article text. The page is parsed
+    once: metadata are read from the tree, then trafilatura extracts from (a copy of) it, with the page's
+    own URL when none is given, as `bare_extraction(..., with_metadata=True)` does."""
+    tree = load_html(html, _MAX_FILE_SIZE)
+    if tree is None:
+        return None
+    meta = page_metadata(tree, url)
+    result = trafilatura.bare_extraction(tree, url=url or meta.url, with_metadata=False, output_format="python",
+                                         **options.as_kwargs())
     if result is None or not result.text:
         return None
     paragraphs = [p for p in result.text.split("\n") if p.strip()]
-    if result.title and paragraphs and text_key(paragraphs[0]) == text_key(result.title):
+    if meta.title and paragraphs and text_key(paragraphs[0]) == text_key(meta.title):
         paragraphs = paragraphs[1:]  # the headline is the title, not the text's first paragraph
     paragraphs, _ = drop_repeated_paragraphs(paragraphs)
     return Extracted(
-        title=result.title or None,
+        title=meta.title or None,
         text="\n".join(paragraphs),
-        author=result.author or None,
-        published=result.date or None,
-        published_from="metadata" if result.date else None,
+        author=meta.author or None,
+        published=meta.date or None,
+        published_from="metadata" if meta.date else None,
         language=result.language or None,
-        sitename=result.sitename or None,
+        sitename=meta.sitename or None,
     )
 
 

@@ -13,16 +13,17 @@ from typing import Callable
 
 from schemas.records import Article, Document, InputRef, Reject
 from tasks.discover import Candidate
-from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions, extract_batch
-from tasks.load import DEFAULT_MAX_BYTES, FolderListing, decode_document, read_input
+from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
+from tasks.load import DEFAULT_MAX_BYTES, FolderListing, read_input
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
 from tasks.boilerplate import strip as strip_boilerplate
-from tasks.enrich import ENRICHER_VERSION, enrich_articles
-from tasks.known_names import known_person_names
-from tasks.neardup import signature_of
+from tasks.enrich import ENRICHER_VERSION
+from tasks.known_names import known_person_keys
+from tasks.name_propagation import person_names
+from tasks.parallel import active_pool, worker_pool
+from tasks.prepare import Derived, derive, facts_chunk, prepare_chunk
 from tasks.store import Enrichment, known_documents, load_stored_documents, write_batch
-from tasks.terms import terms_of
 from tasks.warehouse import Warehouse
 from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
 
@@ -64,6 +65,9 @@ class Tally:
     rejects: Counter = field(default_factory=Counter)
     extracted: Counter = field(default_factory=Counter)  # enrichment rows written: mentions, events, ...
     seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    # CPU seconds of the per-document work, wherever it ran (workers or in-process): decode, gzip, extract,
+    # derive (signature, terms, recogniser). Summed over processes, so not comparable to `seconds`.
+    cpu_seconds: dict = field(default_factory=dict)
 
     _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
              "articles_unchanged", "articles_duplicate", "articles_out_of_window", "boilerplate_paragraphs")
@@ -76,6 +80,8 @@ class Tally:
         self.extracted.update(other.extracted)
         for stage, secs in other.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + secs
+        for stage, secs in other.cpu_seconds.items():
+            self.cpu_seconds[stage] = self.cpu_seconds.get(stage, 0.0) + secs
 
     @contextmanager
     def timed(self, stage: str):
@@ -138,39 +144,53 @@ def process_documents(
 ) -> Tally:
     """Decode, extract and write documents already read or fetched: the stages every source shares.
     Unchanged documents are skipped unless `force`; articles dated outside `window` are not written
-    (their documents are: the raw input is kept, and a later run over a wider window extracts them)."""
+    (their documents are: the raw input is kept, and a later run over a wider window extracts them).
+    The CPU work runs in the open worker pool (tasks.parallel; in-process without one), in two rounds
+    (tasks.prepare); this process reads and writes the warehouse."""
+    pool = active_pool()
     with tally.timed("load"):
         with warehouse.connect() as con:
             known = {} if force else known_documents(con, [d.doc_id for d in docs])
         changed = [d for d in docs if not is_unchanged(d, known)]
-        for doc in changed:  # decode only what will be extracted
-            reject = decode_document(doc)
-            if reject is not None:
-                rejects.append(reject)
         tally.documents_unchanged += len(docs) - len(changed)
         tally.articles_unchanged += len(docs) - len(changed)
         tally.documents_new_or_changed += len(changed)
     with tally.timed("extract"):
-        articles, extract_rejects = extract_batch([d for d in changed if d.text is not None], options)
-        rejects.extend(extract_rejects)
-        kept: list[Article] = [a for a in articles if window.holds(a.published_at)]
+        prepared = pool.map(prepare_chunk, changed, options)
+        for doc, p in zip(changed, prepared):
+            doc.encoding, doc.raw_gz = p.encoding, p.raw_gz
+            for stage, secs in p.seconds.items():
+                tally.cpu_seconds[stage] = tally.cpu_seconds.get(stage, 0.0) + secs
+        rejects.extend(p.decode_reject for p in prepared if p.decode_reject is not None)
+        rejects.extend(p.extract_reject for p in prepared if p.extract_reject is not None)
+        done = [p for p in prepared if p.article is not None]
+        articles = [p.article for p in done]
+        kept = [p for p in done if window.holds(p.article.published_at)]
         tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("dedup"):
         boilerplate_seen: set[tuple[str, str]] = set()
         known_persons: set[str] = set()
         if kept:
             with warehouse.connect() as con:
-                boilerplate_seen = learned_boilerplate(con, kept)
-                known_persons = known_person_names(con, [a.text for a in kept])
-        stripped = []
-        for article in kept:
-            article, removed = strip_boilerplate(article, boilerplate_seen) if boilerplate_seen else (article, 0)
+                boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])
+                # only Arabic articles are enriched (tasks.enrich): other texts cannot name a known person
+                known_persons = known_person_keys(con, set().union(*(p.derived.name_keys or () for p in kept)))
+        stripped: list[Article] = []
+        derived: list[Derived] = []
+        for p in kept:
+            article, removed = strip_boilerplate(p.article, boilerplate_seen) if boilerplate_seen else (p.article, 0)
             tally.boilerplate_paragraphs += removed
             stripped.append(article)
+            derived.append(p.derived if article is p.article else derive(article, with_keys=False))
     with tally.timed("enrich"):
-        enrich = Enrichment(originals=kept, signatures={a.article_id: signature_of(a.text) for a in stripped},
-                            terms={a.article_id: terms_of(a.text) for a in stripped},
-                            facts=enrich_articles(stripped, known_persons))
+        arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]
+        names = set(known_persons) | person_names([m for _, d in arabic for m in d.found])
+        facts = pool.map(facts_chunk, [(a.text, a.published_at.date() if a.published_at else None, d.found) for a, d in arabic],
+                         names)
+        enrich = Enrichment(originals=[p.article for p in kept],
+                            signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
+                            terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
+                            facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
     with tally.timed("write"):
         with warehouse.connect() as con:
             written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)
@@ -218,20 +238,24 @@ def ingest_listing(
     on_batch: Callable[[int, int, Tally], None] | None = None,
     window: Window = ALL_TIME,
     force: bool = False,
+    workers: int | None = None,
 ) -> Tally:
     """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
     bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
-    folder with no inputs still reports them."""
+    folder with no inputs still reports them. The CPU work runs in a pool of `workers` processes (the
+    run's pool when one is open; tasks.parallel)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    batches = [listing.inputs[i : i + batch_size] for i in range(0, len(listing.inputs), batch_size)] or [[]]
+    count = max(1, -(-len(listing.inputs) // batch_size))
     total = Tally()
-    for number, refs in enumerate(batches, start=1):
-        extra = listing.rejects if number == 1 else None
-        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force)
-        total.merge(tally)
-        if on_batch is not None:
-            on_batch(number, len(batches), tally)
+    with worker_pool(workers):
+        for number in range(1, count + 1):
+            refs = listing.inputs[(number - 1) * batch_size : number * batch_size]
+            extra = listing.rejects if number == 1 else None
+            tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force)
+            total.merge(tally)
+            if on_batch is not None:
+                on_batch(number, count, tally)
     return total
 
 

@@ -112,7 +112,7 @@ def write_batch(
             {
                 "doc_id": d.doc_id, "url": d.url, "source": d.source, "input_ref": d.input_ref,
                 "fetched_at": d.fetched_at, "http_status": d.http_status, "content_type": d.content_type,
-                "encoding": d.encoding, "raw": gzip_raw(d.raw), "raw_compression": "gzip",
+                "encoding": d.encoding, "raw": d.raw_gz if d.raw_gz is not None else gzip_raw(d.raw), "raw_compression": "gzip",
                 "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
                 "run_id": run_id, "final_url": d.final_url, "elapsed_ms": d.elapsed_ms,
                 "headers": json.dumps(d.headers, sort_keys=True) if d.headers is not None else None,

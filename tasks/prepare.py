@@ -1,0 +1,87 @@
+"""The CPU work of a batch, as functions over chunks that run in worker processes (tasks.parallel) or
+in-process; the warehouse stays with the caller (tasks.pipeline.process_documents).
+
+Round 1, per document: decode, extract, gzip the raw bytes for `documents.raw`, and for the article as
+extracted its near-duplicate signature, its story terms and, for an Arabic article, the recogniser's
+mentions and the name keys to look up among known persons. These hold for the article as written unless
+learned boilerplate is stripped from it afterwards (the parent recomputes them then: stripping needs
+the warehouse). Round 2, per Arabic article: the facts (tasks.enrich.facts_of) once the batch's person
+names are merged."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from schemas.records import Article, Document, Reject
+from tasks.enrich import ArticleFacts, facts_of, is_arabic
+from tasks.extract import ExtractOptions, extract_document
+from tasks.known_names import candidate_keys
+from tasks.load import decode_document, gzip_raw
+from tasks.neardup import Signature, signature_of
+from tasks.ner import recognise
+from tasks.parallel import count_extracted
+from tasks.terms import terms_of
+
+
+@dataclass
+class Derived:
+    """What is computed from an article's text alone."""
+
+    signature: Signature
+    terms: dict[str, float]
+    found: list | None = None  # recogniser mentions (Arabic articles only)
+    name_keys: set[str] | None = None  # candidate keys for known persons (Arabic articles only)
+
+
+@dataclass
+class Prepared:
+    """Round 1's result for one document."""
+
+    encoding: str | None
+    raw_gz: bytes
+    decode_reject: Reject | None = None
+    extract_reject: Reject | None = None
+    article: Article | None = None
+    derived: Derived | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU stage -> seconds spent on this document
+
+
+def derive(article: Article, with_keys: bool = True) -> Derived:
+    arabic = is_arabic(article)
+    return Derived(
+        signature=signature_of(article.text),
+        terms=terms_of(article.text),
+        found=recognise(article.text) if arabic else None,
+        name_keys=candidate_keys([article.text]) if arabic and with_keys else None,
+    )
+
+
+def prepare_chunk(docs: list[Document], options: ExtractOptions) -> list[Prepared]:
+    out = []
+    for doc in docs:
+        t0 = time.perf_counter()
+        decode_reject = decode_document(doc)
+        t1 = time.perf_counter()
+        raw_gz = gzip_raw(doc.raw)
+        t2 = time.perf_counter()
+        prepared = Prepared(doc.encoding, raw_gz, decode_reject)
+        derive_seconds = 0.0
+        if doc.text is not None:
+            prepared.article, prepared.extract_reject = extract_document(doc, options)
+            t3 = time.perf_counter()
+            if prepared.article is not None:
+                prepared.derived = derive(prepared.article)
+            derive_seconds = time.perf_counter() - t3
+        else:
+            t3 = t2
+        prepared.seconds = {"decode": t1 - t0, "gzip": t2 - t1, "extract": t3 - t2, "derive": derive_seconds}
+        doc.text = None  # not sent back: the parent needs the encoding only
+        out.append(prepared)
+    count_extracted(len(docs))
+    return out
+
+
+def facts_chunk(items: list[tuple[str, date | None, list]], known: set[str]) -> list[ArticleFacts]:
+    """Round 2: (text, anchor date, recogniser mentions) -> facts, with the batch's known person names."""
+    return [facts_of(text, anchor, known, found) for text, anchor, found in items]

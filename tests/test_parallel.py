@@ -1,0 +1,102 @@
+"""The worker pool (tasks.parallel) changes where the CPU work runs, never what is written: one folder
+ingested in-process and with two workers gives the same warehouse, row for row (wall-clock columns aside);
+the lighter metadata reader gives what trafilatura's full one gives for the fields the pipeline keeps."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
+
+from tasks.extract import page_metadata
+from tasks.load import list_folder
+from tasks.parallel import WorkerPool, active_pool, default_workers, worker_pool
+from tasks.pipeline import ingest_listing
+from tasks.warehouse import Warehouse, apply_migrations
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "tests" / "fixtures" / "html_pages"
+BENCHMARK = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"  # optional: more pages
+WALL_CLOCK = {"updated_at", "fetched_at", "at", "first_at", "created_at", "started_at", "finished_at", "resolved_at"}
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "seeds", folder)
+    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz"))[:15]:
+        shutil.copy(page, folder / page.name)
+    return folder
+
+
+def _digest(path: Path) -> dict[str, tuple[int, str]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+                                            " AND table_name NOT IN ('runs', 'schema_migrations', 'schema_version') ORDER BY 1").fetchall()]
+        for table in tables:
+            cols = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                                              " ORDER BY ordinal_position", [table]).fetchall() if c not in WALL_CLOCK]
+            rows = sorted(repr(r) for r in con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}"').fetchall())
+            out[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        return out
+    finally:
+        con.close()
+
+
+def _ingest(folder: Path, path: Path, workers: int):
+    wh = Warehouse(path)
+    with wh.connect() as con:
+        apply_migrations(con)
+    return ingest_listing(wh, "run-1", list_folder(folder, "src"), batch_size=4, workers=workers)
+
+
+def test_one_and_two_workers_write_the_same_warehouse(tmp_path):
+    folder = _folder(tmp_path)
+    one = _ingest(folder, tmp_path / "one.duckdb", 1)
+    two = _ingest(folder, tmp_path / "two.duckdb", 2)
+    assert one.as_dict()["articles"] == two.as_dict()["articles"]
+    assert one.as_dict()["extracted"] == two.as_dict()["extracted"]
+    assert one.as_dict()["extracted"]["mentions"] > 0  # the seeds are enriched
+    first, second = _digest(tmp_path / "one.duckdb"), _digest(tmp_path / "two.duckdb")
+    assert first["articles"][0] > 0 and first == second
+
+
+def test_pool_is_scoped_to_a_run_and_reused_when_nested():
+    assert active_pool().in_process
+    with worker_pool(2) as pool:
+        assert active_pool() is pool and not pool.in_process
+        with worker_pool(3) as inner:
+            assert inner is pool
+        assert pool.map(list, list(range(20))) == list(range(20))  # chunk results, flattened in input order
+    assert active_pool().in_process
+
+
+def test_workers_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AKHBAR_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.setenv("AKHBAR_WORKERS", "0")
+    with pytest.raises(ValueError):
+        default_workers()
+    with pytest.raises(ValueError):
+        WorkerPool(0)
+
+
+def test_light_metadata_equals_trafilaturas_for_stored_fields():
+    pages = sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz"))[:40]
+    params = Extractor().date_params
+    for page in pages:
+        data = page.read_bytes()
+        html = (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")
+        tree = load_html(html)
+        if tree is None:
+            continue
+        full, light = extract_metadata(tree, None, params, False), page_metadata(load_html(html), None, params)
+        for name in ("title", "author", "date", "sitename", "url"):
+            assert getattr(light, name) == getattr(full, name), (page.name, name)
