@@ -93,6 +93,16 @@ def test_rank_alone_is_a_role():
     assert r.role == "العميد" and r.rank == "العميد"
 
 
+def test_office_after_the_name_beats_a_bare_rank():
+    text = ("وصل اللواء سامر خليل منصور رئيس هيئة الأركان العامة للجيش والقوات المسلحة الكينية "
+            "إلى المدينة. ثم استقبل العماد فراس ديب، قائد القوات البحرية، الوفد.")
+    got = {r.person.surface: r for r in roles(text, _people(text, "سامر خليل منصور", "فراس ديب"))}
+    r = got["سامر خليل منصور"]
+    assert (r.role, r.rank) == ("رئيس هيئة الأركان العامة للجيش والقوات المسلحة الكينية", "اللواء")
+    assert text[r.start:r.end] == r.role
+    assert (got["فراس ديب"].role, got["فراس ديب"].rank) == ("قائد القوات البحرية", "العماد")
+
+
 def test_malformed_tags_are_repaired():
     assert [clean_tag(t) for t in ("o", "B-ERS", "IPERS", "", "B-PERs", "B-ORF", "b-misc", "B-LOCI-PERS", "I-PER")] == [
         "O", "B-PERS", "I-PERS", "O", "B-PERS", "B-ORG", "B-MISC", "B-PERS", "I-PERS"]
