@@ -86,3 +86,26 @@ def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 def lexicon() -> Lexicon:
     """The shipped lexicon, read once."""
     return read_lexicon()
+
+
+def write_attributes(models: list[Path], path: Path) -> None:
+    """The attributes (features) that have a weight in any of the CRF models, sorted, gzip without a
+    timestamp; the tagger loads them to drop, once per word type, the features no model uses."""
+    import pycrfsuite
+
+    attrs: set[str] = set()
+    for model in models:
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model))
+        attrs.update(attr for attr, _ in tagger.info().state_features)
+        tagger.close()
+    with gzip.GzipFile(path, "wb", mtime=0) as fh:
+        fh.write("".join(a + "\n" for a in sorted(attrs)).encode("utf-8"))
+
+
+def model_attributes(path: Path) -> frozenset[str] | None:
+    """The attribute list written by write_attributes, or None (keep every feature) without the file."""
+    if not path.exists():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.rstrip("\n") for line in fh)
