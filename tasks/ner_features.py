@@ -50,7 +50,7 @@ LOC_CUES = (
     "المدينة", "المحافظة", "الولاية", "المنطقة", "البلدة", "القرية", "الجزيرة", "إمارة", "سواحل", "خليج",
 )
 _ORG_HEADS = ("وزاره", "وكاله", "حزب", "مجلس", "منظمه", "هيئه", "جامعه", "شركه", "اتحاد", "مصرف", "بنك")
-_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2")
+_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2", "c8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +139,9 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
     for name, members in _TRIGGERS.items():
         if norm in members or with_al in members or bare in members:
             feats.append(f"tr={name}")
+    cluster = lex.clusters.get(norm) or lex.clusters.get(with_al) or lex.clusters.get(bare)
+    if cluster:
+        feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
     memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
     if memory:
         feats.append(f"m={memory.split('|')[0]}")

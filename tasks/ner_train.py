@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
 
 from tasks.eval_ner import score
+from tasks.ner_clusters import build_clusters
 from tasks.ner_data import Sentence, read_tagged
 from tasks.ner_features import FeatureCache, sentence_features
 from tasks.ner_doc import doc_features, tag_document
@@ -26,7 +30,9 @@ GAZETTEERS = {"LOC": "AlignedLocGazetteer.txt", "ORG": "AlignedOrgGazetteer.txt"
 MODEL = ROOT / "models" / "ner.crfsuite"
 SECOND = ROOT / "models" / "ner-doc.crfsuite"  # the second (document) stage, when stacked
 ATTRIBUTES = ROOT / "models" / "ner-attributes.txt.gz"  # features with weights (tagging skips the rest)
+SCRATCH = ROOT / "bench" / "out" / f"ner-train-{os.getpid()}"  # models of --dev/--cv runs, removed at exit
 STACKED = False
+CLUSTERS = False  # distributional word clusters of the training text as features
 DEV_SHARE = 0.15
 FOLDS = 5
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
@@ -68,11 +74,14 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
     from the other folds only, so the model learns how far that memory holds on text it has not seen.
     `extra`: per sentence, per token, features to add (the second stage's document features)."""
     gazetteer = gazetteer_entries()
+    clusters = word_clusters(sentences) if CLUSTERS else {}
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
     folds = _folds(list(range(len(sentences))), FOLDS)
     for k, fold in enumerate(folds):
         others = [sentences[i] for j, part in enumerate(folds) if j != k for i in part]
-        cache = FeatureCache(build_lexicon(others, gazetteer))
+        lex = build_lexicon(others, gazetteer)
+        lex.clusters = clusters
+        cache = FeatureCache(lex)
         for i in fold:
             tokens, tags = sentences[i]
             feats = sentence_features(tokens, cache)
@@ -82,7 +91,19 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
     trainer.set_params(params)
     model.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model))
-    write_lexicon(build_lexicon(sentences, gazetteer), lexicon_path)
+    lex = build_lexicon(sentences, gazetteer)
+    lex.clusters = clusters
+    write_lexicon(lex, lexicon_path)
+
+
+@lru_cache(maxsize=4)
+def _clusters_of(key: tuple) -> dict[str, str]:
+    return build_clusters([list(words) for words in key])
+
+
+def word_clusters(sentences: list[Sentence]) -> dict[str, str]:
+    """Word clusters of the sentences' normalized words (unlabelled: every training sentence may use them)."""
+    return _clusters_of(tuple(tuple(normalize_arabic(w) for w in tokens) for tokens, _ in sentences))
 
 
 def _norms(cache: FeatureCache, sentences: list[Sentence]) -> list[list[str]]:
@@ -134,7 +155,7 @@ def train_stacked(sentences: list[Sentence], model: Path, second: Path, lexicon_
 def fit_and_tag(train_part: list[Sentence], test: list[Sentence], params: dict, name: str = "dev",
                 stacked: bool = False, oof: list[list[str]] | None = None) -> list[list[str]]:
     """Train on `train_part` (into bench/out, not models/) and tag the tokens of `test`."""
-    tmp = ROOT / "bench" / "out"
+    tmp = SCRATCH
     model, lex = tmp / f"ner-{name}.crfsuite", tmp / f"ner-{name}-lexicon.tsv.gz"
     if not stacked:
         train(train_part, model, lex, params)
@@ -171,8 +192,9 @@ def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: boo
         rest = [s for j, part in enumerate(parts) if j != i for s in part]
         preds.append(fit_and_tag(rest, test, params, name=f"cv{i}"))
     result = {"plain": _summary(parts, preds)}
+    (ROOT / "bench" / "out" / "ner-cv-pred.json").write_text(json.dumps(preds))
     if stacked:
-        tmp = ROOT / "bench" / "out"
+        tmp = SCRATCH
         second_preds = []
         for i, test in enumerate(parts):
             rest_idx = [j for j in range(k) if j != i]
@@ -185,33 +207,52 @@ def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: boo
             train(rest, second, lex, params, extra=extra)
             second_preds.append(tag_with(tmp / f"ner-cv{i}.crfsuite", lex, test, second))
         result["stacked"] = _summary(parts, second_preds)
+        (ROOT / "bench" / "out" / "ner-cv-stacked-pred.json").write_text(json.dumps(second_preds))
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CLUSTERS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=TRAIN)
     parser.add_argument("--dev", action="store_true", help="train on 85%%, print scores on the last 15%%")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold contiguous cross-validation")
     parser.add_argument("--stack", action=argparse.BooleanOptionalAction, default=STACKED,
                         help="two stages: a second CRF with document features of the first one's tags")
+    parser.add_argument("--clusters", action=argparse.BooleanOptionalAction, default=CLUSTERS,
+                        help="word-cluster features (tasks/ner_clusters.py)")
     parser.add_argument("--c1", type=float, default=PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=PARAMS["c2"])
     parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     args = parser.parse_args(argv)
+    CLUSTERS = args.clusters
     params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
     sentences = read_tagged(args.data)
     started = time.perf_counter()
+    try:
+        return _run(args, sentences, params, started)
+    finally:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, started: float) -> int:
     if args.cv:
         result = cross_validate(sentences, args.cv, params, args.stack)
         result["params"] = params
+        result["options"] = {"stack": args.stack, "clusters": args.clusters}
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result, indent=1))
     elif args.dev:
         train_part, dev = split_dev(sentences)
-        result = score([tags for _, tags in dev], fit_and_tag(train_part, dev, params, stacked=args.stack))
+        pred = fit_and_tag(train_part, dev, params, stacked=args.stack)
+        (ROOT / "bench" / "out" / "ner-dev-pred.json").write_text(json.dumps(pred))
+        result = score([tags for _, tags in dev], pred)
+        if args.stack:  # the first stage alone, as trained on the same part
+            first = tag_with(SCRATCH / "ner-dev.crfsuite", SCRATCH / "ner-dev-lexicon.tsv.gz", dev)
+            result["first_stage"] = _brief(score([tags for _, tags in dev], first))
         result["params"] = params
         result["stacked"] = args.stack
+        result["clusters"] = args.clusters
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
         result["dev_tokens"] = sum(len(t) for t, _ in dev)
         result["seconds"] = round(time.perf_counter() - started, 1)
