@@ -18,6 +18,7 @@ from tasks.eval_ner import score
 from tasks.ner_clusters import build_clusters
 from tasks.ner_data import Sentence, read_tagged
 from tasks.ner_features import FeatureCache, sentence_features
+from tasks import ner_doc
 from tasks.ner_doc import doc_features, tag_document
 from tasks.ner_lexicon import (LEXICON_PATH, Lexicon, build_lexicon, read_lexicon, write_attributes,
                                write_lexicon)
@@ -121,15 +122,17 @@ def parted_doc_features(sentences: list[Sentence], first_tags: list[list[str]], 
     return out
 
 
-def tag_with(model: Path, lexicon_path: Path, sentences: list[Sentence], second: Path | None = None) -> list[list[str]]:
-    """Tags of the sentences (one document, in order); with `second`, the stacked second stage's."""
+def tag_with(model: Path, lexicon_path: Path, sentences: list[Sentence], second: Path | None = None,
+             names: bool | None = None) -> list[list[str]]:
+    """Tags of the sentences (one document, in order); with `second`, the stacked second stage's;
+    `names`: propagate names through the document (default ner_doc.PROPAGATE)."""
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     tagger2 = None
     if second is not None:
         tagger2 = pycrfsuite.Tagger()
         tagger2.open(str(second))
-    return tag_document(tagger, FeatureCache(read_lexicon(lexicon_path)), tagger2, [t for t, _ in sentences])
+    return tag_document(tagger, FeatureCache(read_lexicon(lexicon_path)), tagger2, [t for t, _ in sentences], names)
 
 
 def out_of_fold(sentences: list[Sentence], params: dict, name: str) -> list[list[str]]:
@@ -138,7 +141,7 @@ def out_of_fold(sentences: list[Sentence], params: dict, name: str) -> list[list
     out: list[list[str]] = []
     for k, part in enumerate(parts):
         rest = [s for j, other in enumerate(parts) if j != k for s in other]
-        out += fit_and_tag(rest, part, params, name=f"{name}-oof{k}")
+        out += fit_and_tag(rest, part, params, name=f"{name}-oof{k}", names=False)
     return out
 
 
@@ -153,16 +156,17 @@ def train_stacked(sentences: list[Sentence], model: Path, second: Path, lexicon_
 
 
 def fit_and_tag(train_part: list[Sentence], test: list[Sentence], params: dict, name: str = "dev",
-                stacked: bool = False, oof: list[list[str]] | None = None) -> list[list[str]]:
-    """Train on `train_part` (into bench/out, not models/) and tag the tokens of `test`."""
+                stacked: bool = False, oof: list[list[str]] | None = None,
+                names: bool | None = None) -> list[list[str]]:
+    """Train on `train_part` (into a scratch folder, not models/) and tag the tokens of `test`."""
     tmp = SCRATCH
     model, lex = tmp / f"ner-{name}.crfsuite", tmp / f"ner-{name}-lexicon.tsv.gz"
     if not stacked:
         train(train_part, model, lex, params)
-        return tag_with(model, lex, test)
+        return tag_with(model, lex, test, names=names)
     second = tmp / f"ner-{name}-2.crfsuite"
     train_stacked(train_part, model, second, lex, params, oof)
-    return tag_with(model, lex, test, second)
+    return tag_with(model, lex, test, second, names=names)
 
 
 def _brief(result: dict) -> dict:
@@ -187,11 +191,16 @@ def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: boo
     indirect leak; document windows never cross parts) and tags the held-out part from its own
     out-of-fold first-stage tags."""
     parts = _folds(sentences, k)
-    preds = []
+    preds = []  # first-stage tags, no propagation: the second stage's input
     for i, test in enumerate(parts):
         rest = [s for j, part in enumerate(parts) if j != i for s in part]
-        preds.append(fit_and_tag(rest, test, params, name=f"cv{i}"))
-    result = {"plain": _summary(parts, preds)}
+        preds.append(fit_and_tag(rest, test, params, name=f"cv{i}", names=False))
+    if ner_doc.PROPAGATE:
+        cache = FeatureCache(Lexicon())
+        result = {"plain": _summary(parts, [ner_doc.propagate(_norms(cache, part), pred)
+                                            for part, pred in zip(parts, preds)])}
+    else:
+        result = {"plain": _summary(parts, preds)}
     (ROOT / "bench" / "out" / "ner-cv-pred.json").write_text(json.dumps(preds))
     if stacked:
         tmp = SCRATCH
@@ -221,11 +230,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="two stages: a second CRF with document features of the first one's tags")
     parser.add_argument("--clusters", action=argparse.BooleanOptionalAction, default=CLUSTERS,
                         help="word-cluster features (tasks/ner_clusters.py)")
+    parser.add_argument("--propagate", action=argparse.BooleanOptionalAction, default=ner_doc.PROPAGATE,
+                        help="tag names found in the document where they recur untagged (ner_doc.propagate)")
     parser.add_argument("--c1", type=float, default=PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=PARAMS["c2"])
     parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     args = parser.parse_args(argv)
     CLUSTERS = args.clusters
+    ner_doc.PROPAGATE = args.propagate
     params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
     sentences = read_tagged(args.data)
     started = time.perf_counter()
@@ -239,7 +251,7 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
     if args.cv:
         result = cross_validate(sentences, args.cv, params, args.stack)
         result["params"] = params
-        result["options"] = {"stack": args.stack, "clusters": args.clusters}
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result, indent=1))
     elif args.dev:
@@ -251,8 +263,7 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
             first = tag_with(SCRATCH / "ner-dev.crfsuite", SCRATCH / "ner-dev-lexicon.tsv.gz", dev)
             result["first_stage"] = _brief(score([tags for _, tags in dev], first))
         result["params"] = params
-        result["stacked"] = args.stack
-        result["clusters"] = args.clusters
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
         result["dev_tokens"] = sum(len(t) for t, _ in dev)
         result["seconds"] = round(time.perf_counter() - started, 1)
