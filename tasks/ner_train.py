@@ -259,9 +259,12 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
         pred = fit_and_tag(train_part, dev, params, stacked=args.stack)
         (ROOT / "bench" / "out" / "ner-dev-pred.json").write_text(json.dumps(pred))
         result = score([tags for _, tags in dev], pred)
+        gold = [tags for _, tags in dev]
+        model, lex = SCRATCH / "ner-dev.crfsuite", SCRATCH / "ner-dev-lexicon.tsv.gz"
         if args.stack:  # the first stage alone, as trained on the same part
-            first = tag_with(SCRATCH / "ner-dev.crfsuite", SCRATCH / "ner-dev-lexicon.tsv.gz", dev)
-            result["first_stage"] = _brief(score([tags for _, tags in dev], first))
+            result["first_stage"] = _brief(score(gold, tag_with(model, lex, dev)))
+        if args.propagate:
+            result["first_stage_no_propagation"] = _brief(score(gold, tag_with(model, lex, dev, names=False)))
         result["params"] = params
         result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
