@@ -54,9 +54,9 @@ train-idf: install
 	$(BIN)/python -m tasks.terms ../shared/data/ner/anercorp-train.txt
 
 # The Arabic NER model (models/ner.crfsuite and models/ner_lexicon.tsv.gz, committed) from ANERcorp's training
-# text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead.
+# text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead, CV=5 5-fold scores.
 train-ner: install
-	$(BIN)/python -m tasks.ner_train $(if $(DEV),--dev)
+	$(BIN)/python -m tasks.ner_train $(if $(DEV),--dev) $(if $(CV),--cv $(CV))
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

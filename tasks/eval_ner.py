@@ -38,10 +38,10 @@ def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
 
 
 def eval_sentences(sentences: list[Sentence]) -> dict:
-    """Tag the sentences' tokens with the shipped model and score against their tags."""
-    from tasks.ner import tag_words
+    """Tag the sentences' tokens with the shipped model (in order, as one running text) and score them."""
+    from tasks.ner import tag_sentences
 
-    return score([tags for _, tags in sentences], [tag_words(tokens) for tokens, _ in sentences])
+    return score([tags for _, tags in sentences], tag_sentences([tokens for tokens, _ in sentences]))
 
 
 def eval_ner(path: str | Path) -> dict:

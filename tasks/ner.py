@@ -11,11 +11,14 @@ from pathlib import Path
 import pycrfsuite
 
 from tasks.ner_data import spans
-from tasks.ner_features import FeatureCache, Token, sentence_features, sentences, tokenize
-from tasks.ner_lexicon import lexicon
+from tasks.ner_doc import tag_document
+from tasks.ner_features import FeatureCache, Token, sentences, tokenize
+from tasks.ner_lexicon import lexicon, model_attributes
 from tasks.normalize import normalize_arabic
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "ner.crfsuite"
+SECOND_PATH = MODEL_PATH.with_name("ner-doc.crfsuite")  # the stacked document stage, if trained
+ATTRIBUTES_PATH = MODEL_PATH.with_name("ner-attributes.txt.gz")  # features with weights in either model
 _TYPE = {"PERS": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 _lock = threading.Lock()
 _loaded: dict[str, object] = {}
@@ -30,24 +33,32 @@ class Mention:
     name: str  # the surface as a name stands alone: للأسد gives surface لأسد (the article's lam), name الأسد
 
 
-def _model() -> tuple[pycrfsuite.Tagger, FeatureCache]:
-    """The tagger and the feature cache, loaded once per process."""
+def _model() -> tuple[pycrfsuite.Tagger, FeatureCache, pycrfsuite.Tagger | None]:
+    """The tagger, the feature cache and the second-stage tagger (None without its file), loaded once."""
     if "tagger" not in _loaded:
         with _lock:
             if "tagger" not in _loaded:
                 tagger = pycrfsuite.Tagger()
                 tagger.open(str(MODEL_PATH))
-                _loaded["cache"] = FeatureCache(lexicon())
+                second = None
+                if SECOND_PATH.exists():
+                    second = pycrfsuite.Tagger()
+                    second.open(str(SECOND_PATH))
+                _loaded["cache"] = FeatureCache(lexicon(), model_attributes(ATTRIBUTES_PATH))
+                _loaded["second"] = second
                 _loaded["tagger"] = tagger
-    return _loaded["tagger"], _loaded["cache"]  # type: ignore[return-value]
+    return _loaded["tagger"], _loaded["cache"], _loaded["second"]  # type: ignore[return-value]
+
+
+def tag_sentences(word_sents: list[list[str]]) -> list[list[str]]:
+    """BIO tags of a document's sentences, in order (the second stage looks across sentences)."""
+    tagger, cache, second = _model()
+    return tag_document(tagger, cache, second, word_sents)
 
 
 def tag_words(words: list[str]) -> list[str]:
-    """BIO tags (B-PERS, I-LOC, O, ...) of one sentence's tokens, as given."""
-    if not words:
-        return []
-    tagger, cache = _model()
-    return tagger.tag(sentence_features(words, cache))
+    """BIO tags (B-PERS, I-LOC, O, ...) of one sentence's tokens, as given (a document of one sentence)."""
+    return tag_sentences([words])[0] if words else []
 
 
 def proclitics(word: str) -> tuple[int, bool]:
@@ -79,8 +90,8 @@ def recognise(text: str) -> list[Mention]:
     """PER, ORG, LOC and MISC mentions of a text, in order, with `text[start:end] == surface`."""
     tokens = tokenize(text)
     out = []
-    for sentence in sentences(text, tokens):
-        tags = tag_words([t.text for t in sentence])
+    sents = sentences(text, tokens)
+    for sentence, tags in zip(sents, tag_sentences([[t.text for t in s] for s in sents])):
         for first, last, kind in spans(tags):
             head: Token = sentence[first]
             skip, elided = proclitics(head.text)

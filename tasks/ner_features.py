@@ -50,7 +50,7 @@ LOC_CUES = (
     "المدينة", "المحافظة", "الولاية", "المنطقة", "البلدة", "القرية", "الجزيرة", "إمارة", "سواحل", "خليج",
 )
 _ORG_HEADS = ("وزاره", "وكاله", "حزب", "مجلس", "منظمه", "هيئه", "جامعه", "شركه", "اتحاد", "مصرف", "بنك")
-_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2")
+_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2", "c8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +139,9 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
     for name, members in _TRIGGERS.items():
         if norm in members or with_al in members or bare in members:
             feats.append(f"tr={name}")
+    cluster = lex.clusters.get(norm) or lex.clusters.get(with_al) or lex.clusters.get(bare)
+    if cluster:
+        feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
     memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
     if memory:
         feats.append(f"m={memory.split('|')[0]}")
@@ -153,9 +156,12 @@ def _neighbour(feats: list[str], offset: int) -> list[str]:
 class FeatureCache:
     """Per word type: its own features and the subsets its neighbours see at offsets -2..+2."""
 
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Lexicon, keep: frozenset[str] | None = None) -> None:
+        """`keep`: if given, the only features worth emitting (those the model has weights for): the
+        tagger ignores any other, so dropping them once per word type changes no tag and saves time."""
         self.lex = lex
         self.firsts = lex.firsts()
+        self.keep = keep
         self.table: dict[str, tuple] = {}
 
     def get(self, word: str) -> tuple:
@@ -163,7 +169,10 @@ class FeatureCache:
         entry = self.table.get(word)
         if entry is None:
             own = word_features(word, self.lex)
-            entry = (own, *(_neighbour(own, o) for o in (-2, -1, 1, 2)), normalize_arabic(word))
+            lists = [own, *(_neighbour(own, o) for o in (-2, -1, 1, 2))]
+            if self.keep is not None:
+                lists = [[f for f in fs if f in self.keep] for fs in lists]
+            entry = (*lists, normalize_arabic(word))
             self.table[word] = entry
         return entry
 
@@ -194,6 +203,7 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
     gaz = _multiword(norms, lex.gazetteer, cache.firsts, "mg")
     known = _multiword(norms, lex.names, cache.firsts, "ms")
     n = len(words)
+    keep = cache.keep
     out = []
     for i, entry in enumerate(entries):
         feats = ["bias", *entry[0]]
@@ -205,10 +215,14 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
             feats.extend(entries[i - 2][1])
         if i >= 1:
             feats.extend(entries[i - 1][2])
-            feats.append(f"bg={norms[i - 1]}|{norms[i]}")
+            bigram = f"bg={norms[i - 1]}|{norms[i]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
         if i + 1 < n:
             feats.extend(entries[i + 1][3])
-            feats.append(f"bg+={norms[i]}|{norms[i + 1]}")
+            bigram = f"bg+={norms[i]}|{norms[i + 1]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
         if i + 2 < n:
             feats.extend(entries[i + 2][4])
         if gaz[i]:

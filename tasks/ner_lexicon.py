@@ -1,6 +1,7 @@
 """The word lists the NER features look up, built at training time and shipped beside the model
 (models/ner_lexicon.tsv.gz): gazetteer entries, and a memory of the entities in the training text
-(per word: its usual type and how often it is part of an entity; whole multi-word names)."""
+(per word: its usual type and how often it is part of an entity; whole multi-word names), and word
+clusters learned from the training text (tasks/ner_clusters.py)."""
 from __future__ import annotations
 
 import gzip
@@ -13,7 +14,7 @@ from tasks.ner_data import Sentence, spans
 from tasks.normalize import normalize_arabic
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "ner_lexicon.tsv.gz"
-_KINDS = ("gaz", "mem", "span", "name")
+_KINDS = ("gaz", "mem", "span", "name", "clus")
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Lexicon:
     memory: dict[str, str] = field(default_factory=dict)  # normalized word -> "TYPE|share bucket"
     names: dict[str, str] = field(default_factory=dict)  # normalized multi-word entity -> TYPE
     words: Counter = field(default_factory=Counter)  # normalized words of names, how often (clitic stripping)
+    clusters: dict[str, str] = field(default_factory=dict)  # normalized word -> cluster path (ner_clusters)
 
     def firsts(self) -> frozenset[str]:
         """First words of multi-word gazetteer entries and names."""
@@ -63,6 +65,7 @@ def write_lexicon(lex: Lexicon, path: Path) -> None:
     """Sorted rows `kind key value`, gzip without a timestamp: the same input gives the same bytes."""
     rows = [("gaz", k, v) for k, v in lex.gazetteer.items()] + [("mem", k, v) for k, v in lex.memory.items()]
     rows += [("span", k, v) for k, v in lex.names.items()] + [("name", w, str(n)) for w, n in lex.words.items()]
+    rows += [("clus", k, v) for k, v in lex.clusters.items()]
     rows.sort(key=lambda r: (_KINDS.index(r[0]), r[1]))
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(path, "wb", mtime=0) as fh:
@@ -71,7 +74,7 @@ def write_lexicon(lex: Lexicon, path: Path) -> None:
 
 def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     lex = Lexicon()
-    tables = {"gaz": lex.gazetteer, "mem": lex.memory, "span": lex.names}
+    tables = {"gaz": lex.gazetteer, "mem": lex.memory, "span": lex.names, "clus": lex.clusters}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             kind, key, value = line.rstrip("\n").split("\t")
@@ -86,3 +89,26 @@ def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 def lexicon() -> Lexicon:
     """The shipped lexicon, read once."""
     return read_lexicon()
+
+
+def write_attributes(models: list[Path], path: Path) -> None:
+    """The attributes (features) that have a weight in any of the CRF models, sorted, gzip without a
+    timestamp; the tagger loads them to drop, once per word type, the features no model uses."""
+    import pycrfsuite
+
+    attrs: set[str] = set()
+    for model in models:
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model))
+        attrs.update(attr for attr, _ in tagger.info().state_features)
+        tagger.close()
+    with gzip.GzipFile(path, "wb", mtime=0) as fh:
+        fh.write("".join(a + "\n" for a in sorted(attrs)).encode("utf-8"))
+
+
+def model_attributes(path: Path) -> frozenset[str] | None:
+    """The attribute list written by write_attributes, or None (keep every feature) without the file."""
+    if not path.exists():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.rstrip("\n") for line in fh)

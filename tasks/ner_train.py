@@ -1,19 +1,27 @@
 """Train the Arabic NER model: `python -m tasks.ner_train` writes models/ner.crfsuite and
 models/ner_lexicon.tsv.gz from ANERcorp's training text and the ANERgazet lists in ../shared/data.
-`--dev` trains on the first 85% (sentence-aligned) and prints scores on the last 15% instead."""
+`--dev` trains on the first 85% (sentence-aligned) and prints scores on the last 15% instead; `--cv K`
+trains on K-1 of K contiguous parts of the whole file and scores the K-th, K times (mean and pooled scores)."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
 
 from tasks.eval_ner import score
+from tasks.ner_clusters import build_clusters
 from tasks.ner_data import Sentence, read_tagged
 from tasks.ner_features import FeatureCache, sentence_features
-from tasks.ner_lexicon import LEXICON_PATH, build_lexicon, read_lexicon, write_lexicon
+from tasks import ner_doc
+from tasks.ner_doc import doc_features, tag_document
+from tasks.ner_lexicon import (LEXICON_PATH, Lexicon, build_lexicon, read_lexicon, write_attributes,
+                               write_lexicon)
 from tasks.normalize import normalize_arabic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +29,11 @@ DATA = ROOT.parent / "shared" / "data"
 TRAIN = DATA / "ner" / "anercorp-train.txt"
 GAZETTEERS = {"LOC": "AlignedLocGazetteer.txt", "ORG": "AlignedOrgGazetteer.txt", "PERS": "AlignedPersGazetteer.txt"}
 MODEL = ROOT / "models" / "ner.crfsuite"
+SECOND = ROOT / "models" / "ner-doc.crfsuite"  # the second (document) stage, when stacked
+ATTRIBUTES = ROOT / "models" / "ner-attributes.txt.gz"  # features with weights (tagging skips the rest)
+SCRATCH = ROOT / "bench" / "out" / f"ner-train-{os.getpid()}"  # models of --dev/--cv runs, removed at exit
+STACKED = False
+CLUSTERS = False  # distributional word clusters of the training text as features
 DEV_SHARE = 0.15
 FOLDS = 5
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
@@ -54,56 +67,217 @@ def _folds(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
     return [sentences[i:i + size] for i in range(0, len(sentences), size)]
 
 
-def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: dict) -> None:
+def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: dict,
+          extra: list[list[list[str]]] | None = None) -> None:
     """Fit the CRF on the sentences in file order; write the lexicon of all of them beside it.
 
     What the training text says of a word (ner_lexicon's memory) is given to each fold's sentences
-    from the other folds only, so the model learns how far that memory holds on text it has not seen."""
+    from the other folds only, so the model learns how far that memory holds on text it has not seen.
+    `extra`: per sentence, per token, features to add (the second stage's document features)."""
     gazetteer = gazetteer_entries()
+    clusters = word_clusters(sentences) if CLUSTERS else {}
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    folds = _folds(sentences, FOLDS)
+    folds = _folds(list(range(len(sentences))), FOLDS)
     for k, fold in enumerate(folds):
-        others = [s for j, part in enumerate(folds) if j != k for s in part]
-        cache = FeatureCache(build_lexicon(others, gazetteer))
-        for tokens, tags in fold:
-            trainer.append(sentence_features(tokens, cache), tags)
+        others = [sentences[i] for j, part in enumerate(folds) if j != k for i in part]
+        lex = build_lexicon(others, gazetteer)
+        lex.clusters = clusters
+        cache = FeatureCache(lex)
+        for i in fold:
+            tokens, tags = sentences[i]
+            feats = sentence_features(tokens, cache)
+            if extra is not None:
+                feats = [f + e for f, e in zip(feats, extra[i], strict=True)]
+            trainer.append(feats, tags)
     trainer.set_params(params)
     model.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model))
-    write_lexicon(build_lexicon(sentences, gazetteer), lexicon_path)
+    lex = build_lexicon(sentences, gazetteer)
+    lex.clusters = clusters
+    write_lexicon(lex, lexicon_path)
 
 
-def tag_with(model: Path, lexicon_path: Path, sentences: list[Sentence]) -> list[list[str]]:
+@lru_cache(maxsize=4)
+def _clusters_of(key: tuple) -> dict[str, str]:
+    return build_clusters([list(words) for words in key])
+
+
+def word_clusters(sentences: list[Sentence]) -> dict[str, str]:
+    """Word clusters of the sentences' normalized words (unlabelled: every training sentence may use them)."""
+    return _clusters_of(tuple(tuple(normalize_arabic(w) for w in tokens) for tokens, _ in sentences))
+
+
+def _norms(cache: FeatureCache, sentences: list[Sentence]) -> list[list[str]]:
+    return [[cache.get(w)[5] for w in tokens] for tokens, _ in sentences]
+
+
+def parted_doc_features(sentences: list[Sentence], first_tags: list[list[str]], parts: int = 1) -> list:
+    """Document features of the second stage; with parts > 1, windows stay inside each of the
+    contiguous parts (folds), so no part's features come from another part's predictions."""
+    cache = FeatureCache(Lexicon())
+    norms = _norms(cache, sentences)
+    out: list = []
+    for idx in _folds(list(range(len(sentences))), parts):
+        out += doc_features([norms[i] for i in idx], [first_tags[i] for i in idx])
+    return out
+
+
+def tag_with(model: Path, lexicon_path: Path, sentences: list[Sentence], second: Path | None = None,
+             names: bool | None = None) -> list[list[str]]:
+    """Tags of the sentences (one document, in order); with `second`, the stacked second stage's;
+    `names`: propagate names through the document (default ner_doc.PROPAGATE)."""
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
-    cache = FeatureCache(read_lexicon(lexicon_path))
-    return [tagger.tag(sentence_features(tokens, cache)) for tokens, _ in sentences]
+    tagger2 = None
+    if second is not None:
+        tagger2 = pycrfsuite.Tagger()
+        tagger2.open(str(second))
+    return tag_document(tagger, FeatureCache(read_lexicon(lexicon_path)), tagger2, [t for t, _ in sentences], names)
+
+
+def out_of_fold(sentences: list[Sentence], params: dict, name: str) -> list[list[str]]:
+    """First-stage tags of every sentence from a model trained on the other FOLDS-1 contiguous parts."""
+    parts = _folds(sentences, FOLDS)
+    out: list[list[str]] = []
+    for k, part in enumerate(parts):
+        rest = [s for j, other in enumerate(parts) if j != k for s in other]
+        out += fit_and_tag(rest, part, params, name=f"{name}-oof{k}", names=False)
+    return out
+
+
+def train_stacked(sentences: list[Sentence], model: Path, second: Path, lexicon_path: Path, params: dict,
+                  oof: list[list[str]] | None = None) -> None:
+    """First stage on all sentences; second stage on all sentences with document features from the
+    first stage's out-of-fold tags (so it learns how far first-stage tags hold on unseen text)."""
+    if oof is None:
+        oof = out_of_fold(sentences, params, "stack")
+    train(sentences, model, lexicon_path, params)
+    train(sentences, second, lexicon_path, params, extra=parted_doc_features(sentences, oof, FOLDS))
+
+
+def fit_and_tag(train_part: list[Sentence], test: list[Sentence], params: dict, name: str = "dev",
+                stacked: bool = False, oof: list[list[str]] | None = None,
+                names: bool | None = None) -> list[list[str]]:
+    """Train on `train_part` (into a scratch folder, not models/) and tag the tokens of `test`."""
+    tmp = SCRATCH
+    model, lex = tmp / f"ner-{name}.crfsuite", tmp / f"ner-{name}-lexicon.tsv.gz"
+    if not stacked:
+        train(train_part, model, lex, params)
+        return tag_with(model, lex, test, names=names)
+    second = tmp / f"ner-{name}-2.crfsuite"
+    train_stacked(train_part, model, second, lex, params, oof)
+    return tag_with(model, lex, test, second, names=names)
+
+
+def _brief(result: dict) -> dict:
+    """Micro P/R/F1 and per-type F1, rounded."""
+    return {**{k: round(v, 4) for k, v in result["micro"].items()},
+            **{t: round(v["f1"], 4) for t, v in result["per_type"].items()}}
+
+
+def _summary(parts: list[list[Sentence]], preds: list[list[list[str]]]) -> dict:
+    per_fold = [_brief(score([t for _, t in part], pred)) for part, pred in zip(parts, preds)]
+    keys = per_fold[0].keys()
+    return {"folds": per_fold, "mean": {key: round(sum(f[key] for f in per_fold) / len(parts), 4) for key in keys},
+            "pooled": _brief(score([t for part in parts for _, t in part], [t for pred in preds for t in pred]))}
+
+
+def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: bool = False) -> dict:
+    """K contiguous parts of the whole file; each scored by a model trained on the other K-1 parts.
+    Gives each part's scores, their mean, and the scores of all parts' predictions pooled.
+
+    Stacked: the plain K-fold predictions are the first stage's out-of-fold tags; each part's second
+    stage trains on the other parts with those tags (whose models saw the held-out part's labels, an
+    indirect leak; document windows never cross parts) and tags the held-out part from its own
+    out-of-fold first-stage tags."""
+    parts = _folds(sentences, k)
+    preds = []  # first-stage tags, no propagation: the second stage's input
+    for i, test in enumerate(parts):
+        rest = [s for j, part in enumerate(parts) if j != i for s in part]
+        preds.append(fit_and_tag(rest, test, params, name=f"cv{i}", names=False))
+    if ner_doc.PROPAGATE:
+        cache = FeatureCache(Lexicon())
+        result = {"plain": _summary(parts, [ner_doc.propagate(_norms(cache, part), pred)
+                                            for part, pred in zip(parts, preds)])}
+    else:
+        result = {"plain": _summary(parts, preds)}
+    (ROOT / "bench" / "out" / "ner-cv-pred.json").write_text(json.dumps(preds))
+    if stacked:
+        tmp = SCRATCH
+        second_preds = []
+        for i, test in enumerate(parts):
+            rest_idx = [j for j in range(k) if j != i]
+            rest = [s for j in rest_idx for s in parts[j]]
+            extra = []
+            for j in rest_idx:
+                extra += parted_doc_features(parts[j], preds[j])
+            second = tmp / f"ner-cv{i}-2.crfsuite"
+            lex = tmp / f"ner-cv{i}-lexicon.tsv.gz"
+            train(rest, second, lex, params, extra=extra)
+            second_preds.append(tag_with(tmp / f"ner-cv{i}.crfsuite", lex, test, second))
+        result["stacked"] = _summary(parts, second_preds)
+        (ROOT / "bench" / "out" / "ner-cv-stacked-pred.json").write_text(json.dumps(second_preds))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CLUSTERS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=TRAIN)
     parser.add_argument("--dev", action="store_true", help="train on 85%%, print scores on the last 15%%")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold contiguous cross-validation")
+    parser.add_argument("--stack", action=argparse.BooleanOptionalAction, default=STACKED,
+                        help="two stages: a second CRF with document features of the first one's tags")
+    parser.add_argument("--clusters", action=argparse.BooleanOptionalAction, default=CLUSTERS,
+                        help="word-cluster features (tasks/ner_clusters.py)")
+    parser.add_argument("--propagate", action=argparse.BooleanOptionalAction, default=ner_doc.PROPAGATE,
+                        help="tag names found in the document where they recur untagged (ner_doc.propagate)")
     parser.add_argument("--c1", type=float, default=PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=PARAMS["c2"])
     parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     args = parser.parse_args(argv)
+    CLUSTERS = args.clusters
+    ner_doc.PROPAGATE = args.propagate
     params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
     sentences = read_tagged(args.data)
     started = time.perf_counter()
-    if args.dev:
-        train_part, dev = split_dev(sentences)
-        tmp = ROOT / "bench" / "out"
-        model, lex = tmp / "ner-dev.crfsuite", tmp / "ner-dev-lexicon.tsv.gz"
-        train(train_part, model, lex, params)
-        result = score([tags for _, tags in dev], tag_with(model, lex, dev))
+    try:
+        return _run(args, sentences, params, started)
+    finally:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, started: float) -> int:
+    if args.cv:
+        result = cross_validate(sentences, args.cv, params, args.stack)
         result["params"] = params
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(result, indent=1))
+    elif args.dev:
+        train_part, dev = split_dev(sentences)
+        pred = fit_and_tag(train_part, dev, params, stacked=args.stack)
+        (ROOT / "bench" / "out" / "ner-dev-pred.json").write_text(json.dumps(pred))
+        result = score([tags for _, tags in dev], pred)
+        gold = [tags for _, tags in dev]
+        model, lex = SCRATCH / "ner-dev.crfsuite", SCRATCH / "ner-dev-lexicon.tsv.gz"
+        if args.stack:  # the first stage alone, as trained on the same part
+            result["first_stage"] = _brief(score(gold, tag_with(model, lex, dev)))
+        if args.propagate:
+            result["first_stage_no_propagation"] = _brief(score(gold, tag_with(model, lex, dev, names=False)))
+        result["params"] = params
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
         result["dev_tokens"] = sum(len(t) for t, _ in dev)
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result, indent=1))
     else:
-        train(sentences, MODEL, LEXICON_PATH, params)
+        if args.stack:
+            train_stacked(sentences, MODEL, SECOND, LEXICON_PATH, params)
+        else:
+            train(sentences, MODEL, LEXICON_PATH, params)
+            SECOND.unlink(missing_ok=True)
+        write_attributes([m for m in (MODEL, SECOND) if m.exists()], ATTRIBUTES)
         print(f"wrote {MODEL} ({MODEL.stat().st_size / 1e6:.1f} MB) and {LEXICON_PATH} "
               f"in {time.perf_counter() - started:.0f} s")
     return 0

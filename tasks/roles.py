@@ -2,7 +2,9 @@
 ("رئيس هيئة الأركان العامة للقوات المسلحة الإيرانية اللواء ...", "الرئيس السوري ...") or in an
 apposition right after it ("...، وزير الدفاع،"). Rules by pattern, no list of names: a title head
 (رئيس، وزير، قائد ...), then nouns in construct (هيئة، أركان), then definite words, adjectives and
-names of places and organisations, up to an optional rank (اللواء، العماد ...) and the name."""
+names of places and organisations, up to an optional rank (اللواء، العماد ...) and the name. A rank with
+no office before the name leaves the role to an apposition after it (العماد X رئيس هيئة الأركان ...), and
+only failing that is the rank the role."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -93,8 +95,6 @@ def _role_before(tokens: list[Token], norms: list[str], in_name: list[bool], fir
             best = h
             if h == 0 or _definite(norms[h - 1]) or not _head(norms[h - 1]):
                 break  # نائب رئيس الوزراء: go on only through a construct title on the left
-    if best < 0 and rank >= 0:
-        return rank, rank + 1, rank
     return best, end, rank
 
 
@@ -123,8 +123,10 @@ def roles(text: str, mentions: list[Mention] | None = None) -> list[Role]:
         last = next((i for i, t in enumerate(tokens) if t.start >= m.end), len(tokens))
         mask = [flag and not (first <= i < last) for i, flag in enumerate(in_name)]
         start, end, rank = _role_before(tokens, norms, mask, first)
-        if start < 0:
+        if start < 0:  # an office in apposition after the name, even after a rank (العماد X رئيس ...)
             start, end = _role_after(norms, mask, last)
+        if start < 0 and rank >= 0:  # the rank alone
+            start, end = rank, rank + 1
         rank_text = tokens[rank].text if rank >= 0 else None
         if start < 0:
             out.append(Role(m, None, rank_text, None, None))

@@ -93,6 +93,16 @@ def test_rank_alone_is_a_role():
     assert r.role == "العميد" and r.rank == "العميد"
 
 
+def test_office_after_the_name_beats_a_bare_rank():
+    text = ("وصل اللواء سامر خليل منصور رئيس هيئة الأركان العامة للجيش والقوات المسلحة الكينية "
+            "إلى المدينة. ثم استقبل العماد فراس ديب، قائد القوات البحرية، الوفد.")
+    got = {r.person.surface: r for r in roles(text, _people(text, "سامر خليل منصور", "فراس ديب"))}
+    r = got["سامر خليل منصور"]
+    assert (r.role, r.rank) == ("رئيس هيئة الأركان العامة للجيش والقوات المسلحة الكينية", "اللواء")
+    assert text[r.start:r.end] == r.role
+    assert (got["فراس ديب"].role, got["فراس ديب"].rank) == ("قائد القوات البحرية", "العماد")
+
+
 def test_malformed_tags_are_repaired():
     assert [clean_tag(t) for t in ("o", "B-ERS", "IPERS", "", "B-PERs", "B-ORF", "b-misc", "B-LOCI-PERS", "I-PER")] == [
         "O", "B-PERS", "I-PERS", "O", "B-PERS", "B-ORG", "B-MISC", "B-PERS", "I-PERS"]
@@ -172,3 +182,20 @@ def test_features_are_cached_per_word_type():
     assert "tr=TITLE" in first[1] and "-1:tr=TITLE" in first[2]
     assert "g=LOC" in first[2]
     assert cache.get("دمشق") is cache.get("دمشق")
+
+
+def test_names_found_in_a_document_propagate_to_untagged_recurrences():
+    from tasks.ner_doc import propagate
+
+    norms = [["قال", "زوران", "ميلوفيتش", "ان", "بنك", "التعمير", "الشرقي", "مستعد"],
+             ["واضاف", "ميلوفيتش", "ان", "التعمير", "الشرقي", "سيقرض", "لميلوفيتش", "ما", "يريد"]]
+    tags = [["O", "B-PERS", "I-PERS", "O", "B-ORG", "I-ORG", "I-ORG", "O"], ["O"] * 9]
+    # one-word names only from one-word entities; the multi-word name is matched whole, not in part
+    tags[0][1:3] = ["B-PERS", "B-PERS"]
+    got = propagate(norms, tags)
+    assert got[0] == tags[0]
+    assert got[1] == ["O", "B-PERS", "O", "O", "O", "O", "B-PERS", "O", "O"]
+    norms[1][2:5] = ["بنك", "التعمير", "الشرقي"]
+    got = propagate(norms, tags)
+    assert got[1][2:5] == ["B-ORG", "I-ORG", "I-ORG"]
+    assert propagate(norms, tags, window=0)[1] == ["O"] * 9
