@@ -5,16 +5,18 @@ CPU work per article. Entity ids across articles, events and their links are set
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from schemas.records import Article
 from tasks.attributions import Attribution, find_attributions
 from tasks.entities import LinkedMention, link_in_article
+from tasks.event_lexicon import TITLE_HEADS
 from tasks.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.offices import EntitySpan, office_spans
-from tasks.name_propagation import person_names, propagate
+from tasks.name_propagation import extend_first_names, person_names, propagate
 from tasks.ner import MODEL_PATH, recognise
-from tasks.ner_lexicon import LEXICON_PATH
+from tasks.ner_lexicon import LEXICON_PATH, lexicon
 from tasks.normalize import sha256_hex
 from tasks.quotes import Quote, find_quotes
 from tasks.roles import roles
@@ -23,7 +25,7 @@ from tasks.temporal import TemporalExpression, find_temporal
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
 # recogniser's model and lexicon count by their bytes.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
@@ -50,11 +52,20 @@ class ArticleFacts:
     anchor: date | None = None
 
 
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """Persons' first names of the gazetteer: one word, three letters or more, no title, and not definite
+    (a first name has no article; "المصري" before a name is the nisba of "الرئيس المصري")."""
+    return frozenset(w for w, kind in lexicon().gazetteer.items()
+                     if kind == "PERS" and " " not in w and len(w) >= 3 and w not in TITLE_HEADS and not w.startswith("ال"))
+
+
 def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset(), found: list | None = None) -> ArticleFacts:
     """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
     found = recognise(text) if found is None else found
+    found = extend_first_names(text, found, _first_names())
     found = found + propagate(text, found, known_persons)
     cited = find_attributions(text)
     # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم.

@@ -21,8 +21,20 @@ class EntitySpan:
     type: str
 
 
+def _stem(word: str) -> str:
+    """A light stem: no conjunction و, no article ال (nor لل), no final ه: "والقوات" → "قوات", "السورية" →
+    "سوري", so that "الجيش السوري" meets "الجيش والقوات المسلحة السورية" word for word."""
+    if word.startswith("و") and len(word) > 4:
+        word = word[1:]
+    if word.startswith(("ال", "لل")) and len(word) > 4:
+        word = word[2:]
+    if word.endswith("ه") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
 def _role_words(role: str) -> list[str]:
-    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in _WORD.findall(normalize_arabic(role)) if w not in _ROLE_STOP]
+    return [_stem(w) for w in _WORD.findall(normalize_arabic(role)) if w not in _ROLE_STOP]
 
 
 def office_spans(text: str, mentions, identity=lambda m: m.entity_id) -> list[EntitySpan]:

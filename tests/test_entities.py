@@ -7,7 +7,7 @@ import pytest
 
 from tasks.entities import entity_id, entity_type, link_in_article, name_key, resolve
 from tasks.known_names import candidate_keys
-from tasks.name_propagation import person_names, propagate
+from tasks.name_propagation import extend_first_names, person_names, propagate
 
 
 @dataclass
@@ -91,3 +91,13 @@ def test_candidate_keys_cover_runs_of_words_without_proclitics():
 def test_person_names_are_full_names_and_long_last_names():
     ms = [M(0, 9, "أيمن الصفدي", "PER"), M(0, 3, "علي", "PER"), M(0, 6, "عمر بن", "PER"), M(0, 5, "بيروت", "LOC")]
     assert person_names(ms) == {"ايمن الصفدي", "الصفدي", "عمر بن"}
+
+
+def test_a_first_name_left_out_by_the_tagger_joins_the_span_but_not_a_preposition():
+    text = "وقال وزير الزراعة سمير محمود حداد إن الموسم جيد، وأثنى على محمود حداد."
+    first, second = text.index("محمود حداد"), text.rindex("محمود حداد")
+    found = [M(first, first + 10, "محمود حداد", "PER", name="محمود حداد"),
+             M(second, second + 10, "محمود حداد", "PER", name="محمود حداد")]
+    wider = extend_first_names(text, found, frozenset({"سمير", "علي"}))
+    assert [(m.surface, m.name) for m in wider] == [("سمير محمود حداد", "سمير محمود حداد"), ("محمود حداد", "محمود حداد")]
+    assert all(text[m.start:m.end] == m.surface for m in wider)
