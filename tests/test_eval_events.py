@@ -48,3 +48,15 @@ def test_bad_gold_is_a_clear_error(tmp_path):
     bad.write_text(json.dumps({"articles": {"x-unknown": {"events": []}}}), encoding="utf-8")
     with pytest.raises(EventsInputError, match="no text and no seed file"):
         eval_events(bad)
+
+
+def test_seeds_gold_regression_floor():
+    """The seeds' gold is a development set the rules were checked on: a floor against regressions, not
+    an estimate of quality on unseen text (docs/enrichment.md)."""
+    from conftest import GOLD, need_shared
+
+    need_shared(GOLD)
+    result = eval_events(GOLD)
+    assert result["events"]["f1"] >= 0.8
+    assert result["quotes"]["recall"] >= 0.9
+    assert result["entity_ids_consistent"]["one_id"] == result["entity_ids_consistent"]["entities"] >= 45
