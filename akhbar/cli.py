@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--since", type=_day, help="only articles published on or after this day (YYYY-MM-DD)")
     ingest.add_argument("--until", type=_day, help="only articles published before this day (YYYY-MM-DD)")
     ingest.add_argument("--refetch", action="store_true", help="fetch known pages again (conditional GET)")
-    ingest.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--warehouse", default="data/warehouse.duckdb",
+                        help="DuckDB file (default: %(default)s), or a DuckLake: 'ducklake:postgres:host=H port=P dbname=D user=U'")
+    ingest.add_argument("--lake-data", help="a DuckLake's Parquet folder (default: $AKHBAR_LAKE_DATA)")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
@@ -116,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             source_name=args.source_name,
             batch_size=args.batch_size,
             max_bytes=args.max_bytes,
+            lake_data=args.lake_data,
         )
     return 0
 

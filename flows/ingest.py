@@ -17,7 +17,7 @@ from tasks.load import DEFAULT_MAX_BYTES, list_folder
 from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
                             stored_document_ids)
 from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
-from tasks.warehouse import Warehouse
+from tasks.warehouse import Warehouse, open_warehouse
 from tasks.web import FetchSession
 
 # No input caching: batches are cheap to recognise as unchanged (tasks.pipeline.is_unchanged) and their
@@ -87,13 +87,15 @@ def ingest(
     source_name: str | None = None,
     batch_size: BatchSize = 200,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
+    lake_data: str | None = None,
 ) -> dict:
     """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
     `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
-    in [since, until); `refetch` fetches known pages again (conditionally)."""
+    in [since, until); `refetch` fetches known pages again (conditionally). `warehouse` is a DuckDB file or
+    a DuckLake (`ducklake:postgres:...`, its Parquet folder in `lake_data` or $AKHBAR_LAKE_DATA)."""
     chosen = resolve_sources(source, source_name, sources)
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     params = {"source": str(Path(source).resolve()), "warehouse": warehouse, "sources": sources, "since": since,
               "until": until, "refetch": refetch, "batch_size": batch_size, "max_bytes": max_bytes}
     with recorded_run(wh, "ingest", params) as ledger:
@@ -111,6 +113,7 @@ def backfill(
     source_file: str = "sources.toml",
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    lake_data: str | None = None,
 ) -> dict:
     """Articles published in [since, until) from `sources` (default: every enabled source).
 
@@ -120,7 +123,7 @@ def backfill(
         raise ValueError(f"since ({since}) must be before until ({until})")
     chosen = select_sources(load_sources(source_file), sources)
     window = Window(_utc(since), _utc(until))
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     params = {"since": since, "until": until, "sources": sources, "refetch": refetch, "reextract": reextract,
               "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "backfill", params) as ledger:
@@ -137,10 +140,11 @@ def reprocess(
     sources: list[str] | None = None,
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    lake_data: str | None = None,
 ) -> dict:
     """Extract stored documents again (no fetching): those whose article is published in [since, until),
     or that have no article and were listed or fetched in it."""
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     window = Window(_utc(since), _utc(until))
     params = {"since": since, "until": until, "sources": sources, "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "reprocess", params) as ledger:

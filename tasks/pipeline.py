@@ -168,8 +168,8 @@ def process_documents(
         enrich = Enrichment(originals=kept, signatures={a.article_id: signature_of(a.text) for a in stripped},
                             terms={a.article_id: terms_of(a.text) for a in stripped}, facts=enrich_articles(stripped))
     with tally.timed("write"):
-        with warehouse.connect() as con:
-            written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)
+        written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
+                                                          fetch_states, enrich))
     tally.articles_new += written.articles_new
     tally.articles_updated += written.articles_updated
     tally.articles_unchanged += written.articles_unchanged
@@ -273,8 +273,9 @@ def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, so
 
         found = discover(session, source, states_of, stored_raw, window.since, window.until)
         tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window})
+        written = warehouse.write(lambda con: write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [],
+                                                          found.fetched.states))
         with warehouse.connect() as con:
-            written = write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [], found.fetched.states)
             page_states = load_states(con, [c.url for c in found.candidates])
         tally.rejects.update(written.rejects)
         todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))
