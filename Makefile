@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
+.PHONY: install postgres run test e2e serve bench bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -69,6 +69,10 @@ train-ner: install
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py
+
+# Scale-out figures (docs/scaling.md): Dask extraction vs in-process, DuckLake+PostgreSQL writes vs the DuckDB file.
+bench-scale: install postgres
+	$(BIN)/python bench/scale.py
 
 # Regenerate the lock file after editing dependencies in pyproject.toml (needs network to PyPI).
 lock:
