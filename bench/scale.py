@@ -131,8 +131,11 @@ def main() -> int:
     if bin_dir() is None:
         print("PostgreSQL is missing: apt-get install -y postgresql", file=sys.stderr)
         return 2
+    from prefect.testing.utilities import prefect_test_harness
+
     listing = list_folder(PAGES, "benchmark")
-    extraction = bench_extraction(listing)
+    with prefect_test_harness(server_startup_timeout=120):  # one temporary Prefect API for every flow run
+        extraction = bench_extraction(listing)
     with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp, postgres_server(bin_dir()) as server:
         writes = bench_writes(listing, args.batch_size, server, Path(tmp))
     result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "batch_size": args.batch_size,
