@@ -64,13 +64,13 @@ def utcnow() -> datetime:
 class Warehouse:
     """A DuckDB file plus the lock that serializes writers across processes."""
 
-    def __str__(self) -> str:
-        return str(self.path)
-
     def __init__(self, path: str | os.PathLike, lock_timeout: float = 3600.0):
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.lock_timeout = lock_timeout
+
+    def __str__(self) -> str:
+        return str(self.path)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

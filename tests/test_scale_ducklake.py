@@ -16,7 +16,7 @@ from postgres import bin_dir, postgres_server
 from tasks.lake import Lake
 from tasks.load import list_folder
 from tasks.pipeline import ingest_listing
-from tasks.warehouse import open_warehouse, transaction
+from tasks.warehouse import keyless, migrations, open_warehouse, transaction
 
 # Compared before and after a re-run: what a run writes about the articles themselves.
 CONTENT = {
@@ -84,6 +84,14 @@ def test_seeds_land_in_the_lake_and_a_rerun_changes_nothing(lake, tmp_path, pref
         ("inputs/empty.txt", 2, first["run_id"], second["run_id"]),
         ("inputs/scan.pdf", 2, first["run_id"], second["run_id"])]
     assert _rows(lake, "SELECT count(*) FROM schema_version")[0][0] == 5
+
+
+def test_keyless_migrations_keep_every_column_and_no_key():
+    sql = {m.name: keyless(m.sql) for m in migrations()}
+    assert all("PRIMARY KEY" not in text for text in sql.values())
+    assert "    run_id       VARCHAR,        -- the Prefect flow run id" in sql["initial"]
+    assert "    resolved_run_id  VARCHAR\n\n);" in sql["initial"]
+    assert "    run_id        VARCHAR NOT NULL\n\n);" in sql["enrichment"]
 
 
 def _write_folder(setting: str, data_path: str, folder: str, run_id: str, start) -> None:
