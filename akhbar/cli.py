@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from datetime import date
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--warehouse", default="data/warehouse.duckdb",
                         help="DuckDB file (default: %(default)s), or a DuckLake: 'ducklake:postgres:host=H port=P dbname=D user=U'")
     ingest.add_argument("--lake-data", help="a DuckLake's Parquet folder (default: $AKHBAR_LAKE_DATA)")
+    ingest.add_argument("--workers", type=int, default=0,
+                        help="folder batches at once on a local Dask cluster of this many processes (default: none)")
+    ingest.add_argument("--dask-address", help="with --workers: a running Dask scheduler (tcp://host:8786) instead")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
@@ -106,9 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch_size < 1:
             print("akhbar: --batch-size must be at least 1", file=sys.stderr)
             return 2
-        from flows.ingest import ingest  # Prefect is slow to import: only when needed
+        if args.workers < 0:
+            print("akhbar: --workers must be 0 or more", file=sys.stderr)
+            return 2
+        from flows.ingest import ingest, ingest_on_dask  # Prefect is slow to import: only when needed
 
-        ingest(
+        run = partial(ingest_on_dask, args.workers, args.dask_address) if args.workers else ingest
+        run(
             source=args.source,
             warehouse=args.warehouse,
             sources=args.sources,

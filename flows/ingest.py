@@ -45,15 +45,17 @@ def resolve_sources(source: str, source_name: str | None, names: list[str] | Non
 
 
 def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Source], window: Window, refetch: bool,
-                force: bool, batch_size: int, max_bytes: int) -> None:
-    """Folders batch by batch; web sources discovered, then fetched batch by batch, in one fetch session."""
+                force: bool, batch_size: int, max_bytes: int, workers: int = 0) -> None:
+    """Folders batch by batch (with `workers`, that many batches at a time on the flow's task runner);
+    web sources discovered, then fetched batch by batch, in one fetch session."""
     logger = get_run_logger()
     for src in chosen:
         if src.kind == "folder":
             listing = list_folder(src.path, src.name)
             logger.info("source %s: folder %s, %d files", src.name, src.path, len(listing.inputs))
-            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, ingest_batch_task, ledger.batch_done,
-                           window, force)
+            run_batch = ingest_batch_task.submit if workers else ingest_batch_task
+            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch, ledger.batch_done,
+                           window, force, in_flight=max(1, workers))
     web = [s for s in chosen if s.kind != "folder"]
     if not web:
         return
@@ -88,18 +90,21 @@ def ingest(
     batch_size: BatchSize = 200,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
     lake_data: str | None = None,
+    workers: Annotated[int, Field(ge=0)] = 0,
 ) -> dict:
     """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
     `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
     in [since, until); `refetch` fetches known pages again (conditionally). `warehouse` is a DuckDB file or
-    a DuckLake (`ducklake:postgres:...`, its Parquet folder in `lake_data` or $AKHBAR_LAKE_DATA)."""
+    a DuckLake (`ducklake:postgres:...`, its Parquet folder in `lake_data` or $AKHBAR_LAKE_DATA). `workers`
+    > 0 runs that many folder batches at once on the flow's task runner (`ingest_on_dask`)."""
     chosen = resolve_sources(source, source_name, sources)
     wh = open_warehouse(warehouse, lake_data)
     params = {"source": str(Path(source).resolve()), "warehouse": warehouse, "sources": sources, "since": since,
               "until": until, "refetch": refetch, "batch_size": batch_size, "max_bytes": max_bytes}
     with recorded_run(wh, "ingest", params) as ledger:
-        run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes)
+        run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes,
+                    workers)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 
 
@@ -150,3 +155,12 @@ def reprocess(
     with recorded_run(wh, "reprocess", params) as ledger:
         run_reprocess(ledger, wh, window, sources, batch_size)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
+
+
+def ingest_on_dask(workers: int, address: str | None = None, **params) -> dict:
+    """The `ingest` flow with its folder batches on Dask: a LocalCluster of `workers` processes, or the
+    cluster whose scheduler is at `address`. Each batch is read, extracted and enriched on a worker, then
+    written there (a DuckDB file: under its lock, one machine; a DuckLake: from any machine)."""
+    from flows.extract import dask_runner
+
+    return ingest.with_options(task_runner=dask_runner(workers, address))(workers=workers, **params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -214,20 +214,28 @@ def ingest_listing(
     on_batch: Callable[[int, int, Tally], None] | None = None,
     window: Window = ALL_TIME,
     force: bool = False,
+    in_flight: int = 1,
 ) -> Tally:
     """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
     bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
-    folder with no inputs still reports them."""
+    folder with no inputs still reports them. `run_batch` may return a future (a task's `.submit`, on
+    Dask workers say): then up to `in_flight` batches run at once, and are tallied in order."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     batches = [listing.inputs[i : i + batch_size] for i in range(0, len(listing.inputs), batch_size)] or [[]]
     total = Tally()
+    pending: deque = deque()
+    done = 0
     for number, refs in enumerate(batches, start=1):
         extra = listing.rejects if number == 1 else None
-        tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force)
-        total.merge(tally)
-        if on_batch is not None:
-            on_batch(number, len(batches), tally)
+        pending.append(run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force))
+        while pending and (len(pending) >= max(1, in_flight) or number == len(batches)):
+            result = pending.popleft()
+            tally = result.result() if hasattr(result, "result") else result
+            done += 1
+            total.merge(tally)
+            if on_batch is not None:
+                on_batch(done, len(batches), tally)
     return total
 
 

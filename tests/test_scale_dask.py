@@ -1,12 +1,15 @@
-"""Extraction under prefect-dask's DaskTaskRunner: a Prefect flow whose chunks run on a 2-worker
-LocalCluster (processes, loopback) gives exactly what in-process extraction gives."""
+"""The CPU stages under prefect-dask's DaskTaskRunner on a 2-worker LocalCluster (processes, loopback):
+extraction chunks, and the ingest flow's batches, give exactly what they give in-process."""
 from __future__ import annotations
 
 import shutil
+
+import duckdb
 from dataclasses import asdict
 
 from conftest import ROOT, SEEDS
 from flows.extract import chunked, dask_runner, extract_files, extract_folder
+from flows.ingest import ingest, ingest_on_dask
 from tasks.load import list_folder
 
 
@@ -29,3 +32,20 @@ def test_extraction_on_two_dask_workers_equals_in_process(prefect_harness, tmp_p
     assert [asdict(a) for a in articles] == [asdict(a) for a in expected_articles]
     assert [asdict(r) for r in rejects] == [asdict(r) for r in expected_rejects]
     assert len(articles) == 10 and [r.reason for r in rejects] == ["unsupported_type"]  # text_pages/expected.json
+
+
+def _articles(path) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT a.article_id, a.text_sha256, a.title, a.published_at, a.dup_of, count(m.start)"
+                           " FROM articles a LEFT JOIN mentions m USING (article_id) GROUP BY ALL ORDER BY 1").fetchall()
+    finally:
+        con.close()
+
+
+def test_ingest_batches_on_two_dask_workers_equal_a_sequential_run(prefect_harness, tmp_path):
+    sequential = ingest(source=str(SEEDS), warehouse=str(tmp_path / "seq.duckdb"), batch_size=1)
+    parallel = ingest_on_dask(2, source=str(SEEDS), warehouse=str(tmp_path / "dask.duckdb"), batch_size=1)
+    assert parallel["articles"] == sequential["articles"] and parallel["inputs"] == 5
+    assert parallel["extracted"] == sequential["extracted"]
+    assert _articles(tmp_path / "dask.duckdb") == _articles(tmp_path / "seq.duckdb")
