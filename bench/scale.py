@@ -10,7 +10,10 @@ Corpus: the 181 pages of the article-extraction benchmark (../shared/data/articl
 2. Writes: the pages through the real pipeline (`ingest_listing`, batches of --batch-size) into a fresh
    DuckDB file (the baseline) and into a fresh DuckLake (PostgreSQL catalog started here, Parquet folder in
    a temporary folder): seconds in the write stage for the same batches, and the whole run.
-3. Two writers at once: two processes, each half of the pages, started together, into a fresh DuckDB file
+3. The ingest flow on the pages (batches of --batch-size) into a fresh DuckDB file: batches one after
+   another in this process (the baseline), then `ingest_on_dask(2)` (two batches at a time on a 2-worker
+   LocalCluster, started by the flow), under one temporary Prefect API.
+4. Two writers at once: two processes, each half of the pages, started together, into a fresh DuckDB file
    (writes queue on its lock) and into a fresh DuckLake (commits race; a conflicting one runs again): wall
    time until both finish, against one process writing all pages into the same kind of warehouse (2).
 
@@ -69,16 +72,31 @@ def bench_extraction(listing: FolderListing) -> dict:
             "speedup_cold": round(baseline / cold, 2), "speedup_warm": round(baseline / warm, 2)}
 
 
+def bench_ingest_flow(batch_size: int, tmp: Path) -> dict:
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import ingest_on_dask
+
+    timings = {}
+    for name, run in (("sequential", ingest_flow), ("dask2", lambda **kw: ingest_on_dask(2, **kw))):
+        start = time.perf_counter()
+        result = run(source=str(PAGES), warehouse=str(tmp / f"flow-{name}.duckdb"), batch_size=batch_size)
+        timings[name] = {"wall_s": round(time.perf_counter() - start, 3), "articles_new": result["articles"]["new"]}
+    timings["speedup"] = round(timings["sequential"]["wall_s"] / timings["dask2"]["wall_s"], 2)
+    return timings
+
+
 def ingest(setting: str, lake_data: str | None, listing: FolderListing, batch_size: int, run_id: str) -> Tally:
     warehouse = open_warehouse(setting, lake_data)
     return ingest_listing(warehouse, run_id, listing, batch_size=batch_size)
 
 
 def _writer(setting, lake_data, listing, batch_size, run_id, start, out) -> None:
+    warehouse = open_warehouse(setting, lake_data)
     start.wait()
     began = time.perf_counter()
-    tally = ingest(setting, lake_data, listing, batch_size, run_id)
-    out.put((run_id, time.perf_counter() - began, tally.seconds["write"], tally.articles_new))
+    tally = ingest_listing(warehouse, run_id, listing, batch_size=batch_size)
+    out.put((run_id, time.perf_counter() - began, tally.seconds["write"], tally.articles_new,
+             getattr(warehouse, "conflicts", 0)))
 
 
 def two_writers(setting: str, lake_data: str | None, listing: FolderListing, batch_size: int) -> dict:
@@ -100,7 +118,7 @@ def two_writers(setting: str, lake_data: str | None, listing: FolderListing, bat
     if any(p.exitcode for p in procs):
         raise RuntimeError("a writer failed")
     return {"wall_s": round(wall, 3), "articles_new": sum(r[3] for r in results),
-            "write_s": [round(r[2], 3) for r in results]}
+            "write_s": [round(r[2], 3) for r in results], "batches_run_again": sum(r[4] for r in results)}
 
 
 def bench_writes(listing: FolderListing, batch_size: int, server, tmp: Path) -> dict:
@@ -134,18 +152,23 @@ def main() -> int:
     from prefect.testing.utilities import prefect_test_harness
 
     listing = list_folder(PAGES, "benchmark")
-    with prefect_test_harness(server_startup_timeout=120):  # one temporary Prefect API for every flow run
-        extraction = bench_extraction(listing)
     with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp, postgres_server(bin_dir()) as server:
+        with prefect_test_harness(server_startup_timeout=120):  # one temporary Prefect API for every flow run
+            extraction = bench_extraction(listing)
+            flow = bench_ingest_flow(args.batch_size, Path(tmp))
         writes = bench_writes(listing, args.batch_size, server, Path(tmp))
     result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "batch_size": args.batch_size,
-              "extraction": extraction, "writes": writes}
+              "extraction": extraction, "ingest_flow": flow, "writes": writes}
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     e, w = extraction, writes
     print(f"extraction, {e['documents']} pages           seconds   vs in-process")
     print(f"  in process (baseline)            {e['baseline_s']:8.2f}   1.00")
     print(f"  Dask, 2 workers, cold cluster    {e['dask2_cold_s']:8.2f}   {e['speedup_cold']:.2f}x faster")
     print(f"  Dask, 2 workers, warm cluster    {e['dask2_warm_s']:8.2f}   {e['speedup_warm']:.2f}x faster")
+    print(f"ingest flow into a DuckDB file      wall s   vs sequential")
+    print(f"  batches one after another        {flow['sequential']['wall_s']:8.2f}   1.00")
+    print(f"  2 batches at a time, Dask (cold) {flow['dask2']['wall_s']:8.2f}   {flow['speedup']:.2f}x faster"
+          f"   (articles {flow['dask2']['articles_new']} vs {flow['sequential']['articles_new']})")
     print(f"writes, {w['file']['batches']} batches of {args.batch_size}       write s   run s   write vs file")
     for name, label in (("file", "DuckDB file (baseline)"), ("lake", "DuckLake + PostgreSQL")):
         print(f"  {label:30s} {w[name]['write_s']:8.2f} {w[name]['wall_s']:7.2f}   "
@@ -154,7 +177,7 @@ def main() -> int:
     for name, label in (("file", "DuckDB file (lock queues)"), ("lake", "DuckLake + PostgreSQL")):
         two = w[f"{name}_two_writers"]
         print(f"  {label:30s} {two['wall_s']:8.2f}   {w[name]['wall_s'] / two['wall_s']:.2f}x faster"
-              f"   (articles {two['articles_new']} vs {w[name]['articles_new']})")
+              f"   (articles {two['articles_new']} vs {w[name]['articles_new']}, batches run again {two['batches_run_again']})")
     print(f"written to {args.out}")
     return 0
 

@@ -58,6 +58,7 @@ class Lake(Warehouse):
         self.setting = setting
         self.data_path = str(Path(data_path).resolve())
         self.retry_for = retry_for
+        self.conflicts = 0  # batches run again after a conflicting commit, by this object
 
     def __str__(self) -> str:
         return f"{self.setting} (data {self.data_path})"
@@ -88,6 +89,7 @@ class Lake(Warehouse):
             except duckdb.Error as exc:
                 if not is_conflict(exc) or time.monotonic() > deadline:
                     raise
+                self.conflicts += 1
                 log.info("commit conflict with another writer (attempt %d): the batch runs again", attempt)
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, 2.0)
