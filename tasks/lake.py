@@ -13,6 +13,7 @@ applied without their PRIMARY KEY constraints (tasks.warehouse.keyless).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import time
@@ -82,7 +83,7 @@ class Lake(Warehouse):
         (a batch reads what it upserts against, so it must see what the other writer committed)."""
         deadline = time.monotonic() + self.retry_for
         delay = 0.05
-        for attempt in range(1, 1_000_000):
+        for attempt in itertools.count(1):
             try:
                 with self.connect() as con:
                     return work(con)
@@ -93,7 +94,7 @@ class Lake(Warehouse):
                 log.info("commit conflict with another writer (attempt %d): the batch runs again", attempt)
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, 2.0)
-        raise AssertionError("unreachable")
+        raise AssertionError("itertools.count does not end")
 
 
 def _quoted(text: str) -> str:
