@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test e2e serve bench bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
+.PHONY: install postgres run test e2e serve bench bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,8 +25,17 @@ install: $(STAMP)
 run: install
 	$(BIN)/akhbar ingest --from sources.toml --warehouse $(WAREHOUSE)
 
-test: install
+test: install postgres
 	$(BIN)/python -m pytest
+
+# The DuckLake tests start a PostgreSQL server of their own from Debian's `postgresql` binaries: as root
+# (CI), install the package when it is missing; otherwise say so (those tests skip locally, fail in CI).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "PostgreSQL is missing (Debian: apt-get install -y postgresql): the DuckLake tests will skip"; fi; \
+	fi
 
 # The Prefect end-to-end test alone (also part of `make test`).
 e2e: install
@@ -61,10 +70,14 @@ train-ner: install
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py
 
+# Scale-out figures (docs/scaling.md): Dask extraction vs in-process, DuckLake+PostgreSQL writes vs the DuckDB file.
+bench-scale: install postgres
+	$(BIN)/python bench/scale.py
+
 # Regenerate the lock file after editing dependencies in pyproject.toml (needs network to PyPI).
 lock:
 	$(PY) -m venv /tmp/akhbar-uv && /tmp/akhbar-uv/bin/pip install --quiet uv==0.13.8
-	/tmp/akhbar-uv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	/tmp/akhbar-uv/bin/uv pip compile pyproject.toml --extra dev --extra scale --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) data .pytest_cache *.egg-info

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from datetime import date
@@ -44,7 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--since", type=_day, help="only articles published on or after this day (YYYY-MM-DD)")
     ingest.add_argument("--until", type=_day, help="only articles published before this day (YYYY-MM-DD)")
     ingest.add_argument("--refetch", action="store_true", help="fetch known pages again (conditional GET)")
-    ingest.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--warehouse", default="data/warehouse.duckdb",
+                        help="DuckDB file (default: %(default)s), or a DuckLake: 'ducklake:postgres:host=H port=P dbname=D user=U'")
+    ingest.add_argument("--lake-data", help="a DuckLake's Parquet folder (default: $AKHBAR_LAKE_DATA)")
+    ingest.add_argument("--dask-workers", type=int, default=0,
+                        help="folder batches at once on a local Dask cluster of this many processes (default: none)")
+    ingest.add_argument("--dask-address", help="with --dask-workers: a running Dask scheduler (tcp://host:8786) instead")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
     ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--workers", type=int, default=None,
@@ -109,9 +115,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.workers is not None and args.workers < 1:
             print("akhbar: --workers must be at least 1", file=sys.stderr)
             return 2
-        from flows.ingest import ingest  # Prefect is slow to import: only when needed
+        if args.dask_workers < 0:
+            print("akhbar: --dask-workers must be 0 or more", file=sys.stderr)
+            return 2
+        from flows.ingest import ingest, ingest_on_dask  # Prefect is slow to import: only when needed
 
-        ingest(
+        run = partial(ingest_on_dask, args.dask_workers, args.dask_address) if args.dask_workers else ingest
+        run(
             source=args.source,
             warehouse=args.warehouse,
             sources=args.sources,
@@ -122,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             max_bytes=args.max_bytes,
             workers=args.workers,
+            lake_data=args.lake_data,
         )
     return 0
 

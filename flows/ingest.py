@@ -18,7 +18,7 @@ from tasks.parallel import worker_pool
 from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
                             stored_document_ids)
 from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
-from tasks.warehouse import Warehouse
+from tasks.warehouse import Warehouse, open_warehouse
 from tasks.web import FetchSession
 
 # No input caching: batches are cheap to recognise as unchanged (tasks.pipeline.is_unchanged) and their
@@ -47,15 +47,17 @@ def resolve_sources(source: str, source_name: str | None, names: list[str] | Non
 
 
 def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Source], window: Window, refetch: bool,
-                force: bool, batch_size: int, max_bytes: int) -> None:
-    """Folders batch by batch; web sources discovered, then fetched batch by batch, in one fetch session."""
+                force: bool, batch_size: int, max_bytes: int, workers: int = 0) -> None:
+    """Folders batch by batch (with `workers`, that many batches at a time on the flow's task runner);
+    web sources discovered, then fetched batch by batch, in one fetch session."""
     logger = get_run_logger()
     for src in chosen:
         if src.kind == "folder":
             listing = list_folder(src.path, src.name)
             logger.info("source %s: folder %s, %d files", src.name, src.path, len(listing.inputs))
-            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, ingest_batch_task, ledger.batch_done,
-                           window, force)
+            run_batch = ingest_batch_task.submit if workers else ingest_batch_task
+            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch, ledger.batch_done,
+                           window, force, in_flight=max(1, workers))
     web = [s for s in chosen if s.kind != "folder"]
     if not web:
         return
@@ -89,19 +91,23 @@ def ingest(
     source_name: str | None = None,
     batch_size: BatchSize = 200,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
+    lake_data: str | None = None,
     workers: Workers = None,
 ) -> dict:
     """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
     `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
-    in [since, until); `refetch` fetches known pages again (conditionally); `workers` processes do the
-    decoding, extraction and enrichment (1: in-process)."""
+    in [since, until); `refetch` fetches known pages again (conditionally). `warehouse` is a DuckDB file or
+    a DuckLake (`ducklake:postgres:...`, its Parquet folder in `lake_data` or $AKHBAR_LAKE_DATA). `workers`
+    processes do the decoding, extraction and enrichment (1: in-process); `dask_workers` > 0 runs that
+    many folder batches at once on the flow's task runner instead (`ingest_on_dask`), each in-process."""
     chosen = resolve_sources(source, source_name, sources)
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     params = {"source": str(Path(source).resolve()), "warehouse": warehouse, "sources": sources, "since": since,
               "until": until, "refetch": refetch, "batch_size": batch_size, "max_bytes": max_bytes}
-    with recorded_run(wh, "ingest", params) as ledger, worker_pool(workers):
-        run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes)
+    with recorded_run(wh, "ingest", params) as ledger, worker_pool(1 if dask_workers else workers):
+        run_sources(ledger, wh, source, chosen, Window(_utc(since), _utc(until)), refetch, False, batch_size, max_bytes,
+                    dask_workers)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 
 
@@ -115,6 +121,7 @@ def backfill(
     source_file: str = "sources.toml",
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    lake_data: str | None = None,
     workers: Workers = None,
 ) -> dict:
     """Articles published in [since, until) from `sources` (default: every enabled source).
@@ -125,7 +132,7 @@ def backfill(
         raise ValueError(f"since ({since}) must be before until ({until})")
     chosen = select_sources(load_sources(source_file), sources)
     window = Window(_utc(since), _utc(until))
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     params = {"since": since, "until": until, "sources": sources, "refetch": refetch, "reextract": reextract,
               "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "backfill", params) as ledger, worker_pool(workers):
@@ -142,13 +149,23 @@ def reprocess(
     sources: list[str] | None = None,
     warehouse: str = DEFAULT_WAREHOUSE,
     batch_size: BatchSize = 200,
+    lake_data: str | None = None,
     workers: Workers = None,
 ) -> dict:
     """Extract stored documents again (no fetching): those whose article is published in [since, until),
     or that have no article and were listed or fetched in it."""
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse, lake_data)
     window = Window(_utc(since), _utc(until))
     params = {"since": since, "until": until, "sources": sources, "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "reprocess", params) as ledger, worker_pool(workers):
         run_reprocess(ledger, wh, window, sources, batch_size)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
+
+
+def ingest_on_dask(workers: int, address: str | None = None, **params) -> dict:
+    """The `ingest` flow with its folder batches on Dask: a LocalCluster of `workers` processes, or the
+    cluster whose scheduler is at `address`. Each batch is read, extracted and enriched on a worker, then
+    written there (a DuckDB file: under its lock, one machine; a DuckLake: from any machine)."""
+    from flows.extract import dask_runner
+
+    return ingest.with_options(task_runner=dask_runner(workers, address))(dask_workers=workers, **params)

@@ -55,10 +55,13 @@ def recorded_run(warehouse: Warehouse, flow: str, params: dict) -> Iterator[RunL
     """Record the run in `runs` (running, then completed or failed with the counts) and publish its summary."""
     run_id = flow_run.get_id() or str(uuid.uuid4())
     logger = get_run_logger()
-    with warehouse.connect() as con:
+    def start(con) -> tuple[list[int], list[str]]:
         applied = apply_migrations(con)
         abandoned = mark_abandoned_runs(con)
         start_run(con, run_id, flow, params)
+        return applied, abandoned
+
+    applied, abandoned = warehouse.write(start)
     if applied:
         logger.info("applied migrations %s", applied)
     if abandoned:
@@ -72,9 +75,8 @@ def recorded_run(warehouse: Warehouse, flow: str, params: dict) -> Iterator[RunL
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        with warehouse.connect() as con:
-            finish_run(con, run_id, status, ledger.tally.as_dict(), error=error)
+        warehouse.write(lambda con: finish_run(con, run_id, status, ledger.tally.as_dict(), error=error))
         if flow_run.get_id():
             create_markdown_artifact(summary_markdown(flow, run_id, status, ledger.tally), key=f"{flow}-summary",
                                      description=f"{flow} run summary")
-        print(f"{flow} run {run_id} into {warehouse.path}: {status}\n{ledger.tally.summary()}")
+        print(f"{flow} run {run_id} into {warehouse}: {status}\n{ledger.tally.summary()}")

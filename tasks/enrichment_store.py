@@ -12,7 +12,7 @@ import pyarrow as pa
 from tasks.enrich import ENRICHER_VERSION, ArticleFacts
 from tasks.entities import ResolvedMention, entity_id, name_key, resolve
 from tasks.events import extract_events
-from tasks.warehouse import arrow_table, id_list
+from tasks.warehouse import arrow_table, id_list, upsert
 
 _S, _I, _B, _F, _D = pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.date32()
 ENTITIES = pa.schema([("entity_id", _S), ("name", _S), ("type", _S), ("name_key", _S), ("first_run_id", _S)])
@@ -107,8 +107,8 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
         _article_rows(batch, article_id, facts[article_id], texts[article_id])
     for table in _TABLES:
         con.execute(f"DELETE FROM {table} WHERE article_id IN {id_list(ids)}", ids)
-    _insert(con, "entities", list(batch.entities.values()), ENTITIES, "ON CONFLICT DO NOTHING")
-    _insert(con, "entity_aliases", list(batch.aliases.values()), ALIASES, "ON CONFLICT DO NOTHING")
+    _insert(con, "entities", list(batch.entities.values()), ENTITIES, ("entity_id",))
+    _insert(con, "entity_aliases", list(batch.aliases.values()), ALIASES, ("type", "alias_key", "entity_id"))
     schemas = {"mentions": MENTIONS, "temporal_expressions": TEMPORALS, "quotes": QUOTES, "attributions": ATTRIBUTIONS, "events": EVENTS}
     for table in _TABLES:
         _insert(con, table, batch.rows[table], schemas[table])
@@ -145,10 +145,15 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
         for e in extract_events(article_id, text, mentions, f.temporals, f.attributions)]
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema, conflict: str = "") -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema,
+            key: tuple[str, ...] | None = None) -> None:
+    """Insert rows; with a `key`, rows whose key is stored already are left as stored."""
     if rows:
         con.register("batch_enrichment", arrow_table(rows, schema))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_enrichment {conflict}")
+        if key:
+            upsert(con, table, "batch_enrichment", key, None)
+        else:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_enrichment")
         con.unregister("batch_enrichment")
 
 

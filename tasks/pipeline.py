@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -192,8 +192,8 @@ def process_documents(
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
                             facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
     with tally.timed("write"):
-        with warehouse.connect() as con:
-            written = write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles], fetch_states, enrich)
+        written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
+                                                          fetch_states, enrich))
     tally.articles_new += written.articles_new
     tally.articles_updated += written.articles_updated
     tally.articles_unchanged += written.articles_unchanged
@@ -239,23 +239,31 @@ def ingest_listing(
     window: Window = ALL_TIME,
     force: bool = False,
     workers: int | None = None,
+    in_flight: int = 1,
 ) -> Tally:
     """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
     bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
     folder with no inputs still reports them. The CPU work runs in a pool of `workers` processes (the
-    run's pool when one is open; tasks.parallel)."""
+    run's pool when one is open; tasks.parallel). `run_batch` may return a future (a task's `.submit`, on
+    Dask workers say): then up to `in_flight` batches run at once, and are tallied in order."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     count = max(1, -(-len(listing.inputs) // batch_size))
     total = Tally()
+    pending: deque = deque()
+    done = 0
     with worker_pool(workers):
         for number in range(1, count + 1):
             refs = listing.inputs[(number - 1) * batch_size : number * batch_size]
             extra = listing.rejects if number == 1 else None
-            tally = run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force)
-            total.merge(tally)
-            if on_batch is not None:
-                on_batch(number, count, tally)
+            pending.append(run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force))
+            while pending and (len(pending) >= max(1, in_flight) or number == count):
+                result = pending.popleft()
+                tally = result.result() if hasattr(result, "result") else result
+                done += 1
+                total.merge(tally)
+                if on_batch is not None:
+                    on_batch(done, count, tally)
     return total
 
 
@@ -301,8 +309,9 @@ def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, so
 
         found = discover(session, source, states_of, stored_raw, window.since, window.until)
         tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window})
+        written = warehouse.write(lambda con: write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [],
+                                                          found.fetched.states))
         with warehouse.connect() as con:
-            written = write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [], found.fetched.states)
             page_states = load_states(con, [c.url for c in found.candidates])
         tally.rejects.update(written.rejects)
         todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))

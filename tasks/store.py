@@ -19,7 +19,7 @@ from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.load import gzip_raw
-from tasks.warehouse import arrow_table, id_list, last_wins, utcnow
+from tasks.warehouse import arrow_table, id_list, last_wins, transaction, upsert, utcnow
 
 TS = pa.timestamp("us", tz="UTC")
 DOCUMENTS = pa.schema(
@@ -138,8 +138,7 @@ def write_batch(
         "input_ref", "stage",
     )
     ids = [r["article_id"] for r in art_rows]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         before = {
             row[0]: row[1:]
             for row in con.execute(
@@ -148,25 +147,23 @@ def write_batch(
         } if ids else {}
         if doc_rows:
             con.register("batch_documents", arrow_table(doc_rows, DOCUMENTS))
-            con.execute("INSERT OR REPLACE INTO documents BY NAME SELECT * FROM batch_documents")
+            upsert(con, "documents", "batch_documents", ("doc_id",), _replace_all(DOCUMENTS, "doc_id"))
             con.unregister("batch_documents")
         if art_rows:
             con.register("batch_articles", arrow_table(art_rows, ARTICLES))
             updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLES.names if c not in ("article_id", "first_run_id"))
-            con.execute(f"INSERT INTO articles BY NAME SELECT * FROM batch_articles ON CONFLICT (article_id) DO UPDATE SET {updates}")
+            upsert(con, "articles", "batch_articles", ("article_id",), updates)
             con.unregister("batch_articles")
         if rej_rows:
             con.register("batch_rejects", arrow_table(rej_rows, REJECTS))
-            con.execute(
-                "INSERT INTO rejects BY NAME SELECT * FROM batch_rejects ON CONFLICT (input_ref, stage) DO UPDATE SET"
-                " reason = excluded.reason, detail = excluded.detail, run_id = excluded.run_id, \"at\" = excluded.\"at\","
-                " attempts = rejects.attempts + 1, resolved_run_id = NULL"
-            )
+            upsert(con, "rejects", "batch_rejects", ("input_ref", "stage"),
+                   "reason = excluded.reason, detail = excluded.detail, run_id = excluded.run_id, \"at\" = excluded.\"at\","
+                   " attempts = rejects.attempts + 1, resolved_run_id = NULL")
             con.unregister("batch_rejects")
         state_rows = last_wins([{**row, "run_id": run_id} for row in fetch_states or []], "url")
         if state_rows:
             con.register("batch_states", arrow_table(state_rows, FETCH_STATE))
-            con.execute("INSERT OR REPLACE INTO fetch_state BY NAME SELECT * FROM batch_states")
+            upsert(con, "fetch_state", "batch_states", ("url",), _replace_all(FETCH_STATE, "url"))
             con.unregister("batch_states")
         if succeeded_refs:
             con.execute(
@@ -185,10 +182,6 @@ def write_batch(
             texts = {r["article_id"]: r["text"] for r in art_rows}
             result.extracted = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts)
             link_happenings(con, ids)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     for row in art_rows:
         old = before.get(row["article_id"])
         if old is None:
@@ -200,6 +193,11 @@ def write_batch(
     result.articles_duplicate = dup_count
     result.documents_written = len(doc_rows)
     return result
+
+
+def _replace_all(schema: pa.Schema, key: str) -> str:
+    """The SET list that replaces a stored row with the new one (INSERT OR REPLACE, which a DuckLake lacks)."""
+    return ", ".join(f'"{c}" = excluded."{c}"' for c in schema.names if c != key)
 
 
 def _same(value):

@@ -3,6 +3,7 @@
 DuckDB lets one process at a time open a file read-write, and refuses every other process meanwhile.
 Connections here are short-lived (one per batch write) and taken under an exclusive advisory lock on
 `<file>.lock`, so concurrent runs queue instead of failing and, between batches, nobody holds the file.
+Several writers at once (several machines): a DuckLake catalog instead (`open_warehouse`, tasks.lake).
 """
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -67,6 +69,9 @@ class Warehouse:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.lock_timeout = lock_timeout
 
+    def __str__(self) -> str:
+        return str(self.path)
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection held under the writer lock; closed (and the file freed) on exit."""
@@ -90,10 +95,24 @@ class Warehouse:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
-    def migrate(self) -> list[int]:
-        """Apply the migrations this file lacks, each in its own transaction; return their numbers."""
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work(con)` on a connection of its own: one batch's transaction (a DuckLake retries it on a conflict)."""
         with self.connect() as con:
-            return apply_migrations(con)
+            return work(con)
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this warehouse lacks, each in its own transaction; return their numbers."""
+        return self.write(apply_migrations)
+
+
+def open_warehouse(setting: str | os.PathLike, lake_data: str | None = None) -> "Warehouse":
+    """The warehouse a setting names: a DuckDB file path (the default), or `ducklake:postgres:<libpq
+    connection string>` with the lake's Parquet folder in `lake_data` or $AKHBAR_LAKE_DATA."""
+    from tasks.lake import Lake, is_lake_setting  # tasks.lake builds on this module
+
+    if is_lake_setting(str(setting)):
+        return Lake(str(setting), lake_data or os.environ.get("AKHBAR_LAKE_DATA"))
+    return Warehouse(setting)
 
 
 def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
@@ -111,11 +130,56 @@ def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
             delay = min(delay * 2, 2.0)
 
 
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's default catalog is a DuckLake (no keys, no ON CONFLICT: MERGE instead)."""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row is not None and row[0] == "ducklake"
+
+
+_TABLE_KEY = re.compile(r",(\s*--[^\n]*)?\s*PRIMARY KEY\s*\([^)]*\)")
+_COLUMN_KEY = re.compile(r"\s+(PRIMARY KEY|UNIQUE)\b")
+
+
+def keyless(sql: str) -> str:
+    """DDL without PRIMARY KEY / UNIQUE constraints, for a DuckLake (which has none; writers upsert by MERGE)."""
+    return _COLUMN_KEY.sub("", _TABLE_KEY.sub(lambda m: (m.group(1) or "") + "\n", sql))
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, rolled back on an error. A DuckLake COMMIT that lost to a conflicting one has
+    already ended its transaction: that error is raised as it is, not hidden by a failing ROLLBACK."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...], updates: str | None,
+           params: list | None = None) -> None:
+    """Insert the rows of `source` (a registered table, or a parenthesized SELECT) into `table`; a row whose
+    `key` is stored already gets `updates` (a SET list written against `excluded`, the new row, and `table`,
+    the stored one), or is left as stored when `updates` is None. INSERT ... ON CONFLICT on a DuckDB file
+    (its primary-key index), MERGE INTO on a DuckLake. Rows of one call must have distinct keys."""
+    if is_lake(con):
+        on = " AND ".join(f"{table}.{k} = excluded.{k}" for k in key)
+        matched = f" WHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
+        con.execute(f"MERGE INTO {table} USING {source} AS excluded ON {on}{matched} WHEN NOT MATCHED THEN INSERT BY NAME",
+                    params)
+    else:
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source} ON CONFLICT ({', '.join(key)}) {action}", params)
+
+
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
-    con.execute(
+    ddl = keyless if is_lake(con) else (lambda sql: sql)
+    con.execute(ddl(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
+    ))
     applied = {v: c for v, c in con.execute("SELECT version, checksum FROM schema_version").fetchall()}
     done = []
     for mig in migrations():
@@ -125,23 +189,20 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
                     f"migration {mig.version:03d}_{mig.name} changed after it was applied; add a new migration instead"
                 )
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(mig.sql)
+        with transaction(con):
+            con.execute(ddl(mig.sql))
             con.execute("INSERT INTO schema_version VALUES (?, ?, ?, ?)", [mig.version, mig.name, mig.checksum, utcnow()])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(mig.version)
     return done
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, params: dict) -> None:
-    con.execute(
-        "INSERT INTO runs (run_id, flow, started_at, status, params, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?)"
-        " ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, status = 'running', finished_at = NULL,"
-        " host = excluded.host, pid = excluded.pid",
+    upsert(
+        con, "runs",
+        "(SELECT ?::VARCHAR AS run_id, ?::VARCHAR AS flow, ?::TIMESTAMPTZ AS started_at, 'running' AS status,"
+        " ?::JSON AS params, ?::VARCHAR AS host, ?::INTEGER AS pid)",
+        ("run_id",), "started_at = excluded.started_at, status = 'running', finished_at = NULL, host = excluded.host,"
+        " pid = excluded.pid",
         [run_id, flow, utcnow(), json.dumps(params, default=str), socket.gethostname(), os.getpid()],
     )
 
