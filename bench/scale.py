@@ -165,7 +165,7 @@ def main() -> int:
     print(f"  in process (baseline)            {e['baseline_s']:8.2f}   1.00")
     print(f"  Dask, 2 workers, cold cluster    {e['dask2_cold_s']:8.2f}   {e['speedup_cold']:.2f}x faster")
     print(f"  Dask, 2 workers, warm cluster    {e['dask2_warm_s']:8.2f}   {e['speedup_warm']:.2f}x faster")
-    print(f"ingest flow into a DuckDB file      wall s   vs sequential")
+    print("ingest flow into a DuckDB file      wall s   vs sequential")
     print(f"  batches one after another        {flow['sequential']['wall_s']:8.2f}   1.00")
     print(f"  2 batches at a time, Dask (cold) {flow['dask2']['wall_s']:8.2f}   {flow['speedup']:.2f}x faster"
           f"   (articles {flow['dask2']['articles_new']} vs {flow['sequential']['articles_new']})")

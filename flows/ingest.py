@@ -93,6 +93,7 @@ def ingest(
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
     lake_data: str | None = None,
     workers: Workers = None,
+    dask_workers: Annotated[int, Field(ge=0)] = 0,
 ) -> dict:
     """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
 
