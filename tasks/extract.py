@@ -21,7 +21,7 @@ from tasks.furniture import word_count
 from tasks.normalize import sha256_hex, stable_id, text_key
 from tasks.text_article import extract_text_article
 
-RULES_VERSION = "1"  # bump when cleaning rules change: `reprocess` re-extracts rows of older versions
+RULES_VERSION = "2"  # bump when cleaning rules change: `reprocess` re-extracts rows of older versions
 EXTRACTOR_VERSION = f"akhbar-rules-{RULES_VERSION}+trafilatura-{trafilatura.__version__}"
 MIN_WORDS = 5
 _TAG = re.compile(r"<\s*(html|body|p|div|article|head)\b", re.I)
@@ -36,6 +36,7 @@ class ExtractOptions:
     favor_precision: bool = False
     favor_recall: bool = False
     deduplicate: bool = False
+    fast: bool = True  # no fallback extractors (readability, jusText): F1 0.9623 vs 0.9598, a third less time
 
     def as_kwargs(self) -> dict:
         return dict(
@@ -44,6 +45,7 @@ class ExtractOptions:
             favor_precision=self.favor_precision,
             favor_recall=self.favor_recall,
             deduplicate=self.deduplicate,
+            fast=self.fast,
         )
 
 
