@@ -112,12 +112,13 @@ def list_folder(folder: str | Path, source: str | None = None) -> FolderListing:
     return FolderListing(inputs, manifest, rejects)
 
 
-def _read_capped(ref: InputRef, max_bytes: int) -> bytes:
+def _read_capped(ref: InputRef, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The file's bytes (gunzipped for .gz) and its stat as it was opened."""
     try:
-        size = os.path.getsize(ref.path)
-        if size > max_bytes:
-            raise LoadFailure("too_large", f"{size} bytes on disk, cap {max_bytes}")
         with open(ref.path, "rb") as fh:
+            stat = os.fstat(fh.fileno())
+            if stat.st_size > max_bytes:
+                raise LoadFailure("too_large", f"{stat.st_size} bytes on disk, cap {max_bytes}")
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise LoadFailure("read_error", str(exc)) from exc
@@ -125,7 +126,7 @@ def _read_capped(ref: InputRef, max_bytes: int) -> bytes:
         raise LoadFailure("too_large", f"over the cap of {max_bytes} bytes")
     if ref.relpath.lower().endswith(".gz"):
         data = _gunzip_capped(data, max_bytes)
-    return data
+    return data, stat
 
 
 def _gunzip_capped(data: bytes, max_bytes: int) -> bytes:
@@ -160,13 +161,13 @@ def read_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAUL
     if kind is None:
         return None, Reject(ref.ref, "load", "unsupported_type", "expected .txt, .html or .htm (optionally .gz)")
     try:
-        raw = _read_capped(ref, max_bytes)
+        raw, stat = _read_capped(ref, max_bytes)
     except LoadFailure as exc:
         return None, Reject(ref.ref, "load", exc.reason, exc.detail)
     meta = manifest.get(ref.relpath, {})
     url = meta.get("url")
     doc = Document(
-        doc_id=document_id(ref.source, ref.relpath, url),
+        doc_id=input_doc_id(ref, manifest),
         url=url or Path(ref.path).as_uri(),
         source=ref.source,
         input_ref=ref.ref,
@@ -176,8 +177,26 @@ def read_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAUL
         raw_sha256=sha256_hex(raw),
         content_type=CONTENT_TYPES[kind],
         meta=meta,
+        file_size=stat.st_size,
+        file_mtime_ns=stat.st_mtime_ns,
     )
     return doc, None
+
+
+def input_doc_id(ref: InputRef, manifest: dict[str, dict]) -> str:
+    """The doc_id a file is stored under (its manifest URL when it has one, else source and path)."""
+    return document_id(ref.source, ref.relpath, manifest.get(ref.relpath, {}).get("url"))
+
+
+def same_file(ref: InputRef, size: int | None, mtime_ns: int | None) -> bool:
+    """The file has this size and modification time (it was not touched since it was read)."""
+    if size is None or mtime_ns is None:
+        return False
+    try:
+        stat = os.stat(ref.path)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns == mtime_ns
 
 
 def decode_document(doc: Document) -> Reject | None:

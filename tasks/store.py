@@ -6,6 +6,7 @@ import gzip
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 import duckdb
@@ -29,6 +30,7 @@ DOCUMENTS = pa.schema(
         ("raw", pa.binary()), ("raw_compression", pa.string()), ("raw_sha256", pa.string()),
         ("raw_bytes", pa.int64()), ("meta", pa.string()), ("run_id", pa.string()),
         ("final_url", pa.string()), ("headers", pa.string()), ("elapsed_ms", pa.int32()),
+        ("file_size", pa.int64()), ("file_mtime_ns", pa.int64()),
     ]
 )
 FETCH_STATE = pa.schema(
@@ -80,17 +82,27 @@ class WriteResult:
     extracted: Counter = field(default_factory=Counter)
 
 
-def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple]:
-    """doc_id -> (raw_sha256, meta JSON, extractor_version and enricher_version of its article) for
-    documents already stored."""
+class StoredDocument(NamedTuple):
+    """What the warehouse knows of a document: enough to tell that nothing needs redoing."""
+
+    raw_sha256: str
+    meta: str | None
+    extractor_version: str | None  # of its article (None: no article, e.g. rejected)
+    enricher_version: str | None
+    file_size: int | None
+    file_mtime_ns: int | None
+
+
+def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, StoredDocument]:
+    """doc_id -> what is stored of it, for documents already stored."""
     if not doc_ids:
         return {}
     rows = con.execute(
-        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version, a.enricher_version FROM documents d"
-        " LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version, a.enricher_version, d.file_size, d.file_mtime_ns"
+        " FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))",
         [doc_ids],
     ).fetchall()
-    return {r[0]: tuple(r[1:]) for r in rows}
+    return {r[0]: StoredDocument(*r[1:]) for r in rows}
 
 
 def write_batch(
@@ -116,6 +128,7 @@ def write_batch(
                 "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
                 "run_id": run_id, "final_url": d.final_url, "elapsed_ms": d.elapsed_ms,
                 "headers": json.dumps(d.headers, sort_keys=True) if d.headers is not None else None,
+                "file_size": d.file_size, "file_mtime_ns": d.file_mtime_ns,
             }
             for d in documents
         ],
