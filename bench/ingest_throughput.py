@@ -167,8 +167,12 @@ def load_sources(data_dir: Path, seeds: Path) -> list[Source]:
     def plain_text(text: str) -> str:
         return extract_text_article(text).text
 
+    pages = sorted((data_dir / "html").glob("*.html.gz"))
+    if not pages:
+        raise SystemExit(f"no benchmark pages in {data_dir}/html (pass --data-dir): a corpus of seeds alone measures "
+                         "something else")
     sources = []
-    for path in sorted((data_dir / "html").glob("*.html.gz")):
+    for path in pages:
         html = gzip.decompress(path.read_bytes()).decode("utf-8")
         points, ok = choose_insert_points(html, html_text(html), html_text)
         sources.append(Source("html", path.name.removesuffix(".html.gz")[:16], html, points, ok))
