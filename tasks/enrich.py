@@ -14,7 +14,7 @@ from tasks.entities import LinkedMention, link_in_article
 from tasks.event_lexicon import TITLE_HEADS
 from tasks.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.offices import EntitySpan, office_spans
-from tasks.name_propagation import extend_first_names, person_names, propagate
+from tasks.name_propagation import extend_first_names, propagate
 from tasks.ner import MODEL_PATH, recognise
 from tasks.ner_lexicon import LEXICON_PATH, lexicon
 from tasks.normalize import sha256_hex
@@ -95,17 +95,3 @@ def is_arabic(article: Article) -> bool:
         return article.language.lower().startswith("ar")
     letters = [c for c in article.text[:2000] if c.isalpha()]
     return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) > len(letters) / 2
-
-
-def enrich_articles(articles: list[Article], known_persons: set[str] = frozenset()) -> dict[str, ArticleFacts]:
-    """article_id -> facts, for the batch's Arabic articles (the recogniser and the rules read Arabic only;
-    other articles get no enrichment rows); `known_persons` are names of persons earlier runs found
-    (tasks.known_names) that occur in the batch. Persons one article of the batch names in full are
-    looked for in the others too."""
-    articles = [a for a in articles if is_arabic(a)]
-    found = {a.article_id: recognise(a.text) for a in articles}
-    known = set(known_persons) | person_names([m for ms in found.values() for m in ms])
-    return {
-        a.article_id: facts_of(a.text, a.published_at.date() if a.published_at else None, known, found[a.article_id])
-        for a in articles
-    }

@@ -34,11 +34,6 @@ def candidate_keys(texts: list[str], longest: int = 4) -> set[str]:
     return keys
 
 
-def known_person_names(con: duckdb.DuckDBPyConnection, texts: list[str]) -> set[str]:
-    """Keys of persons' names in `entity_aliases` that occur in these texts."""
-    return known_person_keys(con, candidate_keys(texts))
-
-
 def known_person_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> set[str]:
     """The `keys` (candidate_keys of texts; worker processes compute them) that name known persons."""
     if not keys:
