@@ -45,6 +45,7 @@ def summary_markdown(flow: str, run_id: str, status: str, tally: Tally) -> str:
     rows += [(f"documents: {k.replace('_', ' ')}", v) for k, v in d["documents"].items()]
     rows += [(f"articles: {k.replace('_', ' ')}", v) for k, v in d["articles"].items()]
     rows += [(f"rejects: {k}", v) for k, v in d["rejects"].items()] or [("rejects", 0)]
+    rows += [(f"extracted: {k.replace('_', ' ')}", v) for k, v in d["extracted"].items()]
     rows += [(f"seconds: {k}", v) for k, v in d["seconds"].items()]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
     return f"# {flow} run `{run_id}`: {status}\n\n| what | count |\n|---|---|\n{table}\n"

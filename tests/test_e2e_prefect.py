@@ -117,6 +117,7 @@ def test_backfill_overlapped_by_ingest_both_land(served, tmp_path):
         assert {"markdown", "progress"} <= kinds, artifacts
         summary = next(a for a in artifacts if a["type"] == "markdown")
         assert f"# {flow} run `{run_id}`: completed" in summary["data"] and "articles: new" in summary["data"]
+        assert "extracted: events" in summary["data"]
 
 
 def test_sigterm_stops_server_and_worker(served):
