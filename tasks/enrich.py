@@ -83,7 +83,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
         mentions=linked,
         offices=offices,
         temporals=find_temporal(text, anchor),
-        quotes=find_quotes(text, sorted(speakers, key=lambda m: m.start)),
+        quotes=find_quotes(text, sorted(speakers, key=lambda m: m.start), cited),
         attributions=cited,
         anchor=anchor,
     )

@@ -16,13 +16,11 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
-from schemas.records import Document
 from tasks.entities import entity_type, name_key
-from tasks.load import document_id
-from tasks.normalize import sha256_hex, text_key
+from tasks.evaluate import labelled_document
+from tasks.normalize import text_key
 from tasks.pipeline import Tally, process_documents
 from tasks.warehouse import Warehouse, apply_migrations
 
@@ -75,11 +73,7 @@ def _predicted(articles: dict[str, dict], workdir: Path) -> dict[str, dict]:
         apply_migrations(con)
     docs, by_doc = [], {}
     for aid, gold in sorted(articles.items()):
-        raw = gold["text"].encode("utf-8")
-        meta = {"published": gold["published"]} if gold["published"] else {}
-        doc = Document(doc_id=document_id("eval", aid, None), url=f"eval://{aid}", source="eval", input_ref=f"eval/{aid}",
-                       fetched_at=datetime.now(timezone.utc), kind="text", raw=raw, raw_sha256=sha256_hex(raw),
-                       content_type="text/plain", meta=meta)
+        doc = labelled_document(aid, gold["text"], {"published": gold["published"]} if gold["published"] else {})
         by_doc[doc.doc_id] = aid
         docs.append(doc)
     process_documents(wh, "eval", docs, [], Tally())

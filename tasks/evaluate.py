@@ -51,6 +51,14 @@ def read_labelled(path: str | Path, key: str) -> tuple[list[dict], list[list[str
     return docs, groups
 
 
+def labelled_document(doc_id: str, text: str, meta: dict) -> Document:
+    """A labelled text as the pipeline's input document (source `eval`, keyed by its id)."""
+    raw = text.encode("utf-8")
+    return Document(doc_id=document_id("eval", doc_id, None), url=f"eval://{doc_id}", source="eval",
+                    input_ref=f"eval/{doc_id}", fetched_at=datetime.now(timezone.utc), kind="text", raw=raw,
+                    raw_sha256=sha256_hex(raw), content_type="text/plain", meta=meta)
+
+
 def ingest_labelled(docs: list[dict], workdir: Path) -> dict[str, tuple[str | None, str | None]]:
     """id -> (dup_of id, story id) after ingesting the texts in published order, batch by batch."""
     wh = Warehouse(workdir / "eval.duckdb")
@@ -61,11 +69,8 @@ def ingest_labelled(docs: list[dict], workdir: Path) -> dict[str, tuple[str | No
     for i in range(0, len(order), BATCH):
         batch = []
         for d in order[i : i + BATCH]:
-            raw = str(d["text"]).encode("utf-8")
             meta = {k: d[k] for k in ("published", "outlet", "title") if d.get(k)}
-            doc = Document(doc_id=document_id("eval", str(d["id"]), None), url=f"eval://{d['id']}", source="eval",
-                           input_ref=f"eval/{d['id']}", fetched_at=datetime.now(timezone.utc), kind="text", raw=raw,
-                           raw_sha256=sha256_hex(raw), content_type="text/plain", meta=meta)
+            doc = labelled_document(str(d["id"]), str(d["text"]), meta)
             by_doc[doc.doc_id] = str(d["id"])
             batch.append(doc)
         process_documents(wh, "eval", batch, [], Tally())

@@ -1,7 +1,9 @@
-"""Document-level consistency for the recogniser: a name it found once is a name wherever the article
-writes it again. A sentence-level tagger misses "وقال باقري" after tagging "اللواء محمد باقري" two
-sentences earlier; here every other occurrence of a found name, and of a person's last name, becomes a
-mention of the same type (proclitics و ف ب ل ك left outside the span)."""
+"""Names found once, found again, on character spans of the article. The recogniser itself re-tags a
+name's exact recurrences within ±20 sentences at token level (tasks.ner_doc.propagate); this adds what a
+token tagger cannot: a found person's last name alone ("وقال باقري" after "اللواء محمد باقري"), clitic
+forms whose span must leave the clitic out ("للأسد" → "لأسد", name "الأسد"), the whole article rather
+than a window, and persons known from other articles (tasks.known_names). Also: a first name the tagger
+left out before a person (`extend_first_names`)."""
 from __future__ import annotations
 
 import re

@@ -143,16 +143,21 @@ def process_documents(
     fetch_states: list[dict] | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
     force: bool = False,
+    known: dict[str, StoredDocument] | None = None,
 ) -> Tally:
     """Decode, extract and write documents already read or fetched: the stages every source shares.
-    Unchanged documents are skipped unless `force`; articles dated outside `window` are not written
+    Unchanged documents are skipped unless `force` (`known`: what the warehouse holds of them, when the
+    caller has read it already); articles dated outside `window` are not written
     (their documents are: the raw input is kept, and a later run over a wider window extracts them).
     The CPU work runs in the open worker pool (tasks.parallel; in-process without one), in two rounds
     (tasks.prepare); this process reads and writes the warehouse."""
     pool = active_pool()
     with tally.timed("load"):
-        with warehouse.connect() as con:
-            known = {} if force else known_documents(con, [d.doc_id for d in docs])
+        if force:
+            known = {}
+        elif known is None:
+            with warehouse.connect() as con:
+                known = known_documents(con, [d.doc_id for d in docs])
         changed = [d for d in docs if not is_unchanged(d, known)]
         tally.documents_unchanged += len(docs) - len(changed)
         tally.articles_unchanged += len(docs) - len(changed)
@@ -222,6 +227,7 @@ def ingest_batch(
     tally = Tally(inputs=len(refs))
     rejects: list[Reject] = list(extra_rejects or [])
     docs: list[Document] = []
+    known: dict[str, StoredDocument] = {}
     with tally.timed("load"):
         if not force and refs:
             ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
@@ -239,7 +245,8 @@ def ingest_batch(
                 docs.append(doc)
             if reject is not None:
                 rejects.append(reject)
-    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options, force=force)
+    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options, force=force,
+                             known=None if force else known)
 
 
 def ingest_listing(

@@ -74,7 +74,7 @@ _AFTER = 40  # characters after a quote searched for a cue ("...»، قال ال
 class _Context:
     """The text in folded form, with the mentions and attributions in folded offsets."""
 
-    def __init__(self, text: str, mentions: Iterable[Mention]):
+    def __init__(self, text: str, mentions: Iterable[Mention], attributions: list[Attribution] | None = None):
         mentions = list(mentions)
         self.text = text
         self.folded, self.shifts = fold_keeping_offsets(text)
@@ -85,7 +85,7 @@ class _Context:
         self.mentions = sorted(
             (self.fold(m.start), self.fold(m.end), m.type) for m in mentions
             if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted))
-        self.attributions: list[Attribution] = find_attributions(text)
+        self.attributions: list[Attribution] = find_attributions(text) if attributions is None else attributions
         self.attribution_starts = [self.fold(a.start) for a in self.attributions]
         self.mention_starts = [m[0] for m in self.mentions]
         self.cues = list(_CUE.finditer(self.folded))
@@ -188,9 +188,10 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
     return found
 
 
-def find_quotes(text: str, mentions: Iterable[Mention] = ()) -> list[Quote]:
-    """Quotes of `text` in order, each with its speaker and cue when found (speaker None otherwise)."""
-    ctx = _Context(text, mentions)
+def find_quotes(text: str, mentions: Iterable[Mention] = (), attributions: list[Attribution] | None = None) -> list[Quote]:
+    """Quotes of `text` in order, each with its speaker and cue when found (speaker None otherwise).
+    `attributions`: the text's cited agencies when the caller has found them already (tasks.attributions)."""
+    ctx = _Context(text, mentions, attributions)
     folded = ctx.folded
     names = {(a.start, a.end) for a in ctx.attributions}
     quotes, last, previous_end = [], None, 0
