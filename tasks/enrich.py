@@ -49,7 +49,6 @@ class ArticleFacts:
     temporals: list[TemporalExpression] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
-    anchor: date | None = None
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +84,6 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
         temporals=find_temporal(text, anchor),
         quotes=find_quotes(text, sorted(speakers, key=lambda m: m.start), cited),
         attributions=cited,
-        anchor=anchor,
     )
 
 

@@ -57,9 +57,10 @@ class _Batch:
         key = name_key(name or "", "ORG")
         if not key:
             return None
+        own = entity_id("ORG", key)
         seen = self.known.get(("ORG", key), set())
-        eid = next(iter(seen)) if len(seen) == 1 else entity_id("ORG", key)
-        self.learn({eid: (name, "ORG")} if eid == entity_id("ORG", key) else {}, {("ORG", key, eid)})
+        eid = next(iter(seen)) if len(seen) == 1 else own
+        self.learn({own: (name, "ORG")} if eid == own else {}, {("ORG", key, eid)})
         return eid
 
 
