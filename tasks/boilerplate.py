@@ -5,6 +5,7 @@ twice, and run N learns from runs 1..N-1."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
@@ -23,8 +24,10 @@ def outlet_of(article: Article) -> str:
     return article.outlet or article.source
 
 
-def paragraph_hashes(text: str) -> list[str]:
-    return [sha256_hex(text_key(p))[:16] if text_key(p) else "" for p in text.split("\n")]
+@lru_cache(maxsize=1024)  # a batch asks for its articles' hashes three times (learned, strip, record)
+def paragraph_hashes(text: str) -> tuple[str, ...]:
+    """A hash of each paragraph's normalized text ("" for a paragraph with no words)."""
+    return tuple(sha256_hex(key)[:16] if key else "" for key in map(text_key, text.split("\n")))
 
 
 def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tuple[str, str]]:

@@ -50,8 +50,12 @@ def _shingles(tokens: list[str]) -> set[bytes]:
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
 
 
+_REFERENCE = MinHash(num_perm=NUM_PERM, seed=SEED)
+_PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme  # drawn once: MinHash() draws them on every call
+
+
 def _minhash(shingles: set[bytes]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     if shingles:
         m.update_batch(list(shingles))
     return m.hashvalues.astype(np.uint32)

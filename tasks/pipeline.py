@@ -21,7 +21,7 @@ from tasks.boilerplate import strip as strip_boilerplate
 from tasks.enrich import ENRICHER_VERSION
 from tasks.known_names import known_person_keys
 from tasks.name_propagation import person_names
-from tasks.parallel import active_pool, worker_pool
+from tasks.parallel import Pending, active_pool, worker_pool
 from tasks.prepare import Derived, derive, facts_chunk, prepare_chunk
 from tasks.store import Enrichment, StoredDocument, known_documents, load_stored_documents, write_batch
 from tasks.warehouse import Warehouse
@@ -133,25 +133,29 @@ def is_unchanged(doc: Document, known: dict[str, StoredDocument]) -> bool:
     return is_current(stored, doc.meta) and stored.raw_sha256 == doc.raw_sha256
 
 
-def process_documents(
+@dataclass
+class Started:
+    """A batch whose round 1 (decode, extract, derive) is in the worker pool: its documents, the rejects
+    so far, the tally of its load stage, and the pending results."""
+
+    changed: list[Document]
+    rejects: list[Reject]
+    tally: Tally
+    pending: Pending
+    doc_ids: frozenset[str] = frozenset()  # every document id of the batch's inputs (tasks.load.input_doc_id)
+
+
+def start_documents(
     warehouse: Warehouse,
-    run_id: str,
     docs: list[Document],
     rejects: list[Reject],
     tally: Tally,
-    window: Window = ALL_TIME,
-    fetch_states: list[dict] | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
     force: bool = False,
     known: dict[str, StoredDocument] | None = None,
-) -> Tally:
-    """Decode, extract and write documents already read or fetched: the stages every source shares.
-    Unchanged documents are skipped unless `force` (`known`: what the warehouse holds of them, when the
-    caller has read it already); articles dated outside `window` are not written
-    (their documents are: the raw input is kept, and a later run over a wider window extracts them).
-    The CPU work runs in the open worker pool (tasks.parallel; in-process without one), in two rounds
-    (tasks.prepare); this process reads and writes the warehouse."""
-    pool = active_pool()
+) -> Started:
+    """Set the unchanged documents aside (unless `force`; `known`: what the warehouse holds of them, when
+    the caller has read it already) and submit the others' round 1 to the open worker pool."""
     with tally.timed("load"):
         if force:
             known = {}
@@ -162,8 +166,25 @@ def process_documents(
         tally.documents_unchanged += len(docs) - len(changed)
         tally.articles_unchanged += len(docs) - len(changed)
         tally.documents_new_or_changed += len(changed)
+    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options),
+                   frozenset(d.doc_id for d in docs))
+
+
+def finish_documents(
+    warehouse: Warehouse,
+    run_id: str,
+    started: Started,
+    window: Window = ALL_TIME,
+    fetch_states: list[dict] | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> Tally:
+    """Collect round 1, strip learned boilerplate, run round 2 (the facts) and write the batch.
+    `before_write` is called once the pool is free, before the write (to start the next batch's round 1
+    in the workers while this process writes); articles dated outside `window` are not written (their
+    documents are: the raw input is kept, and a later run over a wider window extracts them)."""
+    pool, changed, rejects, tally = active_pool(), started.changed, started.rejects, started.tally
     with tally.timed("extract"):
-        prepared = pool.map(prepare_chunk, changed, options)
+        prepared = started.pending.result()
         for doc, p in zip(changed, prepared):
             doc.encoding, doc.raw_gz = p.encoding, p.raw_gz
             for stage, secs in p.seconds.items():
@@ -198,6 +219,9 @@ def process_documents(
                             signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
                             facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
+    if before_write is not None:
+        with tally.timed("load"):
+            before_write()
     with tally.timed("write"):
         written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
                                                           fetch_states, enrich))
@@ -210,27 +234,44 @@ def process_documents(
     return tally
 
 
-def ingest_batch(
+def process_documents(
     warehouse: Warehouse,
     run_id: str,
+    docs: list[Document],
+    rejects: list[Reject],
+    tally: Tally,
+    window: Window = ALL_TIME,
+    fetch_states: list[dict] | None = None,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+    known: dict[str, StoredDocument] | None = None,
+) -> Tally:
+    """Decode, extract and write documents already read or fetched: the stages every source shares.
+    The CPU work runs in the open worker pool (tasks.parallel; in-process without one), in two rounds
+    (tasks.prepare); this process reads and writes the warehouse."""
+    started = start_documents(warehouse, docs, rejects, tally, options, force, known)
+    return finish_documents(warehouse, run_id, started, window, fetch_states)
+
+
+def start_files(
+    warehouse: Warehouse,
     refs: list[InputRef],
     manifest: dict[str, dict],
     extra_rejects: list[Reject] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    window: Window = ALL_TIME,
     options: ExtractOptions = DEFAULT_OPTIONS,
     force: bool = False,
-) -> Tally:
-    """Read, extract and write one batch of files; return its tally. A file with the size and modification
-    time it had when stored, current metadata and versions is not even read (as make and rsync judge);
-    `force` reads and extracts every file again."""
+) -> Started:
+    """Read a batch of files and start its round 1. A file with the size and modification time it had when
+    stored, current metadata and versions is not even read (as make and rsync judge); `force` reads and
+    extracts every file again."""
     tally = Tally(inputs=len(refs))
     rejects: list[Reject] = list(extra_rejects or [])
     docs: list[Document] = []
     known: dict[str, StoredDocument] = {}
+    ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
     with tally.timed("load"):
         if not force and refs:
-            ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
             with warehouse.connect() as con:
                 known = known_documents(con, sorted(set(ids.values())))
             untouched = {ref.ref for ref in refs if (stored := known.get(ids[ref.ref])) is not None
@@ -245,8 +286,52 @@ def ingest_batch(
                 docs.append(doc)
             if reject is not None:
                 rejects.append(reject)
-    return process_documents(warehouse, run_id, docs, rejects, tally, window, options=options, force=force,
-                             known=None if force else known)
+    started = start_documents(warehouse, docs, rejects, tally, options, force, known=None if force else known)
+    started.doc_ids = frozenset(ids.values())
+    return started
+
+
+# The one batch of files started ahead (ingest_batch's `prefetch`), by what identifies it.
+_ahead: dict[tuple, Started] = {}
+
+
+def _batch_key(warehouse: Warehouse, refs: list[InputRef], options: ExtractOptions, force: bool) -> tuple:
+    return (str(warehouse), tuple(ref.ref for ref in refs), options, force, id(active_pool()))
+
+
+def ingest_batch(
+    warehouse: Warehouse,
+    run_id: str,
+    refs: list[InputRef],
+    manifest: dict[str, dict],
+    extra_rejects: list[Reject] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    window: Window = ALL_TIME,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+    prefetch: list[InputRef] | None = None,
+) -> Tally:
+    """Read, extract and write one batch of files; return its tally (see start_files).
+
+    `prefetch`: the next batch's files. With a worker pool, their round 1 starts while this batch is
+    written (the workers would be idle otherwise), and the call for that batch picks it up. The next
+    batch reads the warehouse before this one is written, so it is not started ahead when it shares a
+    document with this one; results are the same either way."""
+    started = _ahead.pop(_batch_key(warehouse, refs, options, force), None)
+    if started is None:
+        started = start_files(warehouse, refs, manifest, extra_rejects, max_bytes, options, force)
+    else:
+        started.rejects.extend(extra_rejects or [])
+
+    def start_next() -> None:
+        _ahead.clear()
+        ids = {input_doc_id(ref, manifest) for ref in prefetch}
+        if ids.isdisjoint(started.doc_ids):
+            _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,
+                                                                                  max_bytes, options, force)
+
+    ahead = prefetch and not active_pool().in_process
+    return finish_documents(warehouse, run_id, started, window, before_write=start_next if ahead else None)
 
 
 def ingest_listing(
@@ -266,25 +351,30 @@ def ingest_listing(
     bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
     folder with no inputs still reports them. The CPU work runs in a pool of `workers` processes (the
     run's pool when one is open; tasks.parallel). `run_batch` may return a future (a task's `.submit`, on
-    Dask workers say): then up to `in_flight` batches run at once, and are tallied in order."""
+    Dask workers say): then up to `in_flight` batches run at once, and are tallied in order. Otherwise each
+    call is given the next batch's files to start in the pool while it writes (ingest_batch's `prefetch`)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     count = max(1, -(-len(listing.inputs) // batch_size))
     total = Tally()
     pending: deque = deque()
     done = 0
-    with worker_pool(workers):
-        for number in range(1, count + 1):
-            refs = listing.inputs[(number - 1) * batch_size : number * batch_size]
-            extra = listing.rejects if number == 1 else None
-            pending.append(run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force))
-            while pending and (len(pending) >= max(1, in_flight) or number == count):
-                result = pending.popleft()
-                tally = result.result() if hasattr(result, "result") else result
-                done += 1
-                total.merge(tally)
-                if on_batch is not None:
-                    on_batch(done, count, tally)
+    try:
+        with worker_pool(workers):
+            for number in range(1, count + 1):
+                refs = listing.inputs[(number - 1) * batch_size : number * batch_size]
+                extra = listing.rejects if number == 1 else None
+                ahead = {} if in_flight > 1 else {"prefetch": listing.inputs[number * batch_size : (number + 1) * batch_size] or None}
+                pending.append(run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force, **ahead))
+                while pending and (len(pending) >= max(1, in_flight) or number == count):
+                    result = pending.popleft()
+                    tally = result.result() if hasattr(result, "result") else result
+                    done += 1
+                    total.merge(tally)
+                    if on_batch is not None:
+                        on_batch(done, count, tally)
+    finally:
+        _ahead.clear()  # a batch started ahead of a run that stopped early
     return total
 
 

@@ -3,6 +3,7 @@ of its most similar article published within STORY_DAYS of it (cosine of salient
 or starts a story of its own. A copy (dup_of) is in its canonical's story. Thresholds: docs/dedup.md."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
@@ -28,23 +29,48 @@ def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float
         con.unregister("batch_terms")
 
 
-def _neighbours(con, published: datetime, exclude: set[str]) -> dict[str, tuple[str, dict[str, float]]]:
-    """Articles with a story published within STORY_DAYS: article_id -> (story_id, terms)."""
+@dataclass
+class _Neighbour:
+    story_id: str
+    published: datetime
+    terms: dict[str, float]
+
+
+def _windows(dates: list[datetime]) -> list[tuple[datetime, datetime]]:
+    """The dates' ±STORY_DAYS windows, overlapping ones merged."""
+    merged: list[list[datetime]] = []
+    for day in sorted(dates):
+        lo, hi = day - timedelta(days=STORY_DAYS), day + timedelta(days=STORY_DAYS)
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
+def _neighbours(con, dates: list[datetime], exclude: set[str]) -> dict[str, _Neighbour]:
+    """Articles with a story (not copies, not in `exclude`) published within STORY_DAYS of any of `dates`,
+    by article id: one query for a batch."""
+    windows = _windows(dates)
+    if not windows:
+        return {}
+    where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in windows)
     rows = con.execute(
-        "SELECT a.article_id, a.story_id, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
-        " WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND a.published_at BETWEEN ? AND ?",
-        [published - timedelta(days=STORY_DAYS), published + timedelta(days=STORY_DAYS)],
+        "SELECT a.article_id, a.story_id, a.published_at, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
+        f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where}) ORDER BY a.article_id, t.term",
+        [bound for window in windows for bound in window],
     ).fetchall()
-    found: dict[str, tuple[str, dict[str, float]]] = {}
-    for article_id, story_id, term, weight in rows:
+    found: dict[str, _Neighbour] = {}
+    for article_id, story_id, published, term, weight in rows:
         if article_id not in exclude:
-            found.setdefault(article_id, (story_id, {}))[1][term] = weight
+            found.setdefault(article_id, _Neighbour(story_id, published, {})).terms[term] = weight
     return found
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]]) -> list[str]:
     """Give each article of the batch a story (after duplicates are linked); refresh the stories they
-    touch; return the story ids touched."""
+    touch; return the story ids touched. Ties go to the neighbour with the greater article id, then to the
+    later article of the batch."""
     if not ids:
         return []
     rows = con.execute(
@@ -53,27 +79,32 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     assigned: dict[str, str] = {}
     batch_terms: dict[str, tuple[datetime | None, dict[str, float]]] = {}
     touched = {r[3] for r in rows if r[3]}
+    window = timedelta(days=STORY_DAYS)
+    stored = _neighbours(con, [r[2] for r in rows if not r[1] and r[2] is not None and terms.get(r[0])], set(ids))
     for article_id, dup_of, published, _old in rows:
         if dup_of:
             continue
         own = terms.get(article_id) or {}
         best_story, best = None, STORY_MIN
         if published is not None and own:
-            for _, (story_id, other) in _neighbours(con, published, set(ids)).items():
-                score = cosine(own, other)
-                if score >= best:
-                    best_story, best = story_id, score
-            for other_id, (other_published, other) in batch_terms.items():
-                if other_published is not None and abs(other_published - published) <= timedelta(days=STORY_DAYS):
-                    score = cosine(own, other)
+            for other in stored.values():
+                if abs(other.published - published) <= window:
+                    score = cosine(own, other.terms)
+                    if score >= best:
+                        best_story, best = other.story_id, score
+            for other_id, (other_published, other_terms) in batch_terms.items():
+                if other_published is not None and abs(other_published - published) <= window:
+                    score = cosine(own, other_terms)
                     if score >= best:
                         best_story, best = assigned[other_id], score
         assigned[article_id] = best_story or article_id
         batch_terms[article_id] = (published, own)
+    outside = sorted({dup_of for _, dup_of, _, _ in rows if dup_of and dup_of not in assigned})
+    stories_of = dict(con.execute("SELECT article_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                                  [outside]).fetchall()) if outside else {}
     for article_id, dup_of, _, _ in rows:
         if dup_of:
-            canon = assigned.get(dup_of) or con.execute("SELECT story_id FROM articles WHERE article_id = ?", [dup_of]).fetchone()[0]
-            assigned[article_id] = canon or dup_of
+            assigned[article_id] = assigned.get(dup_of) or stories_of.get(dup_of) or dup_of
     # Copies elsewhere whose canonical is in this batch follow it.
     followers = con.execute(
         "SELECT article_id, dup_of FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))"

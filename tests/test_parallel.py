@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -66,6 +68,54 @@ def test_one_and_two_workers_write_the_same_warehouse(tmp_path):
     assert one.as_dict()["extracted"]["mentions"] > 0  # the seeds are enriched
     first, second = _digest(tmp_path / "one.duckdb"), _digest(tmp_path / "two.duckdb")
     assert first["articles"][0] > 0 and first == second
+
+
+def test_next_batch_starts_in_the_workers_while_one_is_written(tmp_path, monkeypatch):
+    from tasks import pipeline
+
+    folder = _folder(tmp_path)
+    events, reads = [], Counter()
+    read_input, write_batch = pipeline.read_input, pipeline.write_batch
+
+    def counting_read(ref, *args):
+        reads[ref.ref] += 1
+        events.append("read")
+        return read_input(ref, *args)
+
+    def logging_write(*args):
+        events.append("write")
+        return write_batch(*args)
+
+    monkeypatch.setattr(pipeline, "read_input", counting_read)
+    monkeypatch.setattr(pipeline, "write_batch", logging_write)
+    tally = _ingest(folder, tmp_path / "w.duckdb", 2)
+    assert set(reads.values()) == {1} and len(reads) == tally.inputs  # every file read once, none twice
+    assert events.index("write") > 4  # batch 2's files were read before batch 1 was written
+    assert not pipeline._ahead  # nothing left over after the run
+
+
+def test_a_document_in_two_adjacent_batches_is_not_started_ahead(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "seeds", folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    names = sorted(manifest["articles"])
+    # the 2nd and 3rd files (in batches 1 and 2 of 2 files) are one document: one URL, the same bytes, so the
+    # 3rd is unchanged once the 2nd is written (read ahead of that write, it would be taken for new)
+    for name in names[1:3]:
+        manifest["articles"][name] = {**manifest["articles"][names[1]], "url": "https://example.org/one-story"}
+    shutil.copy(folder / names[1], folder / names[2])
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
+
+    def run(path, workers):
+        wh = Warehouse(path)
+        with wh.connect() as con:
+            apply_migrations(con)
+        return ingest_listing(wh, "run-1", list_folder(folder, "src"), batch_size=2, workers=workers)
+
+    one, two = run(tmp_path / "one.duckdb", 1), run(tmp_path / "two.duckdb", 2)
+    assert one.as_dict()["documents"] == two.as_dict()["documents"] == {"new_or_changed": 4, "unchanged": 1}
+    assert one.as_dict()["articles"] == two.as_dict()["articles"]
+    assert _digest(tmp_path / "one.duckdb") == _digest(tmp_path / "two.duckdb")
 
 
 def test_pool_is_scoped_to_a_run_and_reused_when_nested():
