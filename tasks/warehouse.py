@@ -115,12 +115,29 @@ def open_warehouse(setting: str | os.PathLike, lake_data: str | None = None) -> 
     return Warehouse(setting)
 
 
+MEMORY_ENV = "AKHBAR_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "512MB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)?", re.I)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline's connections ($AKHBAR_DUCKDB_MEMORY, default 512MB). DuckDB's
+    own default is 80% of the machine's memory: its cache of table blocks would grow with the warehouse.
+    Under the limit, cached blocks are evicted and large intermediate results spill to disk."""
+    value = os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f"{MEMORY_ENV} must be a size such as 512MB or 2GB, not {value!r}")
+    return value
+
+
 def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
     """Open the file; another process outside our lock (an analyst's shell) may hold it: wait for it."""
     delay = 0.05
     while True:
         try:
             con = duckdb.connect(str(path))
+            con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute("SET enable_progress_bar = false")
             con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ values come back in UTC on any host
             return con
         except duckdb.IOException as exc:
@@ -158,13 +175,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
+# Tables whose one-row-per-key is kept by their writer (MERGE), without a constraint (migration 008).
+UNKEYED = frozenset({"documents", "articles"})
+
+
 def upsert(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...], updates: str | None,
            params: list | None = None) -> None:
     """Insert the rows of `source` (a registered table, or a parenthesized SELECT) into `table`; a row whose
     `key` is stored already gets `updates` (a SET list written against `excluded`, the new row, and `table`,
     the stored one), or is left as stored when `updates` is None. INSERT ... ON CONFLICT on a DuckDB file
-    (its primary-key index), MERGE INTO on a DuckLake. Rows of one call must have distinct keys."""
-    if is_lake(con):
+    (its primary-key index), MERGE INTO on a DuckLake and for the tables without a key constraint
+    (UNKEYED). Rows of one call must have distinct keys."""
+    if table in UNKEYED or is_lake(con):
         on = " AND ".join(f"{table}.{k} = excluded.{k}" for k in key)
         matched = f" WHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
         con.execute(f"MERGE INTO {table} USING {source} AS excluded ON {on}{matched} WHEN NOT MATCHED THEN INSERT BY NAME",
@@ -253,7 +275,8 @@ def last_wins(rows: list[dict], *key: str) -> list[dict]:
 
 def id_list(ids) -> str:
     """`(?, ?, …)` for `col IN {id_list(ids)}` with the ids as parameters: DuckDB then pushes the IN filter
-    into the scan and uses a primary-key index, which `IN (SELECT unnest(?))` does not (a full scan)."""
+    into the scan (and uses a primary-key index where the column has one), which `IN (SELECT unnest(?))`
+    does not (a join over a full scan)."""
     if not ids:
         raise ValueError("id_list needs at least one id")
     return "(" + ", ".join("?" * len(ids)) + ")"

@@ -145,6 +145,18 @@ def test_lock_file_beside_the_database(wh):
 # --- batch writes ----------------------------------------------------------------------------------
 
 
+def test_connections_cap_duckdb_memory(wh, monkeypatch):
+    with wh.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"  # 512MB
+    monkeypatch.setenv("AKHBAR_DUCKDB_MEMORY", "2GB")
+    with wh.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"  # 2GB
+    monkeypatch.setenv("AKHBAR_DUCKDB_MEMORY", "2GB'; DROP TABLE articles; --")
+    with pytest.raises(ValueError, match="AKHBAR_DUCKDB_MEMORY"):
+        with wh.connect():
+            pass
+
+
 def test_batch_with_one_article_id_twice_keeps_the_last(wh):
     doc = make_doc("a.txt")
     first = make_article(doc, text=TEXT, title="الأول")
