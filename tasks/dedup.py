@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.neardup import Signature, buckets, similar
-from tasks.warehouse import arrow_table, id_list
+from tasks.warehouse import arrow_table, id_list, id_set
 
 _SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string())])
 _BUCKETS = pa.schema([("bucket", pa.uint64()), ("article_id", pa.string())])
@@ -66,12 +66,9 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
     if not pairs:
         return []
     involved = sorted({x for p in pairs for x in p})
-    sigs = {
-        a: Signature.from_bytes(blob, n)
-        for a, blob, n in con.execute(
-            f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {id_list(involved)}", involved
-        ).fetchall()
-    }
+    with id_set(con, involved) as (among, params):
+        sigs = {a: Signature.from_bytes(blob, n) for a, blob, n in con.execute(
+            f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {among}", params).fetchall()}
     links = []
     for new, other in sorted(pairs):
         if new in sigs and other in sigs:
@@ -90,14 +87,15 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
     # Copies that pointed at a batch article are linked afresh too: that article's text may have changed.
     ids = sorted(set(ids) | {r[0] for r in con.execute(
         "SELECT article_id FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()})
-    hashes = sorted({r[0] for r in con.execute(
-        f"SELECT norm_sha256 FROM articles WHERE article_id IN {id_list(ids)}", ids).fetchall() if r[0]})
+    with id_set(con, ids) as (among, params):
+        hashes = sorted({r[0] for r in con.execute(
+            f"SELECT norm_sha256 FROM articles WHERE article_id IN {among}", params).fetchall() if r[0]})
     links: list[tuple[str, str, float, str]] = []
     if hashes:
         same_text: dict[str, list[str]] = {}
-        for a, h in con.execute(
-                f"SELECT article_id, norm_sha256 FROM articles WHERE norm_sha256 IN {id_list(hashes)}", hashes).fetchall():
-            same_text.setdefault(h, []).append(a)
+        with id_set(con, hashes) as (among, params):
+            for a, h in con.execute(f"SELECT article_id, norm_sha256 FROM articles WHERE norm_sha256 IN {among}", params).fetchall():
+                same_text.setdefault(h, []).append(a)
         wanted = set(ids)
         links = [(a, b, 1.0, "exact") for group in same_text.values() for a in sorted(group) if a in wanted
                  for b in sorted(group) if b != a]
@@ -106,14 +104,14 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
     batch = set(ids)
     # Old pointers of the batch's articles are dropped (their text may have changed); everyone else's stay.
     linked = sorted(batch | {b for _, b, _, _ in links})
-    canons = sorted({r[0] for r in con.execute(
-        f"SELECT coalesce(dup_of, article_id) FROM articles WHERE article_id IN {id_list(linked)}", linked
-    ).fetchall()} | set(linked))
+    with id_set(con, linked) as (among, params):
+        canons = sorted({r[0] for r in con.execute(
+            f"SELECT coalesce(dup_of, article_id) FROM articles WHERE article_id IN {among}", params).fetchall()} | set(linked))
     columns = "article_id, dup_of, published_at, dup_similarity, dup_method"
-    rows = con.execute(f"SELECT {columns} FROM articles WHERE article_id IN {id_list(canons)}", canons).fetchall()
-    rows += con.execute(
-        f"SELECT {columns} FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))"
-        " AND NOT article_id IN (SELECT unnest(?::VARCHAR[]))", [canons, canons]).fetchall()
+    with id_set(con, canons) as (among, params):
+        rows = con.execute(f"SELECT {columns} FROM articles WHERE article_id IN {among}", params).fetchall()
+        rows += con.execute(f"SELECT {columns} FROM articles WHERE dup_of IN {among} AND NOT article_id IN {among}",
+                            params + params).fetchall()
     info = {r[0]: r for r in rows}
     parent = {a: a for a in info}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -271,6 +272,28 @@ def last_wins(rows: list[dict], *key: str) -> list[dict]:
     """Keep one row per key, the last given. INSERT ... ON CONFLICT would silently keep the first."""
     by_key = {tuple(r[k] for k in key): r for r in rows}
     return list(by_key.values())
+
+
+SMALL_ID_LIST = 256
+_id_tables = itertools.count()
+
+
+@contextmanager
+def id_set(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> Iterator[tuple[str, list]]:
+    """`(sql, params)` for `col IN {sql}`: a parameter list (`id_list`) for up to SMALL_ID_LIST ids, else a
+    one-column Arrow table registered for the duration. Binding thousands of parameters costs far more
+    than the query (0.10 s for 5,000 ids on a 10k-article warehouse, against 0.006 s as a table), and
+    a batch whose articles have many copies asks for that many."""
+    ids = list(ids)
+    if len(ids) <= SMALL_ID_LIST:
+        yield (id_list(ids) if ids else "(SELECT NULL WHERE false)"), ids
+        return
+    name = f"id_set_{next(_id_tables)}"
+    con.register(name, pa.table({"id": pa.array(ids, pa.string())}))
+    try:
+        yield f"(SELECT id FROM {name})", []
+    finally:
+        con.unregister(name)
 
 
 def id_list(ids) -> str:

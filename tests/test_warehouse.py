@@ -157,6 +157,22 @@ def test_connections_cap_duckdb_memory(wh, monkeypatch):
             pass
 
 
+def test_id_set_as_parameters_or_as_a_table():
+    from tasks.warehouse import SMALL_ID_LIST, id_set
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 'id' || i AS id FROM range(1000) r(i)")
+    for n in (0, 3, SMALL_ID_LIST + 44):
+        wanted = [f"id{i}" for i in range(0, 2 * n, 2)] + ["absent"]
+        with id_set(con, wanted) as (among, params):
+            assert (among.startswith("(?") or not n) == (len(wanted) <= SMALL_ID_LIST)
+            found = {r[0] for r in con.execute(f"SELECT id FROM t WHERE id IN {among}", params).fetchall()}
+        assert found == set(wanted) - {"absent"}
+        if len(wanted) > SMALL_ID_LIST:  # the table is gone afterwards
+            with pytest.raises(duckdb.CatalogException):
+                con.execute(f"SELECT * FROM {among[len('(SELECT id FROM '):-1]}")
+
+
 def test_batch_with_one_article_id_twice_keeps_the_last(wh):
     doc = make_doc("a.txt")
     first = make_article(doc, text=TEXT, title="الأول")
