@@ -131,6 +131,19 @@ def memory_limit() -> str:
     return value
 
 
+THREADS_ENV = "AKHBAR_DUCKDB_THREADS"
+
+
+def duckdb_threads() -> int:
+    """DuckDB threads for the pipeline's connections ($AKHBAR_DUCKDB_THREADS, default 1). The pipeline's
+    statements are small (one batch), and the worker processes use the cores: with DuckDB's default (one
+    thread per core) the writer spent a quarter more CPU for the same batches (docs/benchmarks.md)."""
+    value = os.environ.get(THREADS_ENV, "").strip() or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{THREADS_ENV} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
     """Open the file; another process outside our lock (an analyst's shell) may hold it: wait for it."""
     delay = 0.05
@@ -138,6 +151,7 @@ def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
         try:
             con = duckdb.connect(str(path))
             con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute(f"SET threads = {duckdb_threads()}")
             con.execute("SET enable_progress_bar = false")
             con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ values come back in UTC on any host
             return con

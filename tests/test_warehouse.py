@@ -145,12 +145,20 @@ def test_lock_file_beside_the_database(wh):
 # --- batch writes ----------------------------------------------------------------------------------
 
 
-def test_connections_cap_duckdb_memory(wh, monkeypatch):
+def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
     with wh.connect() as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"  # 512MB
     monkeypatch.setenv("AKHBAR_DUCKDB_MEMORY", "2GB")
     with wh.connect() as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"  # 2GB
+    monkeypatch.setenv("AKHBAR_DUCKDB_THREADS", "3")
+    with wh.connect() as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+    monkeypatch.setenv("AKHBAR_DUCKDB_THREADS", "0")
+    with pytest.raises(ValueError, match="AKHBAR_DUCKDB_THREADS"):
+        with wh.connect():
+            pass
     monkeypatch.setenv("AKHBAR_DUCKDB_MEMORY", "2GB'; DROP TABLE articles; --")
     with pytest.raises(ValueError, match="AKHBAR_DUCKDB_MEMORY"):
         with wh.connect():
