@@ -4,6 +4,7 @@ bare."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_state
 
 STAGES = ("discover", "fetch", "load", "extract", "dedup", "enrich", "write")
 EXTRACTED = ("mentions", "temporal_expressions", "quotes", "attributions", "events")
+log = logging.getLogger(__name__)
 FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
 
 
@@ -220,8 +222,7 @@ def finish_documents(
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
                             facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
     if before_write is not None:
-        with tally.timed("load"):
-            before_write()
+        before_write()  # timed where its work is tallied (the next batch's load stage)
     with tally.timed("write"):
         written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
                                                           fetch_states, enrich))
@@ -325,10 +326,14 @@ def ingest_batch(
 
     def start_next() -> None:
         _ahead.clear()
-        ids = {input_doc_id(ref, manifest) for ref in prefetch}
-        if ids.isdisjoint(started.doc_ids):
+        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(started.doc_ids):
+            return
+        try:
             _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,
                                                                                   max_bytes, options, force)
+        except Exception as exc:  # this batch is written regardless; the next one starts itself, and says why it fails
+            log.warning("could not start the next batch ahead (%s: %s); it will start when its turn comes",
+                        type(exc).__name__, exc)
 
     ahead = prefetch and not active_pool().in_process
     return finish_documents(warehouse, run_id, started, window, before_write=start_next if ahead else None)

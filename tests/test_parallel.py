@@ -94,6 +94,26 @@ def test_next_batch_starts_in_the_workers_while_one_is_written(tmp_path, monkeyp
     assert not pipeline._ahead  # nothing left over after the run
 
 
+def test_a_failure_to_start_the_next_batch_ahead_fails_nothing(tmp_path, monkeypatch, caplog):
+    from tasks import pipeline
+
+    folder = _folder(tmp_path)
+    start_files, calls = pipeline.start_files, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # batch 2, started ahead while batch 1 is written
+            raise OSError("disk hiccup")
+        return start_files(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "start_files", flaky)
+    tally = _ingest(folder, tmp_path / "w.duckdb", 2)
+    reference = _ingest(folder, tmp_path / "ref.duckdb", 1)
+    assert "could not start the next batch ahead (OSError: disk hiccup)" in caplog.text
+    assert tally.as_dict()["articles"] == reference.as_dict()["articles"]
+    assert _digest(tmp_path / "w.duckdb") == _digest(tmp_path / "ref.duckdb")
+
+
 def test_a_document_in_two_adjacent_batches_is_not_started_ahead(tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", folder)
