@@ -184,8 +184,9 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
     return feats
 
 
-def _neighbour(feats: list[str], offset: int) -> list[str]:
-    return [f"{offset}:{f}" for f in feats if f.split("=", 1)[0] in _NEIGHBOUR]
+def _neighbour(feats: list[str]) -> list[str]:
+    """The features of a word that its neighbours see (to be prefixed with their offset)."""
+    return [f for f in feats if f[:f.index("=")] in _NEIGHBOUR]
 
 
 class FeatureCache:
@@ -200,28 +201,32 @@ class FeatureCache:
         self.table: dict[str, tuple] = {}
 
     def get(self, word: str) -> tuple:
-        """(own features, as seen from +2, from +1, from -1, from -2, normalized form)."""
+        """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
+        of multi-word entries it can begin: its normalized form and its stem with the article)."""
         entry = self.table.get(word)
         if entry is None:
             own = word_features(word, self.lex)
-            lists = [own, *(_neighbour(own, o) for o in (-2, -1, 1, 2))]
+            seen = _neighbour(own)
+            lists = [own, *([f"{o}:{f}" for f in seen] for o in (-2, -1, 1, 2))]
             if self.keep is not None:
                 lists = [[f for f in fs if f in self.keep] for fs in lists]
-            entry = (*lists, normalize_arabic(word))
+            norm = normalize_arabic(word)
+            heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+            entry = (*lists, norm, heads)
             self.table[word] = entry
         return entry
 
 
-def _multiword(norms: list[str], table: dict[str, str], firsts: frozenset[str], name: str) -> list[str]:
-    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`)."""
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
+    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`);
+    `heads`: per token, the forms of it that begin a multi-word entry (FeatureCache.get)."""
     out = [""] * len(norms)
     i = 0
     while i < len(norms):
         hit = 0
-        heads = {norms[i], stems(norms[i])[1]} & firsts
-        for n in range(min(6, len(norms) - i), 1, -1) if heads else ():
+        for n in range(min(6, len(norms) - i), 1, -1) if heads[i] else ():
             rest = " ".join(norms[i + 1:i + n])
-            kind = next((table[k] for k in (f"{h} {rest}" for h in sorted(heads)) if k in table), None)
+            kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
             if kind:
                 out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
                 hit = n
@@ -235,9 +240,10 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
     entries = [cache.get(w) for w in words]
     norms = [e[5] for e in entries]
     lex = cache.lex
-    gaz = _multiword(norms, lex.gazetteer, cache.firsts, "mg")
-    known = _multiword(norms, lex.names, cache.firsts, "ms")
-    ext = _multiword(norms, lex.external, cache.firsts, "mx") if lex.external else None
+    heads = [e[6] for e in entries]
+    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
+    known = _multiword(norms, heads, lex.names, "ms")
+    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else None
     n = len(words)
     keep = cache.keep
     out = []
