@@ -1,7 +1,7 @@
 """Tokens with character offsets and CRF features for Arabic named-entity recognition.
 
 Per word type (cached): identity, normalized form, affixes, clitic-stripped stems, shape, gazetteer
-membership, trigger class and word cluster. Per sentence: multi-word gazetteer and known-name matches, and the
+membership, trigger class, word cluster, external names and corpus frequency (tasks/ner_resources.py). Per sentence: multi-word gazetteer and known-name matches, and the
 features of the neighbours within ±2 (a subset, prefixed with their offset).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ _TOKEN = re.compile(
 )
 _SENTENCE_END = frozenset({".", "!", "?", "؟"})
 _ARABIC = re.compile("[\u0621-\u064a]")
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
 _LATIN = re.compile("[A-Za-z]")
 
 # Proclitic chains, longest first; stems must keep at least two letters.
@@ -29,7 +30,7 @@ _PROCLITICS = tuple(sorted(
 
 TITLES = (
     "الرئيس", "رئيس", "وزير", "الوزير", "وزيرة", "اللواء", "العماد", "الجنرال", "الشيخ", "الملك", "الملكة",
-    "الأمير", "الأميرة", "الأمين", "السيد", "السيدة", "الدكتور", "المستشار", "النائب", "نائب", "السفير",
+    "الأمير", "الأميرة", "الأمين", "أمين", "السيد", "السيدة", "الدكتور", "المستشار", "النائب", "نائب", "السفير",
     "القائد", "قائد", "العقيد", "العميد", "الفريق", "المشير", "الرائد", "النقيب", "المقدم", "الزعيم",
     "زعيم", "المرشد", "الأدميرال", "البابا", "المطران", "الحاج", "السلطان", "ولي", "المتحدث", "الناطق",
     "مدير", "المدير", "المبعوث", "المندوب", "الكاتب", "الشاعر", "الفنان", "المخرج", "اللاعب", "المدرب",
@@ -50,7 +51,7 @@ LOC_CUES = (
     "المدينة", "المحافظة", "الولاية", "المنطقة", "البلدة", "القرية", "الجزيرة", "إمارة", "سواحل", "خليج",
 )
 _ORG_HEADS = ("وزاره", "وكاله", "حزب", "مجلس", "منظمه", "هيئه", "جامعه", "شركه", "اتحاد", "مصرف", "بنك")
-_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2", "c8")
+_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2", "c8", "xg", "za")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +118,40 @@ def _shape(word: str) -> str:
     return "P" if not any(c.isalnum() for c in word) else "X"
 
 
+_MISSING_ZIPF = 1.5  # a word not in the frequency table (the table stops at Zipf 2)
+COMMON_ZIPF = 4.5  # an external name at least this frequent is as often a common word (ner_resources)
+_INFLECTIONS = ("ه", "ات", "ين", "ون", "يه", "يين", "ان")
+
+
+def _frequency_features(norm: str, bare: str, with_al: str, prefix: str, zipf: dict[str, float]) -> list[str]:
+    """What a large corpus says of the word (ner_resources.zipf_table): its frequency, and whether its
+    core (the word or, if more frequent, the word without its proclitics: بدمشق → دمشق, but برشلونة
+    stays whole) behaves like a common word (seen with and without the article, inflected) or a name."""
+    if not _ARABIC.match(norm):
+        return []
+    z = zipf.get(norm, _MISSING_ZIPF)
+    core = norm
+    if with_al != norm and zipf.get(with_al, _MISSING_ZIPF) > z:
+        core = with_al
+    zcore = zipf.get(core, _MISSING_ZIPF)
+    feats = [f"zf={int(z)}", f"zc={int(zcore)}"]
+    definite = core.startswith("ال") and len(core) > 4
+    stem = core[2:] if definite else core
+    other = zipf.get(stem if definite else "ال" + stem, _MISSING_ZIPF)
+    feats.append(f"za={'d' if definite else 'i'}{max(-3, min(2, round(other - zcore)))}")
+    root = stem[:-1] if stem.endswith("ه") else stem
+    infl = max(zipf.get(article + root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS for article in ("", "ال"))
+    feats.append(f"zi={max(-3, min(2, round(infl - zcore)))}")
+    return feats
+
+
 def word_features(word: str, lex: Lexicon) -> list[str]:
     """Features of one word type, unprefixed (the model's token features at offset 0)."""
     norm = normalize_arabic(word)
     bare, with_al = stems(norm)
     prefix = norm[: len(norm) - len(bare)]
-    feats = [f"w={word}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}", f"sh={_shape(norm)}",
-             f"len={min(len(norm), 8)}"]
+    feats = [f"w={_MARKS.sub('', word)}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}",
+             f"sh={_shape(norm)}", f"len={min(len(norm), 8)}"]
     for k in range(1, 5):
         if len(norm) > k:
             feats.append(f"p{k}={norm[:k]}")
@@ -139,6 +167,13 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
     for name, members in _TRIGGERS.items():
         if norm in members or with_al in members or bare in members:
             feats.append(f"tr={name}")
+    if lex.external:
+        form = next((f for f in (norm, with_al, bare) if f in lex.external), None)
+        if form:  # a name that is also a frequent word (زار, visited) is marked: its weights are apart
+            common = "~" if lex.zipf.get(form, 0.0) >= COMMON_ZIPF else ""
+            feats.append(f"xg={lex.external[form]}{common}")
+    if lex.zipf:
+        feats += _frequency_features(norm, bare, with_al, prefix, lex.zipf)
     cluster = lex.clusters.get(norm) or lex.clusters.get(with_al) or lex.clusters.get(bare)
     if cluster:
         feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
@@ -149,8 +184,9 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
     return feats
 
 
-def _neighbour(feats: list[str], offset: int) -> list[str]:
-    return [f"{offset}:{f}" for f in feats if f.split("=", 1)[0] in _NEIGHBOUR]
+def _neighbour(feats: list[str]) -> list[str]:
+    """The features of a word that its neighbours see (to be prefixed with their offset)."""
+    return [f for f in feats if f[:f.index("=")] in _NEIGHBOUR]
 
 
 class FeatureCache:
@@ -165,28 +201,32 @@ class FeatureCache:
         self.table: dict[str, tuple] = {}
 
     def get(self, word: str) -> tuple:
-        """(own features, as seen from +2, from +1, from -1, from -2, normalized form)."""
+        """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
+        of multi-word entries it can begin: its normalized form and its stem with the article)."""
         entry = self.table.get(word)
         if entry is None:
             own = word_features(word, self.lex)
-            lists = [own, *(_neighbour(own, o) for o in (-2, -1, 1, 2))]
+            seen = _neighbour(own)
+            lists = [own, *([f"{o}:{f}" for f in seen] for o in (-2, -1, 1, 2))]
             if self.keep is not None:
                 lists = [[f for f in fs if f in self.keep] for fs in lists]
-            entry = (*lists, normalize_arabic(word))
+            norm = normalize_arabic(word)
+            heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+            entry = (*lists, norm, heads)
             self.table[word] = entry
         return entry
 
 
-def _multiword(norms: list[str], table: dict[str, str], firsts: frozenset[str], name: str) -> list[str]:
-    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`)."""
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
+    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`);
+    `heads`: per token, the forms of it that begin a multi-word entry (FeatureCache.get)."""
     out = [""] * len(norms)
     i = 0
     while i < len(norms):
         hit = 0
-        heads = {norms[i], stems(norms[i])[1]} & firsts
-        for n in range(min(6, len(norms) - i), 1, -1) if heads else ():
+        for n in range(min(6, len(norms) - i), 1, -1) if heads[i] else ():
             rest = " ".join(norms[i + 1:i + n])
-            kind = next((table[k] for k in (f"{h} {rest}" for h in sorted(heads)) if k in table), None)
+            kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
             if kind:
                 out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
                 hit = n
@@ -200,8 +240,10 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
     entries = [cache.get(w) for w in words]
     norms = [e[5] for e in entries]
     lex = cache.lex
-    gaz = _multiword(norms, lex.gazetteer, cache.firsts, "mg")
-    known = _multiword(norms, lex.names, cache.firsts, "ms")
+    heads = [e[6] for e in entries]
+    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
+    known = _multiword(norms, heads, lex.names, "ms")
+    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else None
     n = len(words)
     keep = cache.keep
     out = []
@@ -229,5 +271,7 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
             feats.append(gaz[i])
         if known[i]:
             feats.append(known[i])
+        if ext is not None and ext[i]:
+            feats.append(ext[i])
         out.append(feats)
     return out

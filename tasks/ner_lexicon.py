@@ -1,7 +1,8 @@
 """The word lists the NER features look up, built at training time and shipped beside the model
 (models/ner_lexicon.tsv.gz): gazetteer entries, and a memory of the entities in the training text
-(per word: its usual type and how often it is part of an entity; whole multi-word names), and word
-clusters learned from the training text (tasks/ner_clusters.py)."""
+(per word: its usual type and how often it is part of an entity; whole multi-word names), word
+clusters learned from the training text (tasks/ner_clusters.py), and the names and word frequencies
+of PyPI packages (tasks/ner_resources.py)."""
 from __future__ import annotations
 
 import gzip
@@ -14,7 +15,7 @@ from tasks.ner_data import Sentence, spans
 from tasks.normalize import normalize_arabic
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "ner_lexicon.tsv.gz"
-_KINDS = ("gaz", "mem", "span", "name", "clus")
+_KINDS = ("gaz", "mem", "span", "name", "clus", "xgaz", "zipf")
 
 
 @dataclass
@@ -24,10 +25,13 @@ class Lexicon:
     names: dict[str, str] = field(default_factory=dict)  # normalized multi-word entity -> TYPE
     words: Counter = field(default_factory=Counter)  # normalized words of names, how often (clitic stripping)
     clusters: dict[str, str] = field(default_factory=dict)  # normalized word -> cluster path (ner_clusters)
+    external: dict[str, str] = field(default_factory=dict)  # normalized name -> PERS, LOC+PERS ... (ner_resources)
+    zipf: dict[str, float] = field(default_factory=dict)  # normalized word -> Zipf frequency (ner_resources)
 
     def firsts(self) -> frozenset[str]:
         """First words of multi-word gazetteer entries and names."""
-        return frozenset(e.split(" ", 1)[0] for table in (self.gazetteer, self.names) for e in table if " " in e)
+        return frozenset(e.split(" ", 1)[0] for table in (self.gazetteer, self.names, self.external)
+                         for e in table if " " in e)
 
 
 def _bucket(share: float) -> str:
@@ -66,20 +70,32 @@ def write_lexicon(lex: Lexicon, path: Path) -> None:
     rows = [("gaz", k, v) for k, v in lex.gazetteer.items()] + [("mem", k, v) for k, v in lex.memory.items()]
     rows += [("span", k, v) for k, v in lex.names.items()] + [("name", w, str(n)) for w, n in lex.words.items()]
     rows += [("clus", k, v) for k, v in lex.clusters.items()]
+    rows += [("xgaz", k, v) for k, v in lex.external.items()] + _zipf_rows(lex.zipf)
     rows.sort(key=lambda r: (_KINDS.index(r[0]), r[1]))
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(path, "wb", mtime=0) as fh:
         fh.write("".join("\t".join(r) + "\n" for r in rows).encode("utf-8"))
 
 
+def _zipf_rows(zipf: dict[str, float]) -> list[tuple[str, str, str]]:
+    """One row per frequency value, `zipf 4.2 word word ...`: 60 rows for 176k words, quick to read."""
+    by_value: dict[str, list[str]] = defaultdict(list)
+    for word, value in zipf.items():
+        by_value[str(value)].append(word)
+    return [("zipf", value, " ".join(sorted(words))) for value, words in by_value.items()]
+
+
 def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     lex = Lexicon()
-    tables = {"gaz": lex.gazetteer, "mem": lex.memory, "span": lex.names, "clus": lex.clusters}
+    tables = {"gaz": lex.gazetteer, "mem": lex.memory, "span": lex.names, "clus": lex.clusters,
+              "xgaz": lex.external}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             kind, key, value = line.rstrip("\n").split("\t")
             if kind == "name":
                 lex.words[key] = int(value)
+            elif kind == "zipf":
+                lex.zipf.update(dict.fromkeys(value.split(" "), float(key)))
             else:
                 tables[kind][key] = value
     return lex

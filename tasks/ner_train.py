@@ -20,6 +20,7 @@ from tasks.ner_data import Sentence, read_tagged
 from tasks.ner_features import FeatureCache, sentence_features
 from tasks import ner_doc
 from tasks.ner_doc import doc_features, tag_document
+from tasks.ner_resources import external_gazetteer, merge_gazetteers, person_names, zipf_table
 from tasks.ner_lexicon import (LEXICON_PATH, Lexicon, build_lexicon, read_lexicon, write_attributes,
                                write_lexicon)
 from tasks.normalize import normalize_arabic
@@ -34,6 +35,9 @@ ATTRIBUTES = ROOT / "models" / "ner-attributes.txt.gz"  # features with weights 
 SCRATCH = ROOT / "bench" / "out" / f"ner-train-{os.getpid()}"  # models of --dev/--cv runs, removed at exit
 STACKED = False
 CLUSTERS = False  # distributional word clusters of the training text as features
+FREQUENCIES = True  # word frequencies of a large corpus (wordfreq) as features (ner_resources)
+PERSONS = True  # person names of arabnamer's dictionary as features (ner_resources)
+EXTERNAL = False  # place and currency names of CLDR and GeoNames as features (measured, not shipped)
 DEV_SHARE = 0.15
 FOLDS = 5
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
@@ -82,6 +86,7 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
         others = [sentences[i] for j, part in enumerate(folds) if j != k for i in part]
         lex = build_lexicon(others, gazetteer)
         lex.clusters = clusters
+        _add_resources(lex)
         cache = FeatureCache(lex)
         for i in fold:
             tokens, tags = sentences[i]
@@ -94,7 +99,16 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
     trainer.train(str(model))
     lex = build_lexicon(sentences, gazetteer)
     lex.clusters = clusters
+    _add_resources(lex)
     write_lexicon(lex, lexicon_path)
+
+
+def _add_resources(lex: Lexicon) -> None:
+    """The lexical resources of PyPI packages the options ask for (they are the same for every fold)."""
+    if FREQUENCIES:
+        lex.zipf = zipf_table()
+    if EXTERNAL or PERSONS:
+        lex.external = merge_gazetteers([external_gazetteer() if EXTERNAL else {}, person_names() if PERSONS else {}])
 
 
 @lru_cache(maxsize=4)
@@ -221,7 +235,7 @@ def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: boo
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CLUSTERS
+    global CLUSTERS, FREQUENCIES, EXTERNAL, PERSONS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=TRAIN)
     parser.add_argument("--dev", action="store_true", help="train on 85%%, print scores on the last 15%%")
@@ -230,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="two stages: a second CRF with document features of the first one's tags")
     parser.add_argument("--clusters", action=argparse.BooleanOptionalAction, default=CLUSTERS,
                         help="word-cluster features (tasks/ner_clusters.py)")
+    parser.add_argument("--freq", action=argparse.BooleanOptionalAction, default=FREQUENCIES,
+                        help="word-frequency features (wordfreq, tasks/ner_resources.py)")
+    parser.add_argument("--external", action=argparse.BooleanOptionalAction, default=EXTERNAL,
+                        help="CLDR and GeoNames place/language/currency names (tasks/ner_resources.py)")
+    parser.add_argument("--persons", action=argparse.BooleanOptionalAction, default=PERSONS,
+                        help="person names of arabnamer's dictionary (tasks/ner_resources.py)")
     parser.add_argument("--propagate", action=argparse.BooleanOptionalAction, default=ner_doc.PROPAGATE,
                         help="tag names found in the document where they recur untagged (ner_doc.propagate)")
     parser.add_argument("--c1", type=float, default=PARAMS["c1"])
@@ -237,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     args = parser.parse_args(argv)
     CLUSTERS = args.clusters
+    FREQUENCIES, EXTERNAL, PERSONS = args.freq, args.external, args.persons
     ner_doc.PROPAGATE = args.propagate
     params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
     sentences = read_tagged(args.data)
@@ -251,7 +272,7 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
     if args.cv:
         result = cross_validate(sentences, args.cv, params, args.stack)
         result["params"] = params
-        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "freq": args.freq, "external": args.external, "persons": args.persons, "propagate": args.propagate}
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result, indent=1))
     elif args.dev:
@@ -266,7 +287,7 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
         if args.propagate:
             result["first_stage_no_propagation"] = _brief(score(gold, tag_with(model, lex, dev, names=False)))
         result["params"] = params
-        result["options"] = {"stack": args.stack, "clusters": args.clusters, "propagate": args.propagate}
+        result["options"] = {"stack": args.stack, "clusters": args.clusters, "freq": args.freq, "external": args.external, "persons": args.persons, "propagate": args.propagate}
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
         result["dev_tokens"] = sum(len(t) for t, _ in dev)
         result["seconds"] = round(time.perf_counter() - started, 1)

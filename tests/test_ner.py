@@ -13,6 +13,7 @@ from tasks.ner import Mention, proclitics, recognise
 from tasks.ner_data import clean_tag, parse_line, read_tagged, spans
 from tasks.ner_features import FeatureCache, sentence_features, sentences, tokenize
 from tasks.ner_lexicon import lexicon
+from tasks.normalize import normalize_arabic
 from tasks.roles import roles
 
 UNSEEN = Path(__file__).parent / "fixtures" / "ner_unseen.txt"
@@ -199,3 +200,73 @@ def test_names_found_in_a_document_propagate_to_untagged_recurrences():
     got = propagate(norms, tags)
     assert got[1][2:5] == ["B-ORG", "I-ORG", "I-ORG"]
     assert propagate(norms, tags, window=0)[1] == ["O"] * 9
+
+
+def test_frequency_features_tell_names_from_common_words():
+    from tasks.ner_lexicon import Lexicon
+
+    lex = Lexicon(zipf={"الكتاب": 5.0, "كتاب": 5.2, "كتابات": 4.1, "القرضاوي": 3.4, "دمشق": 5.0, "بدمشق": 3.9,
+                        "برشلونه": 4.8})
+    cache = FeatureCache(lex)
+
+    def freq(word):
+        return [f for f in cache.get(word)[0] if f.startswith(("zf=", "zc=", "za=", "zi="))]
+
+    assert freq("الكتاب") == ["zf=5", "zc=5", "za=d0", "zi=-1"]  # with and without the article, inflected
+    assert freq("القرضاوي") == ["zf=3", "zc=3", "za=d-2", "zi=-2"]  # never without the article, no plural
+    assert freq("بدمشق") == ["zf=3", "zc=5", "za=i-3", "zi=-3"]  # the core is دمشق: never with the article
+    assert freq("برشلونة")[:2] == ["zf=4", "zc=4"]  # ب is not a proclitic here: رشلونه is unknown
+    assert freq("2006") == []
+
+
+def test_external_names_are_features_and_merge_their_types():
+    from tasks.ner_lexicon import Lexicon
+    from tasks.ner_resources import merge_gazetteers
+
+    merged = merge_gazetteers([{"فلاديمير": "LOC", "بوركينا فاسو": "LOC"}, {"فلاديمير": "PERS"}])
+    assert merged == {"فلاديمير": "LOC+PERS", "بوركينا فاسو": "LOC"}
+    lex = Lexicon(external=merged, zipf={"فلاديمير": 4.2})
+    feats = sentence_features(["زار", "فلاديمير", "بوركينا", "فاسو"], FeatureCache(lex))
+    assert "xg=LOC+PERS" in feats[1] and "-1:xg=LOC+PERS" in feats[2]
+    assert "mx=B-LOC" in feats[2] and "mx=I-LOC" in feats[3]
+    # a name that is also a frequent word is marked apart (زار: Zar, and "visited")
+    lex = Lexicon(external={"زار": "PERS", "باقري": "PERS"}, zipf={"زار": 4.5, "باقري": 2.4})
+    cache = FeatureCache(lex)
+    assert "xg=PERS~" in cache.get("وزار")[0] and "xg=PERS" in cache.get("باقري")[0]
+
+
+def test_lexicon_round_trip_keeps_external_names_and_frequencies(tmp_path):
+    from tasks.ner_lexicon import Lexicon, read_lexicon, write_lexicon
+
+    lex = Lexicon(gazetteer={"دمشق": "LOC"}, external={"فلاديمير": "LOC+PERS"}, zipf={"الكتاب": 5.0})
+    write_lexicon(lex, tmp_path / "lex.tsv.gz")
+    back = read_lexicon(tmp_path / "lex.tsv.gz")
+    assert (back.gazetteer, back.external, back.zipf) == (lex.gazetteer, lex.external, lex.zipf)
+
+
+def test_particles_and_bare_titles_do_not_begin_a_person():
+    from tasks.ner_doc import repair
+
+    words = ["وبحسب", "الإعلام", "فإنّ", "باقري", "تفقد"]
+    norms = [normalize_arabic(w) for w in words]
+    assert repair(words, norms, ["O", "O", "B-PERS", "I-PERS", "O"]) == ["O", "O", "O", "B-PERS", "O"]
+    words = ["وأكد", "أمين", "مجلس", "الأمن"]
+    norms = [normalize_arabic(w) for w in words]
+    assert repair(words, norms, ["O", "B-PERS", "B-ORG", "I-ORG"]) == ["O", "O", "B-ORG", "I-ORG"]
+    # a name that is also a title word stays when it is part of a longer name
+    assert repair(words, norms, ["O", "B-PERS", "I-PERS", "O"]) == ["O", "B-PERS", "I-PERS", "O"]
+
+
+def test_a_person_after_a_person_with_a_preposition_is_split_off():
+    from tasks.ner_doc import propagate
+
+    norms = [["قال", "اللواء", "باقري", "ان"], ["وقال", "الاسد", "لباقري", "ان"]]
+    tags = [["O", "O", "B-PERS", "O"], ["O", "B-PERS", "I-PERS", "O"]]
+    assert propagate(norms, tags)[1] == ["O", "B-PERS", "B-PERS", "O"]
+    tags[0][2] = "O"  # لباقري stays inside the name when باقري is no name in the document
+    assert propagate(norms, tags)[1] == ["O", "B-PERS", "I-PERS", "O"]
+
+
+def test_word_identity_ignores_diacritics():
+    cache = FeatureCache(lexicon())
+    assert "w=فإن" in cache.get("فإنّ")[0] and "w=تقريرا" in cache.get("تقريراً")[0]
