@@ -144,7 +144,6 @@ class Started:
     rejects: list[Reject]
     tally: Tally
     pending: Pending
-    doc_ids: frozenset[str] = frozenset()  # every document id of the batch's inputs (tasks.load.input_doc_id)
 
 
 def start_documents(
@@ -168,8 +167,7 @@ def start_documents(
         tally.documents_unchanged += len(docs) - len(changed)
         tally.articles_unchanged += len(docs) - len(changed)
         tally.documents_new_or_changed += len(changed)
-    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options),
-                   frozenset(d.doc_id for d in docs))
+    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options))
 
 
 def finish_documents(
@@ -270,9 +268,9 @@ def start_files(
     rejects: list[Reject] = list(extra_rejects or [])
     docs: list[Document] = []
     known: dict[str, StoredDocument] = {}
-    ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
     with tally.timed("load"):
         if not force and refs:
+            ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
             with warehouse.connect() as con:
                 known = known_documents(con, sorted(set(ids.values())))
             untouched = {ref.ref for ref in refs if (stored := known.get(ids[ref.ref])) is not None
@@ -287,9 +285,7 @@ def start_files(
                 docs.append(doc)
             if reject is not None:
                 rejects.append(reject)
-    started = start_documents(warehouse, docs, rejects, tally, options, force, known=None if force else known)
-    started.doc_ids = frozenset(ids.values())
-    return started
+    return start_documents(warehouse, docs, rejects, tally, options, force, known=None if force else known)
 
 
 # The one batch of files started ahead (ingest_batch's `prefetch`), by what identifies it.
@@ -316,8 +312,8 @@ def ingest_batch(
 
     `prefetch`: the next batch's files. With a worker pool, their round 1 starts while this batch is
     written (the workers would be idle otherwise), and the call for that batch picks it up. The next
-    batch reads the warehouse before this one is written, so it is not started ahead when it shares a
-    document with this one; results are the same either way."""
+    batch reads the warehouse before this one is written, so it is not started ahead when it holds a
+    document this one writes; results are the same either way."""
     started = _ahead.pop(_batch_key(warehouse, refs, options, force), None)
     if started is None:
         started = start_files(warehouse, refs, manifest, extra_rejects, max_bytes, options, force)
@@ -326,7 +322,7 @@ def ingest_batch(
 
     def start_next() -> None:
         _ahead.clear()
-        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(started.doc_ids):
+        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(d.doc_id for d in started.changed):
             return
         try:
             _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,

@@ -300,7 +300,7 @@ def id_set(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> Iterator[tuple
     a batch whose articles have many copies asks for that many."""
     ids = list(ids)
     if len(ids) <= SMALL_ID_LIST:
-        yield (id_list(ids) if ids else "(SELECT NULL WHERE false)"), ids
+        yield id_list(ids), ids
         return
     name = f"id_set_{next(_id_tables)}"
     con.register(name, pa.table({"id": pa.array(ids, pa.string())}))
