@@ -8,17 +8,14 @@ from datetime import date, datetime, timezone
 
 import py3langid
 import trafilatura
-from htmldate import find_date
-from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_meta_json, extract_sitename,
-                                  extract_title, extract_url)
-from trafilatura.settings import Document as PageMetadata
-from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
 from schemas.records import Article, Document, Reject
 from tasks.clean import drop_repeated_paragraphs
 from tasks.furniture import word_count
 from tasks.normalize import sha256_hex, stable_id, text_key
+from tasks.page_metadata import page_metadata
 from tasks.text_article import extract_text_article
 
 RULES_VERSION = "2"  # bump when cleaning rules change: `reprocess` re-extracts rows of older versions
@@ -64,52 +61,7 @@ class Extracted:
     summary: str | None = None
 
 
-def page_metadata(tree, url: str | None = None, date_params: dict | None = None) -> PageMetadata:
-    """Title, author, URL, date and site name of a parsed page: `trafilatura.metadata.extract_metadata`
-    step for step (trafilatura 2.3.1) without what the pipeline does not store (categories, tags and
-    license: 40% of its time). `tests/test_extract.py` checks the fields against the full function.
-
-    The date: htmldate's quick search (markup, meta tags, URL) first, its extensive search (the page's
-    text too) only when that finds nothing. On the article-extraction benchmark's 181 pages the quick
-    search gives the extensive one's date on every page where it finds one (179), in 0.45 ms a page
-    against 8.3 (`bench/date_search.py`)."""
-    date_config = {**(date_params or set_date_params(_EXTENSIVE_DATES))}
-    metadata = examine_meta(tree)
-    if metadata.author and " " not in metadata.author:
-        metadata.author = None
-    try:
-        metadata = extract_meta_json(tree, metadata)
-    except Exception:  # trafilatura's own guard: bugs in its JSON-LD reader
-        pass
-    if not metadata.title:
-        metadata.title = extract_title(tree)
-    if not metadata.author:
-        metadata.author = extract_author(tree)
-    if not metadata.url:
-        metadata.url = extract_url(tree, url)
-    date_config["url"] = metadata.url
-    metadata.date = None
-    if date_config.get("extensive_search"):
-        metadata.date = find_date(tree, **{**date_config, "extensive_search": False})
-    if not metadata.date:
-        metadata.date = find_date(tree, **date_config)
-    if not metadata.sitename:
-        metadata.sitename = extract_sitename(tree)
-    if metadata.sitename:
-        metadata.sitename = metadata.sitename.lstrip("@")
-        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
-            metadata.sitename = metadata.sitename.title()
-    elif metadata.url:
-        match = META_URL.match(metadata.url)
-        if match:
-            metadata.sitename = match[1]
-    metadata.filedate = date_config.get("max_date")
-    metadata.clean_and_trim()
-    return metadata
-
-
-# What bare_extraction's defaults give htmldate (set_date_params per call: max_date is today) and load_html.
-_EXTENSIVE_DATES = DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH")
+# What bare_extraction's defaults give load_html.
 _MAX_FILE_SIZE = DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE")
 
 

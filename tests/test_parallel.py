@@ -1,9 +1,7 @@
 """The worker pool (tasks.parallel) changes where the CPU work runs, never what is written: one folder
-ingested in-process and with two workers gives the same warehouse, row for row (wall-clock columns aside);
-the lighter metadata reader gives what trafilatura's full one gives for the fields the pipeline keeps."""
+ingested in-process and with two workers gives the same warehouse, row for row (wall-clock columns aside)."""
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import shutil
@@ -12,11 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from trafilatura.metadata import extract_metadata
-from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
-
-from tasks.extract import page_metadata
 from tasks.load import list_folder
 from tasks.parallel import WorkerPool, active_pool, default_workers, worker_pool
 from tasks.pipeline import ingest_listing
@@ -158,15 +151,3 @@ def test_workers_from_the_environment(monkeypatch):
         WorkerPool(0)
 
 
-def test_light_metadata_equals_trafilaturas_for_stored_fields():
-    pages = sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz"))[:40]
-    params = Extractor().date_params
-    for page in pages:
-        data = page.read_bytes()
-        html = (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")
-        tree = load_html(html)
-        if tree is None:
-            continue
-        full, light = extract_metadata(tree, None, params, False), page_metadata(load_html(html), None, params)
-        for name in ("title", "author", "date", "sitename", "url"):
-            assert getattr(light, name) == getattr(full, name), (page.name, name)
