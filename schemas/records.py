@@ -48,7 +48,7 @@ class Document:
     final_url: str | None = None  # after redirects, for fetched pages
     headers: dict | None = None  # response headers of a fetched page
     elapsed_ms: int | None = None
-    raw_gz: bytes | None = None  # the stored form of `raw` (tasks.load.gzip_raw), when a worker made it already
+    raw_compressed: bytes | None = None  # the stored form of `raw` (tasks.raw.compress_raw), when a worker made it already
     file_size: int | None = None  # a file's size and modification time when read (None for fetched pages)
     file_mtime_ns: int | None = None
 

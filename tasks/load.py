@@ -4,7 +4,6 @@ Every file becomes either a Document or a Reject with a stable reason; nothing i
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import zlib
@@ -215,9 +214,3 @@ def load_input(ref: InputRef, manifest: dict[str, dict], max_bytes: int = DEFAUL
     if doc is not None:
         reject = decode_document(doc)
     return doc, reject
-
-
-def gzip_raw(raw: bytes) -> bytes:
-    """The stored form of raw input (documents.raw). Level 3: on the 181 benchmark pages 1.3 ms a page and
-    22 % of the size, against 2.8 ms and 20 % at level 6 (gzip was a tenth of the workers' time)."""
-    return gzip.compress(raw, compresslevel=3, mtime=0)

@@ -186,7 +186,7 @@ def finish_documents(
     with tally.timed("extract"):
         prepared = started.pending.result()
         for doc, p in zip(changed, prepared):
-            doc.encoding, doc.raw_gz = p.encoding, p.raw_gz
+            doc.encoding, doc.raw_compressed = p.encoding, p.raw_compressed
             for stage, secs in p.seconds.items():
                 tally.cpu_seconds[stage] = tally.cpu_seconds.get(stage, 0.0) + secs
         rejects.extend(p.decode_reject for p in prepared if p.decode_reject is not None)

@@ -1,7 +1,7 @@
 """The CPU work of a batch, as functions over chunks that run in worker processes (tasks.parallel) or
 in-process; the warehouse stays with the caller (tasks.pipeline.process_documents).
 
-Round 1, per document: decode, extract, gzip the raw bytes for `documents.raw`, and for the article as
+Round 1, per document: decode, extract, compress the raw bytes for `documents.raw`, and for the article as
 extracted its near-duplicate signature, its story terms and, for an Arabic article, the recogniser's
 mentions and the name keys to look up among known persons. These hold for the article as written unless
 learned boilerplate is stripped from it afterwards (the parent recomputes them then: stripping needs
@@ -17,10 +17,11 @@ from schemas.records import Article, Document, Reject
 from tasks.enrich import ArticleFacts, facts_of, is_arabic
 from tasks.extract import ExtractOptions, extract_document
 from tasks.known_names import candidate_keys
-from tasks.load import decode_document, gzip_raw
+from tasks.load import decode_document
 from tasks.neardup import Signature, signature_of
 from tasks.ner import recognise
 from tasks.parallel import count_extracted
+from tasks.raw import compress_raw
 from tasks.terms import terms_of
 
 
@@ -39,7 +40,7 @@ class Prepared:
     """Round 1's result for one document."""
 
     encoding: str | None
-    raw_gz: bytes
+    raw_compressed: bytes
     decode_reject: Reject | None = None
     extract_reject: Reject | None = None
     article: Article | None = None
@@ -63,9 +64,9 @@ def prepare_chunk(docs: list[Document], options: ExtractOptions) -> list[Prepare
         t0 = time.perf_counter()
         decode_reject = decode_document(doc)
         t1 = time.perf_counter()
-        raw_gz = gzip_raw(doc.raw)
+        raw_compressed = compress_raw(doc.raw)
         t2 = time.perf_counter()
-        prepared = Prepared(doc.encoding, raw_gz, decode_reject)
+        prepared = Prepared(doc.encoding, raw_compressed, decode_reject)
         derive_seconds = 0.0
         if doc.text is not None:
             prepared.article, prepared.extract_reject = extract_document(doc, options)
@@ -75,7 +76,7 @@ def prepare_chunk(docs: list[Document], options: ExtractOptions) -> list[Prepare
             derive_seconds = time.perf_counter() - t3
         else:
             t3 = t2
-        prepared.seconds = {"decode": t1 - t0, "gzip": t2 - t1, "extract": t3 - t2, "derive": derive_seconds}
+        prepared.seconds = {"decode": t1 - t0, "compress": t2 - t1, "extract": t3 - t2, "derive": derive_seconds}
         doc.text = None  # not sent back: the parent needs the encoding only
         out.append(prepared)
     count_extracted(len(docs))

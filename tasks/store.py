@@ -2,7 +2,6 @@
 Arrow, rejects of inputs that now succeed resolved, exact duplicates re-marked."""
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -19,7 +18,7 @@ from tasks.enrich import ENRICHER_VERSION, ArticleFacts
 from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
-from tasks.load import gzip_raw
+from tasks.raw import RAW_COMPRESSION, compress_raw, decompress_raw
 from tasks.warehouse import arrow_table, id_list, last_wins, transaction, upsert, utcnow
 
 TS = pa.timestamp("us", tz="UTC")
@@ -124,7 +123,8 @@ def write_batch(
             {
                 "doc_id": d.doc_id, "url": d.url, "source": d.source, "input_ref": d.input_ref,
                 "fetched_at": d.fetched_at, "http_status": d.http_status, "content_type": d.content_type,
-                "encoding": d.encoding, "raw": d.raw_gz if d.raw_gz is not None else gzip_raw(d.raw), "raw_compression": "gzip",
+                "encoding": d.encoding, "raw": d.raw_compressed if d.raw_compressed is not None else compress_raw(d.raw),
+                "raw_compression": RAW_COMPRESSION,
                 "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
                 "run_id": run_id, "final_url": d.final_url, "elapsed_ms": d.elapsed_ms,
                 "headers": json.dumps(d.headers, sort_keys=True) if d.headers is not None else None,
@@ -223,15 +223,16 @@ def load_stored_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) ->
     if not doc_ids:
         return []
     rows = con.execute(
-        "SELECT doc_id, url, source, input_ref, fetched_at, content_type, raw, raw_sha256, meta, http_status,"
+        "SELECT doc_id, url, source, input_ref, fetched_at, content_type, raw, raw_compression, raw_sha256, meta, http_status,"
         " final_url, headers, elapsed_ms FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
         [doc_ids],
     ).fetchall()
     docs = []
-    for (doc_id, url, source, input_ref, fetched_at, ctype, raw, sha, meta, status, final_url, headers, elapsed) in rows:
+    for (doc_id, url, source, input_ref, fetched_at, ctype, raw, compression, sha, meta, status, final_url, headers,
+         elapsed) in rows:
         docs.append(Document(
             doc_id=doc_id, url=url, source=source, input_ref=input_ref, fetched_at=fetched_at,
-            kind="text" if (ctype or "").startswith("text/plain") else "html", raw=gzip.decompress(raw),
+            kind="text" if (ctype or "").startswith("text/plain") else "html", raw=decompress_raw(raw, compression),
             raw_sha256=sha, content_type=ctype or "text/html", meta=json.loads(meta or "{}"), http_status=status,
             final_url=final_url, headers=json.loads(headers) if headers else None, elapsed_ms=elapsed,
         ))

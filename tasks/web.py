@@ -4,7 +4,6 @@ httpx client, robots.txt cache and per-host gates for a whole run, behind plain 
 from __future__ import annotations
 
 import asyncio
-import gzip
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -16,6 +15,7 @@ from tasks.discover import Candidate, ListingError, in_window, merge_candidates,
 from tasks.fetch import LISTING_TYPES, PAGE_TYPES, Conditional, Fetcher, FetchPolicy, FetchResult, HostRules
 from tasks.load import document_id
 from tasks.netguard import AddressGuard
+from tasks.raw import decompress_raw
 from tasks.normalize import sha256_hex
 from tasks.sources import Source
 
@@ -245,8 +245,8 @@ def _from_listings(session, source, states_of, stored_raw, found: Discovery) -> 
 
 
 def read_stored_raw(con, doc_id: str) -> bytes | None:
-    row = con.execute("SELECT raw FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
-    return gzip.decompress(row[0]) if row else None
+    row = con.execute("SELECT raw, raw_compression FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    return decompress_raw(*row) if row else None
 
 
 def load_states(con, urls: list[str]) -> dict[str, FetchState]:

@@ -16,8 +16,10 @@ import pytest
 
 from schemas.records import Article, Document, Reject
 from tasks.normalize import sha256_hex, stable_id, text_key
-from tasks.store import write_batch
+from tasks.raw import decompress_raw
+from tasks.store import load_stored_documents, write_batch
 from tasks.warehouse import MigrationError, Warehouse, migrations
+from tasks.web import read_stored_raw
 
 SOURCE = "src"
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -208,8 +210,20 @@ def test_first_write_stores_every_column(wh):
     row = query(wh, "SELECT article_id, doc_id, published_at, run_id, first_run_id, dup_of, text FROM articles")[0]
     assert row == (art.article_id, doc.doc_id, T0, "run-1", "run-1", None, TEXT)
     stored = query(wh, "SELECT raw, raw_compression, raw_bytes, raw_sha256, encoding FROM documents")[0]
-    assert gzip.decompress(stored[0]) == doc.raw
-    assert stored[1:] == ("gzip", len(doc.raw), doc.raw_sha256, "utf-8")
+    assert stored[0][:4] == b"\x28\xb5\x2f\xfd" and decompress_raw(stored[0], "zstd") == doc.raw  # a zstd frame
+    assert stored[1:] == ("zstd", len(doc.raw), doc.raw_sha256, "utf-8")
+
+
+def test_raw_stored_as_gzip_by_earlier_versions_reads_back(wh):
+    doc, art = pair("a.txt")
+    write(wh, "run-1", [(doc, art)])
+    with wh.connect() as con:
+        con.execute("UPDATE documents SET raw = ?, raw_compression = 'gzip'", [gzip.compress(doc.raw)])
+        assert [d.raw for d in load_stored_documents(con, [doc.doc_id])] == [doc.raw]
+        assert read_stored_raw(con, doc.doc_id) == doc.raw
+        con.execute("UPDATE documents SET raw_compression = 'brotli'")
+        with pytest.raises(ValueError, match="unknown raw_compression 'brotli'"):
+            load_stored_documents(con, [doc.doc_id])
 
 
 def test_rerunning_the_same_batch_changes_nothing(wh):
