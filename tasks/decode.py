@@ -45,6 +45,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 SAMPLE_CHARS = 65536
 # C0/C1 controls (but tab, newlines, form feed), private use, and the unassigned noncharacters.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff]")
+_CONTENT = re.compile("[^\\s\ufeff]")  # a character other than white space and byte order marks
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # what binary data has, text has not
 _PUNCT = set(".,;:!?'\"()[]-–—/%&«»“”‘’…،؛؟")
 
 
@@ -58,7 +60,7 @@ def sniff_binary(data: bytes) -> str | None:
     head = data[:8192]
     if b"\x00" in head:
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.05:
         return "binary data (control bytes)"
     return None
@@ -131,7 +133,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 def decode_bytes(data: bytes, header: str | None = None) -> tuple[str, str]:
     """Decode `data` to text; return (text, encoding). Raise DecodeFailure when it is not text."""
     text, encoding = _decode(data, header)
-    if not text.replace("\ufeff", "").strip():
+    if not _CONTENT.search(text):
         raise DecodeFailure("empty", "no bytes" if not data else "only white space")
     return text, encoding
 

@@ -106,8 +106,10 @@ def extract_plain(text: str) -> Extracted:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text (py3langid, trained model shipped inside the package), from its first
-    1000 characters (its cost grows with the sample; 3000 gave the same language on every benchmark page)."""
-    sample = text[:1000]
+    400 characters: its cost grows with the sample (0.49 ms at 1000, 0.23 at 400), and on the texts of the
+    181 benchmark pages and the seeds 400 characters give the language 1000 and 3000 give, on every one
+    (200 miss one)."""
+    sample = text[:400]
     if word_count(sample) < 3:
         return None
     lang, _ = py3langid.classify(sample)

@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 
@@ -51,9 +52,11 @@ def original_offset(shifts: list[int], i: int) -> int:
     return i + bisect_right(shifts, i)
 
 
-def words(text: str) -> list[str]:
-    """Normalized word tokens of a text."""
-    return _WORD.findall(normalize_arabic(text))
+@lru_cache(maxsize=8)
+def words(text: str) -> tuple[str, ...]:
+    """Normalized word tokens of a text. An article's are asked for three times in a row (its key, its
+    near-duplicate signature, its story terms), so the last few are kept."""
+    return tuple(_WORD.findall(normalize_arabic(text)))
 
 
 def text_key(text: str) -> str:

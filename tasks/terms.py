@@ -39,14 +39,30 @@ def stem(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> list[str]:
+def content_form(word: str) -> str | None:
+    """The stem a normalized word counts as, or None for a stopword, a number or a word of under 3 letters."""
     stop = stopwords()
+    if word in stop or word.isdigit() or len(word) < 3:
+        return None
+    s = stem(word)
+    return s if s not in stop and not s.isdigit() else None
+
+
+_FORMS: dict[str, str | None] = {}  # content_form of the words met so far (a few hundred thousand at most)
+_MAX_FORMS = 500_000
+
+
+def content_words(text: str) -> list[str]:
+    forms = _FORMS
     out = []
     for w in words(text):
-        if w in stop or w.isdigit() or len(w) < 3:
-            continue
-        s = stem(w)
-        if s not in stop and not s.isdigit():
+        try:
+            s = forms[w]
+        except KeyError:
+            if len(forms) >= _MAX_FORMS:
+                forms.clear()
+            s = forms[w] = content_form(w)
+        if s is not None:
             out.append(s)
     return out
 

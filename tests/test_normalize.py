@@ -116,7 +116,7 @@ def test_text_key_digits_fold():
 
 
 def test_words_are_normalized_tokens():
-    assert words("قالَ الرئيسُ: «السلام» ممكن!") == ["قال", "الرييس", "السلام", "ممكن"]
+    assert words("قالَ الرئيسُ: «السلام» ممكن!") == ("قال", "الرييس", "السلام", "ممكن")
 
 
 def test_stable_id_deterministic():
