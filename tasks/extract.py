@@ -145,8 +145,8 @@ def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -
             found = extract_plain(doc.text)
     except Exception as exc:  # a page that breaks the extractor is a reject, not a failed run
         return None, Reject(doc.input_ref, "extract", "extract_error", f"{type(exc).__name__}: {exc}")
-    if found is None or word_count(found.text) < MIN_WORDS:
-        words = 0 if found is None else word_count(found.text)
+    words = 0 if found is None else word_count(found.text)
+    if words < MIN_WORDS:
         return None, Reject(doc.input_ref, "extract", "no_text", f"no article text found ({words} words)")
     # The manifest is the operator's word; then the page's own date; then the date a feed or sitemap gave.
     published, published_from = found.published, found.published_from
@@ -170,7 +170,7 @@ def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -
         summary=found.summary,
         text_sha256=sha256_hex(found.text),
         norm_sha256=sha256_hex(text_key(found.text)),
-        word_count=word_count(found.text),
+        word_count=words,
         extractor_version=EXTRACTOR_VERSION,
     )
     return article, None

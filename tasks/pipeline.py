@@ -270,12 +270,8 @@ def start_files(
     known: dict[str, StoredDocument] = {}
     with tally.timed("load"):
         if not force and refs:
-            ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
             with warehouse.connect() as con:
-                known = known_documents(con, sorted(set(ids.values())))
-            untouched = {ref.ref for ref in refs if (stored := known.get(ids[ref.ref])) is not None
-                         and is_current(stored, manifest.get(ref.relpath, {}))
-                         and same_file(ref, stored.file_size, stored.file_mtime_ns)}
+                untouched, known = untouched_files(con, refs, manifest)
             tally.documents_unchanged += len(untouched)
             tally.articles_unchanged += len(untouched)
             refs = [ref for ref in refs if ref.ref not in untouched]
@@ -286,6 +282,34 @@ def start_files(
             if reject is not None:
                 rejects.append(reject)
     return start_documents(warehouse, docs, rejects, tally, options, force, known=None if force else known)
+
+
+def untouched_files(con, refs: list[InputRef], manifest: dict[str, dict]) -> tuple[set[str], dict[str, StoredDocument]]:
+    """The refs whose file is stored with the size and modification time it has now, current metadata and
+    versions (nothing to redo, not even a read); and what the warehouse holds of the refs' documents."""
+    ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
+    known = known_documents(con, sorted(set(ids.values())))
+    untouched = {ref.ref for ref in refs if (stored := known.get(ids[ref.ref])) is not None
+                 and is_current(stored, manifest.get(ref.relpath, {}))
+                 and same_file(ref, stored.file_size, stored.file_mtime_ns)}
+    return untouched, known
+
+
+UNTOUCHED_CHUNK = 5000  # files checked per query when a listing is checked before it is cut into batches
+
+
+def set_untouched_aside(warehouse: Warehouse, listing: FolderListing) -> tuple[FolderListing, Tally]:
+    """The listing without the files that need nothing (untouched_files), and a tally that counts those:
+    checked in a few large lookups before the run is cut into batches, so that a rerun over an unchanged
+    folder opens the warehouse a few times, not once per batch (each lookup scans `documents`)."""
+    skipped: set[str] = set()
+    if listing.inputs:
+        with warehouse.connect() as con:
+            for start in range(0, len(listing.inputs), UNTOUCHED_CHUNK):
+                skipped |= untouched_files(con, listing.inputs[start:start + UNTOUCHED_CHUNK], listing.manifest)[0]
+    tally = Tally(inputs=len(skipped), documents_unchanged=len(skipped), articles_unchanged=len(skipped))
+    remaining = [ref for ref in listing.inputs if ref.ref not in skipped]
+    return FolderListing(remaining, listing.manifest, listing.rejects), tally
 
 
 # The one batch of files started ahead (ingest_batch's `prefetch`), by what identifies it.
@@ -353,11 +377,17 @@ def ingest_listing(
     folder with no inputs still reports them. The CPU work runs in a pool of `workers` processes (the
     run's pool when one is open; tasks.parallel). `run_batch` may return a future (a task's `.submit`, on
     Dask workers say): then up to `in_flight` batches run at once, and are tallied in order. Otherwise each
-    call is given the next batch's files to start in the pool while it writes (ingest_batch's `prefetch`)."""
+    call is given the next batch's files to start in the pool while it writes (ingest_batch's `prefetch`).
+    Unless `force`, files that need nothing are set aside first (set_untouched_aside) and counted with the
+    first batch: a rerun over an unchanged folder makes no batch of them."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    total, aside = Tally(), Tally()
+    if not force:
+        with aside.timed("load"):
+            listing, untouched = set_untouched_aside(warehouse, listing)
+        aside.merge(untouched)
     count = max(1, -(-len(listing.inputs) // batch_size))
-    total = Tally()
     pending: deque = deque()
     done = 0
     try:
@@ -370,6 +400,8 @@ def ingest_listing(
                 while pending and (len(pending) >= max(1, in_flight) or number == count):
                     result = pending.popleft()
                     tally = result.result() if hasattr(result, "result") else result
+                    if done == 0:
+                        tally.merge(aside)  # the files set aside are counted with the first batch
                     done += 1
                     total.merge(tally)
                     if on_batch is not None:

@@ -19,7 +19,7 @@ from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.raw import RAW_COMPRESSION, compress_raw, decompress_raw
-from tasks.warehouse import arrow_table, id_list, last_wins, transaction, upsert, utcnow
+from tasks.warehouse import arrow_table, id_list, id_set, last_wins, transaction, upsert, utcnow
 
 TS = pa.timestamp("us", tz="UTC")
 DOCUMENTS = pa.schema(
@@ -96,11 +96,12 @@ def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[
     """doc_id -> what is stored of it, for documents already stored."""
     if not doc_ids:
         return {}
-    rows = con.execute(
-        "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version, a.enricher_version, d.file_size, d.file_mtime_ns"
-        " FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN (SELECT unnest(?::VARCHAR[]))",
-        [doc_ids],
-    ).fetchall()
+    with id_set(con, doc_ids) as (ids_sql, params):
+        rows = con.execute(
+            "SELECT d.doc_id, d.raw_sha256, d.meta, a.extractor_version, a.enricher_version, d.file_size, d.file_mtime_ns"
+            f" FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id WHERE d.doc_id IN {ids_sql}",
+            params,
+        ).fetchall()
     return {r[0]: StoredDocument(*r[1:]) for r in rows}
 
 

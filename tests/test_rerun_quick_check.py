@@ -56,3 +56,42 @@ def test_untouched_files_are_not_read_touched_ones_are_hashed_changed_ones_extra
     # force reads everything again
     forced = _run(folder, warehouse, force=True)
     assert forced["documents"]["new_or_changed"] == 2
+
+
+def test_a_rerun_sets_untouched_files_aside_before_batching(tmp_path, monkeypatch):
+    """Files that need nothing make no batch: they are found in a few large lookups, and counted with the
+    first batch's tally (which the flows' ledger sums)."""
+    import tasks.pipeline as pipeline
+
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    with warehouse.connect() as con:
+        apply_migrations(con)
+    monkeypatch.setattr(pipeline, "UNTOUCHED_CHUNK", 2)  # several lookups for five files
+    batches: list[tuple[int, dict]] = []
+
+    def run(force: bool = False) -> dict:
+        batches.clear()
+        calls: list[int] = []
+
+        def run_batch(warehouse, run_id, refs, *args, **kwargs):
+            calls.append(len(refs))
+            return pipeline.ingest_batch(warehouse, run_id, refs, *args, **kwargs)
+
+        total = ingest_listing(warehouse, "run", list_folder(folder), batch_size=2, run_batch=run_batch, workers=1, force=force,
+                               on_batch=lambda n, count, tally: batches.append((n, tally.as_dict())))
+        return {"calls": calls, "total": total.as_dict()}
+
+    first = run()
+    assert first["calls"] == [2, 2, 1] and first["total"]["articles"]["new"] == 5
+    target = folder / "003_abe0edcc387d59e3.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nسطر جديد أضيف إلى الخبر بعد نشره للمرة الأولى.\n", encoding="utf-8")
+    again = run()
+    assert again["calls"] == [1]  # only the changed file is read
+    assert again["total"]["inputs"] == 5 and again["total"]["documents"]["unchanged"] == 4
+    assert again["total"]["articles"] == {"new": 0, "updated": 1, "unchanged": 4, "duplicate": 0, "out_of_window": 0}
+    assert batches[0][1]["documents"]["unchanged"] == 4  # the first batch carries the files set aside
+    unchanged = run()
+    assert unchanged["calls"] == [0] and unchanged["total"]["documents"]["unchanged"] == 5
+    assert run(force=True)["calls"] == [2, 2, 1]
