@@ -8,6 +8,7 @@ between two rounds (tasks.pipeline).
 in-process when none is open or n is 1. The size defaults to AKHBAR_WORKERS, else os.cpu_count()."""
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,10 +38,23 @@ def count_extracted(n: int) -> None:
     global _processed
     _processed += n
     if _processed >= RESET_EVERY:
-        from trafilatura.meta import reset_caches
-
-        reset_caches()
+        reset_extraction_caches()
         _processed = 0
+
+
+def reset_extraction_caches() -> None:
+    """trafilatura's reset of its own, htmldate's, courlan's and justext's caches. htmldate's part asks
+    charset_normalizer functions that no longer have a cache (charset-normalizer 3.4) to clear it, and logs
+    an ERROR each time though nothing is wrong: that one logger is quietened for the call."""
+    from trafilatura.meta import reset_caches
+
+    logger = logging.getLogger("htmldate.meta")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        reset_caches()
+    finally:
+        logger.setLevel(level)
 
 
 def _init_worker() -> None:

@@ -151,3 +151,16 @@ def test_workers_from_the_environment(monkeypatch):
         WorkerPool(0)
 
 
+
+
+def test_cache_reset_empties_trafilaturas_caches_without_a_false_error(caplog):
+    from trafilatura.utils import trim
+
+    from tasks.parallel import RESET_EVERY, count_extracted
+
+    trim("  some text  ")
+    assert trim.cache_info().currsize > 0
+    with caplog.at_level("DEBUG"):
+        count_extracted(RESET_EVERY)
+    assert trim.cache_info().currsize == 0
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
