@@ -131,18 +131,19 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> Non
     if not story_ids:
         return
     con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [story_ids])
-    untitled = con.execute(
+    con.execute(
         """
         INSERT INTO stories (story_id, title, first_published_at, last_published_at, article_count, outlet_count, updated_at)
         SELECT story_id,
                arg_min(title, coalesce(published_at, TIMESTAMPTZ '9999-01-01')) FILTER (WHERE title IS NOT NULL),
                min(published_at), max(published_at), count(*), count(DISTINCT coalesce(outlet, source)), ?
         FROM articles WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id
-        RETURNING story_id, title IS NULL
         """,
         [utcnow(), story_ids],
-    ).fetchall()
-    untitled = sorted(story for story, missing in untitled if missing)
+    )
+    untitled = [r[0] for r in con.execute(  # (no RETURNING above: a DuckLake table does not support it)
+        "SELECT story_id FROM stories WHERE title IS NULL AND story_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
+        [story_ids]).fetchall()]
     if not untitled:
         return
     earliest = con.execute(
