@@ -95,7 +95,7 @@ def test_a_failure_to_start_the_next_batch_ahead_fails_nothing(tmp_path, monkeyp
 
     def flaky(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:  # batch 2, started ahead while batch 1 is written
+        if len(calls) == 2:  # batch 2, started ahead of batch 1's write
             raise OSError("disk hiccup")
         return start_files(*args, **kwargs)
 
