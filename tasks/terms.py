@@ -48,14 +48,16 @@ def content_form(word: str) -> str | None:
     return s if s not in stop and not s.isdigit() else None
 
 
-_FORMS: dict[str, str | None] = {}  # content_form of the words met so far (a few hundred thousand at most)
-_MAX_FORMS = 500_000
+_FORMS: dict[str, str | None] = {}  # content_form of the words met so far (numbers and short words aside)
+_MAX_FORMS = 100_000  # emptied when it reaches this (about 10 MB): a news vocabulary stays well under it
 
 
 def content_words(text: str) -> list[str]:
     forms = _FORMS
     out = []
     for w in words(text):
+        if len(w) < 3 or w.isdigit():
+            continue
         try:
             s = forms[w]
         except KeyError:

@@ -154,12 +154,6 @@ def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
             con.execute(f"SET threads = {duckdb_threads()}")
             con.execute("SET enable_progress_bar = false")
             con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ values come back in UTC on any host
-            # No vacuum at checkpoints. DuckDB appends each committed batch as a row group of its own, and
-            # its vacuum then merges the table's trailing small row groups at every checkpoint, i.e. at every
-            # close: the raw pages of up to ~2,000 earlier documents were rewritten with each batch (closes
-            # grew from 80 to 330 ms over 10 batches, then fell back, and again). Without it a close writes
-            # the batch once. Rows deleted later (articles reprocessed) stay as tombstones (docs/warehouse.md).
-            con.execute("SET max_vacuum_tasks = 0")
             return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:

@@ -167,17 +167,6 @@ def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
             pass
 
 
-def test_a_batch_is_written_once_not_merged_into_earlier_ones_at_each_close(wh):
-    """Without vacuum at checkpoints, each batch stays the row group it was written as (tasks.warehouse)."""
-    for n in range(3):
-        write(wh, f"run-{n}", [pair(f"doc{n}-{i}.txt", f"{TEXT} {n} {i}") for i in range(5)])
-    groups = query(wh, "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('documents')")[0][0]
-    assert groups == 3
-    assert query(wh, "SELECT count(*) FROM documents")[0][0] == 15
-    with wh.connect() as con:
-        assert con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0] == 0
-
-
 def test_id_set_as_parameters_or_as_a_table():
     from tasks.warehouse import SMALL_ID_LIST, id_set
 
