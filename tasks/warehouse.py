@@ -117,12 +117,12 @@ def open_warehouse(setting: str | os.PathLike, lake_data: str | None = None) -> 
 
 
 MEMORY_ENV = "AKHBAR_DUCKDB_MEMORY"
-DEFAULT_MEMORY = "256MB"
+DEFAULT_MEMORY = "160MB"
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)?", re.I)
 
 
 def memory_limit() -> str:
-    """DuckDB's memory limit for the pipeline's connections ($AKHBAR_DUCKDB_MEMORY, default 256MB). DuckDB's
+    """DuckDB's memory limit for the pipeline's connections ($AKHBAR_DUCKDB_MEMORY, default 160MB). DuckDB's
     own default is 80% of the machine's memory: its cache of table blocks would grow with the warehouse.
     Under the limit, cached blocks are evicted and large intermediate results spill to disk."""
     value = os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY

@@ -150,7 +150,7 @@ def test_lock_file_beside_the_database(wh):
 def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
     with wh.connect() as con:
         assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
-        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"  # 256MB
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "152.5 MiB"  # 160MB
     monkeypatch.setenv("AKHBAR_DUCKDB_MEMORY", "2GB")
     with wh.connect() as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"  # 2GB
