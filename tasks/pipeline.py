@@ -302,11 +302,13 @@ def set_untouched_aside(warehouse: Warehouse, listing: FolderListing) -> tuple[F
     checked in a few large lookups before the run is cut into batches, so that a rerun over an unchanged
     folder opens the warehouse a few times, not once per batch (each lookup scans `documents`)."""
     skipped: set[str] = set()
-    if listing.inputs:
-        with warehouse.connect() as con:
-            for start in range(0, len(listing.inputs), UNTOUCHED_CHUNK):
-                skipped |= untouched_files(con, listing.inputs[start:start + UNTOUCHED_CHUNK], listing.manifest)[0]
-    tally = Tally(inputs=len(skipped), documents_unchanged=len(skipped), articles_unchanged=len(skipped))
+    tally = Tally()
+    with tally.timed("load"):
+        if listing.inputs:
+            with warehouse.connect() as con:
+                for start in range(0, len(listing.inputs), UNTOUCHED_CHUNK):
+                    skipped |= untouched_files(con, listing.inputs[start:start + UNTOUCHED_CHUNK], listing.manifest)[0]
+    tally.inputs = tally.documents_unchanged = tally.articles_unchanged = len(skipped)
     remaining = [ref for ref in listing.inputs if ref.ref not in skipped]
     return FolderListing(remaining, listing.manifest, listing.rejects), tally
 
@@ -387,9 +389,7 @@ def ingest_listing(
         raise ValueError("batch_size must be at least 1")
     total, aside = Tally(), Tally()
     if not force:
-        with aside.timed("load"):
-            listing, untouched = set_untouched_aside(warehouse, listing)
-        aside.merge(untouched)
+        listing, aside = set_untouched_aside(warehouse, listing)
     count = max(1, -(-len(listing.inputs) // batch_size))
     pending: deque = deque()
     done = 0
