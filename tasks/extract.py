@@ -3,17 +3,19 @@ then in-article cleaning, metadata merged (manifest over page), language, and no
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 import py3langid
 import trafilatura
-from trafilatura.settings import DEFAULT_CONFIG
-from trafilatura.utils import load_html
+from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from schemas.records import Article, Document, Reject
 from tasks.clean import drop_repeated_paragraphs
 from tasks.furniture import word_count
+from tasks.html_parse import parse_html
 from tasks.normalize import sha256_hex, stable_id, text_key
 from tasks.page_metadata import page_metadata
 from tasks.text_article import extract_text_article
@@ -65,16 +67,34 @@ class Extracted:
 _MAX_FILE_SIZE = DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE")
 
 
+@lru_cache(maxsize=8)
+def _extractor_template(options: ExtractOptions) -> Extractor:
+    """The `Extractor` that `bare_extraction(**options.as_kwargs(), output_format="python")` builds, without
+    a URL. Building one reads the configuration and formats today's date (0.4 ms), on every call; the
+    date is for metadata, which this extraction does not ask trafilatura for."""
+    return Extractor(output_format="python", fast=options.fast, precision=options.favor_precision,
+                     recall=options.favor_recall, comments=options.include_comments, tables=options.include_tables,
+                     dedup=options.deduplicate, with_metadata=False)
+
+
+def extractor_for(options: ExtractOptions, url: str | None) -> Extractor:
+    """`Extractor(..., url=url)` for these options, copied from a template (tests/test_extract.py checks
+    every field against one built anew)."""
+    extractor = copy(_extractor_template(options))
+    extractor.url = url
+    extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return extractor
+
+
 def extract_html(html: str, url: str | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text. The page is parsed
-    once: metadata are read from the tree, then trafilatura extracts from (a copy of) it, with the page's
-    own URL when none is given, as `bare_extraction(..., with_metadata=True)` does."""
-    tree = load_html(html, _MAX_FILE_SIZE)
+    once (tasks.html_parse): metadata are read from the tree, then trafilatura extracts from (a copy of)
+    it, with the page's own URL when none is given, as `bare_extraction(..., with_metadata=True)` does."""
+    tree = parse_html(html, _MAX_FILE_SIZE)
     if tree is None:
         return None
     meta = page_metadata(tree, url)
-    result = trafilatura.bare_extraction(tree, url=url or meta.url, with_metadata=False, output_format="python",
-                                         **options.as_kwargs())
+    result = trafilatura.bare_extraction(tree, options=extractor_for(options, url or meta.url))
     if result is None or not result.text:
         return None
     paragraphs = [p for p in result.text.split("\n") if p.strip()]
