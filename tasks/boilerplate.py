@@ -5,14 +5,13 @@ twice, and run N learns from runs 1..N-1."""
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
 
 from schemas.records import Article
 from tasks.furniture import word_count
-from tasks.normalize import sha256_hex, text_key
+from tasks.normalize import Recent, full_key, paragraph_keys, sha256_hex
 from tasks.warehouse import arrow_table
 
 MIN_ARTICLES = 4
@@ -24,10 +23,18 @@ def outlet_of(article: Article) -> str:
     return article.outlet or article.source
 
 
-@lru_cache(maxsize=1024)  # a batch asks for its articles' hashes three times (learned, strip, record)
+_HASHES = Recent(1024)  # a batch asks for its articles' hashes three times (learned, strip, record)
+
+
 def paragraph_hashes(text: str) -> tuple[str, ...]:
     """A hash of each paragraph's normalized text ("" for a paragraph with no words)."""
-    return tuple(sha256_hex(key)[:16] if key else "" for key in map(text_key, text.split("\n")))
+    found = _HASHES.get(text)
+    return found if found is not None else _HASHES.put(text, tuple(sha256_hex(k)[:16] if k else "" for k in paragraph_keys(text)))
+
+
+def remember_paragraph_hashes(text: str, hashes: tuple[str, ...]) -> None:
+    """`paragraph_hashes(text)`, computed elsewhere (in the worker that extracted the text)."""
+    _HASHES.put(text, hashes)
 
 
 def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tuple[str, str]]:
@@ -56,7 +63,7 @@ def strip(article: Article, boilerplate: set[tuple[str, str]]) -> tuple[Article,
     text = "\n".join(kept)
     if not removed or word_count(text) < MIN_KEPT_WORDS:
         return article, 0
-    return replace(article, text=text, text_sha256=sha256_hex(text), norm_sha256=sha256_hex(text_key(text)),
+    return replace(article, text=text, text_sha256=sha256_hex(text), norm_sha256=sha256_hex(full_key(text)),
                    word_count=word_count(text)), removed
 
 

@@ -21,21 +21,24 @@ def drop_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[str
     """Return (kept, dropped). A paragraph of MIN_REPEAT_WORDS words or more is dropped when an earlier
     one has the same normalized text; one that ends in an ellipsis, when its words begin another
     paragraph of the article."""
-    keys = [text_key(p) for p in paragraphs]
-    truncated = [is_truncated(p) for p in paragraphs]
-    kept, dropped, seen = [], [], set()
+    repeated = set(repeated_paragraphs(paragraphs, [text_key(p) for p in paragraphs]))
+    kept = [p for i, p in enumerate(paragraphs) if i not in repeated]
+    return kept, [paragraphs[i] for i in sorted(repeated)]
+
+
+def repeated_paragraphs(paragraphs: list[str], keys: list[str]) -> list[int]:
+    """Positions of the paragraphs `drop_repeated_paragraphs` drops, given their `text_key`s."""
+    dropped, seen = [], set()
     for i, (para, key) in enumerate(zip(paragraphs, keys)):
         if not key:
-            kept.append(para)
             continue
         if key in seen and len(key.split()) >= MIN_REPEAT_WORDS:
-            dropped.append(para)
+            dropped.append(i)
             continue
-        if truncated[i] and len(key.split()) >= MIN_TRUNCATED_WORDS and any(
+        if is_truncated(para) and len(key.split()) >= MIN_TRUNCATED_WORDS and any(
             j != i and len(other) > len(key) and other.startswith(key) for j, other in enumerate(keys)
         ):
-            dropped.append(para)
+            dropped.append(i)
             continue
         seen.add(key)
-        kept.append(para)
-    return kept, dropped
+    return dropped

@@ -13,10 +13,10 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from schemas.records import Article, Document, Reject
-from tasks.clean import drop_repeated_paragraphs
+from tasks.clean import repeated_paragraphs
 from tasks.furniture import word_count
 from tasks.html_parse import parse_html
-from tasks.normalize import sha256_hex, stable_id, text_key
+from tasks.normalize import full_key, remember_paragraph_keys, sha256_hex, stable_id, text_key
 from tasks.page_metadata import page_metadata
 from tasks.text_article import extract_text_article
 
@@ -98,12 +98,15 @@ def extract_html(html: str, url: str | None = None, options: ExtractOptions = DE
     if result is None or not result.text:
         return None
     paragraphs = [p for p in result.text.split("\n") if p.strip()]
-    if meta.title and paragraphs and text_key(paragraphs[0]) == text_key(meta.title):
-        paragraphs = paragraphs[1:]  # the headline is the title, not the text's first paragraph
-    paragraphs, _ = drop_repeated_paragraphs(paragraphs)
+    keys = [text_key(p) for p in paragraphs]
+    if meta.title and paragraphs and keys[0] == text_key(meta.title):
+        paragraphs, keys = paragraphs[1:], keys[1:]  # the headline is the title, not the text's first paragraph
+    repeated = set(repeated_paragraphs(paragraphs, keys))
+    text = "\n".join(p for i, p in enumerate(paragraphs) if i not in repeated)
+    remember_paragraph_keys(text, tuple(k for i, k in enumerate(keys) if i not in repeated))
     return Extracted(
         title=meta.title or None,
-        text="\n".join(paragraphs),
+        text=text,
         author=meta.author or None,
         published=meta.date or None,
         published_from="metadata" if meta.date else None,
@@ -189,7 +192,7 @@ def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -
         text=found.text,
         summary=found.summary,
         text_sha256=sha256_hex(found.text),
-        norm_sha256=sha256_hex(text_key(found.text)),
+        norm_sha256=sha256_hex(full_key(found.text)),
         word_count=words,
         extractor_version=EXTRACTOR_VERSION,
     )

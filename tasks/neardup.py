@@ -5,6 +5,7 @@ containment of the shorter in the longer, clears its threshold (chosen on bench/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha1
 
 import numpy as np
 from datasketch import MinHash
@@ -54,19 +55,37 @@ _REFERENCE = MinHash(num_perm=NUM_PERM, seed=SEED)
 _PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme  # drawn once: MinHash() draws them on every call
 
 
-def _minhash(shingles: set[bytes]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    if shingles:
-        m.update_batch(list(shingles))
+def _sha1_32(shingle: bytes) -> int:
+    """datasketch's default hash (`sha1_hash32`), without its call through `struct`."""
+    return int.from_bytes(sha1(shingle).digest()[:4], "little")
+
+
+def _minhash(hashes: list[int]) -> np.ndarray:
+    """datasketch's MinHash of shingles whose 32-bit hashes are given (`hashfunc=int` passes them through)."""
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    if hashes:
+        m.update_batch(hashes)
     return m.hashvalues.astype(np.uint32)
 
 
 def signature_of(text: str) -> Signature:
+    """The MinHash of the text's shingles, and of its opening words' (the shingles that begin within the
+    first PREFIX_WORDS words, hashed once for both)."""
     tokens = words(text)
-    sh = _shingles(tokens)
-    opening = tokens[:PREFIX_WORDS]
-    prefix = _minhash(_shingles(opening))[: PREFIX_BANDS * ROWS] if len(opening) >= PREFIX_MIN_WORDS else None
-    return Signature(_minhash(sh), len(sh), prefix)
+    if len(tokens) < SHINGLE:
+        found = _shingles(list(tokens))
+        return Signature(_minhash([_sha1_32(s) for s in found]), len(found), None)
+    known: dict[bytes, int] = {}
+    in_order = []
+    for i in range(len(tokens) - SHINGLE + 1):
+        shingle = " ".join(tokens[i:i + SHINGLE]).encode()
+        value = known.get(shingle)
+        if value is None:
+            value = known[shingle] = _sha1_32(shingle)
+        in_order.append(value)
+    opening = min(len(tokens), PREFIX_WORDS)
+    prefix = _minhash(in_order[:opening - SHINGLE + 1])[: PREFIX_BANDS * ROWS] if opening >= PREFIX_MIN_WORDS else None
+    return Signature(_minhash(list(known.values())), len(known), prefix)
 
 
 def _band_hashes(values: np.ndarray, first_band: int) -> list[int]:

@@ -10,7 +10,6 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 
@@ -52,16 +51,59 @@ def original_offset(shifts: list[int], i: int) -> int:
     return i + bisect_right(shifts, i)
 
 
-@lru_cache(maxsize=8)
-def words(text: str) -> tuple[str, ...]:
-    """Normalized word tokens of a text. An article's are asked for three times in a row (its key, its
-    near-duplicate signature, its story terms), so the last few are kept."""
+class Recent:
+    """The values last put, the oldest forgotten first: a batch's texts are asked about several times in
+    a row in one process, and whoever computed a value on the way can put it in."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: dict = {}
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value):
+        self._items.pop(key, None)
+        if len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]  # the oldest
+        self._items[key] = value
+        return value
+
+
+_PARAGRAPH_KEYS = Recent(8)
+
+
+def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(normalize_arabic(text)))
 
 
 def text_key(text: str) -> str:
     """The normalized form two texts share when they differ only in letters, marks, spacing or punctuation."""
-    return " ".join(words(text))
+    return " ".join(_words(text))
+
+
+def paragraph_keys(text: str) -> tuple[str, ...]:
+    """`text_key` of each of the text's lines ("" for a line with no words). An article's are asked for
+    by its key, its near-duplicate signature, its story terms and its boilerplate hashes, so the last few
+    texts' are kept; extraction, which has them already, puts them in (`remember_paragraph_keys`)."""
+    found = _PARAGRAPH_KEYS.get(text)
+    return found if found is not None else _PARAGRAPH_KEYS.put(text, tuple(map(text_key, text.split("\n"))))
+
+
+def remember_paragraph_keys(text: str, keys: tuple[str, ...]) -> None:
+    """Keys of `text`'s lines, computed by the caller on the way (`paragraph_keys(text)` must give them)."""
+    _PARAGRAPH_KEYS.put(text, keys)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Normalized word tokens of a text. Normalization never joins two lines, so these are its lines' keys'
+    words, one after the other."""
+    return tuple(" ".join(paragraph_keys(text)).split())
+
+
+def full_key(text: str) -> str:
+    """`text_key(text)`, from its lines' keys."""
+    return " ".join(key for key in paragraph_keys(text) if key)
 
 
 def sha256_hex(data: str | bytes) -> str:

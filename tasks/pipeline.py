@@ -18,6 +18,7 @@ from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
 from tasks.load import DEFAULT_MAX_BYTES, FolderListing, input_doc_id, read_input, same_file
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
+from tasks.boilerplate import remember_paragraph_hashes
 from tasks.boilerplate import strip as strip_boilerplate
 from tasks.enrich import ENRICHER_VERSION
 from tasks.known_names import known_person_keys
@@ -199,6 +200,8 @@ def finish_documents(
     with tally.timed("dedup"):
         boilerplate_seen: set[tuple[str, str]] = set()
         known_persons: set[str] = set()
+        for p in kept:
+            remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])

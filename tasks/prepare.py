@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from schemas.records import Article, Document, Reject
+from tasks.boilerplate import paragraph_hashes
 from tasks.enrich import ArticleFacts, facts_of, is_arabic
 from tasks.extract import ExtractOptions, extract_document
 from tasks.known_names import candidate_keys
@@ -33,6 +34,7 @@ class Derived:
     terms: dict[str, float]
     found: list | None = None  # recogniser mentions (Arabic articles only)
     name_keys: set[str] | None = None  # candidate keys for known persons (Arabic articles only)
+    paragraph_hashes: tuple[str, ...] = ()  # tasks.boilerplate's, so that the parent need not compute them
 
 
 @dataclass
@@ -55,6 +57,7 @@ def derive(article: Article, with_keys: bool = True) -> Derived:
         terms=terms_of(article.text),
         found=recognise(article.text) if arabic else None,
         name_keys=candidate_keys([article.text]) if arabic and with_keys else None,
+        paragraph_hashes=paragraph_hashes(article.text),
     )
 
 

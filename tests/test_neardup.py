@@ -138,6 +138,34 @@ VARIANTS = {f.__name__: f for f in (persian_letters, tatweel, diacritics, hamza_
 # --- signatures ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("n_words", [0, 1, 2, 3, 19, 20, 39, 40, 41, 300])
+def test_signature_is_datasketchs_minhash_of_the_shingles(n_words):
+    """signature_of hashes each shingle once for both MinHashes and hands datasketch the hashes: the
+    values must be those of datasketch's own MinHash (default hash) over the shingle sets."""
+    from datasketch import MinHash
+
+    from tasks.neardup import PREFIX_MIN_WORDS, PREFIX_WORDS, ROWS, SEED
+
+    tokens = " ".join(ARTICLES["amman-solar-plant"]["paragraphs"]).split()
+    text = " ".join((tokens * 3)[:n_words])
+
+    def reference(shingles: set[bytes]) -> np.ndarray:
+        m = MinHash(num_perm=NUM_PERM, seed=SEED)
+        if shingles:
+            m.update_batch(list(shingles))
+        return m.hashvalues.astype(np.uint32)
+
+    sig = signature_of(text)
+    assert np.array_equal(sig.hashvalues, reference(shingles_of(text)))
+    assert sig.shingles == len(shingles_of(text))
+    normalized = text_key(text).split()
+    opening = " ".join(normalized[:PREFIX_WORDS])
+    if len(normalized) >= PREFIX_MIN_WORDS:
+        assert np.array_equal(sig.prefix, reference(shingles_of(opening))[: PREFIX_BANDS * ROWS])
+    else:
+        assert sig.prefix is None
+
+
 def test_signature_is_deterministic_within_and_across_processes():
     text = body("amman-solar-plant")
     a, b = signature_of(text), signature_of(text)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.normalize import normalize_arabic, sha256_hex, stable_id, text_key, words
+from tasks.normalize import (Recent, full_key, normalize_arabic, paragraph_keys, remember_paragraph_keys, sha256_hex,
+                             stable_id, text_key, words)
 
 TATWEEL = "\u0640"
 
@@ -143,3 +144,31 @@ def test_stable_id_length():
 def test_sha256_hex_str_and_bytes_agree():
     assert sha256_hex("سوريا") == sha256_hex("سوريا".encode("utf-8"))
     assert sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+TEXTS = [
+    "",
+    "\n\n",
+    "سطر أول\nسطر ثانٍ بالتشكيل",
+    "نهاية السطر\n\u064bحركة في أول السطر الثاني",  # a mark opening a line: never joined to the line before
+    "ﻻ شكل عرض\nﷺ\n",  # presentation forms that NFKC expands
+    "ΟΔΟΣ\nΣΟΦΙΑ",  # a final sigma before a line break
+    "a\u200cb\nc\u200dd\n  \n٣٤ ۵۶",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_keys_from_lines_equal_keys_of_the_whole_text(text):
+    """words, full_key and paragraph_keys work line by line: the results must be the whole text's."""
+    whole = tuple(__import__("re").findall(r"\w+", normalize_arabic(text)))
+    assert words(text) == whole
+    assert full_key(text) == text_key(text) == " ".join(whole)
+    assert paragraph_keys(text) == tuple(text_key(line) for line in text.split("\n"))
+
+
+def test_remembered_keys_are_the_ones_given_and_the_oldest_are_forgotten():
+    remember_paragraph_keys("x\ny", ("given", "keys"))
+    assert paragraph_keys("x\ny") == ("given", "keys")
+    recent = Recent(2)
+    recent.put("a", 1), recent.put("b", 2), recent.put("a", 3), recent.put("c", 4)
+    assert (recent.get("a"), recent.get("b"), recent.get("c")) == (3, None, 4)
