@@ -14,7 +14,7 @@ from tasks.normalize import words
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # LSH: a pair with Jaccard s becomes a candidate with probability 1-(1-s^4)^32 (s=0.3: 0.23, 0.4: 0.56, 0.5: 0.87)
-SHINGLE = 3  # words
+SHINGLE = 3  # words (signature_of builds shingles of three)
 SEED = 1
 JACCARD_MIN = 0.45  # estimated Jaccard at or above this: a copy
 CONTAINMENT_MIN = 0.80  # or: this share of the shorter text's shingles is in the longer (a truncated copy)
@@ -55,9 +55,9 @@ _REFERENCE = MinHash(num_perm=NUM_PERM, seed=SEED)
 _PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme  # drawn once: MinHash() draws them on every call
 
 
-def _sha1_32(shingle: bytes) -> int:
-    """datasketch's default hash (`sha1_hash32`), without its call through `struct`."""
-    return int.from_bytes(sha1(shingle).digest()[:4], "little")
+def _sha1_32(shingles) -> list[int]:
+    """datasketch's default hash (`sha1_hash32`) of each shingle, without its call through `struct`."""
+    return [int.from_bytes(sha1(s).digest()[:4], "little") for s in shingles]
 
 
 def _minhash(hashes: list[int]) -> np.ndarray:
@@ -74,18 +74,15 @@ def signature_of(text: str) -> Signature:
     tokens = words(text)
     if len(tokens) < SHINGLE:
         found = _shingles(list(tokens))
-        return Signature(_minhash([_sha1_32(s) for s in found]), len(found), None)
-    known: dict[bytes, int] = {}
-    in_order = []
-    for i in range(len(tokens) - SHINGLE + 1):
-        shingle = " ".join(tokens[i:i + SHINGLE]).encode()
-        value = known.get(shingle)
-        if value is None:
-            value = known[shingle] = _sha1_32(shingle)
-        in_order.append(value)
+        return Signature(_minhash(_sha1_32(found)), len(found), None)
+    in_order = [f"{a} {b} {c}".encode() for a, b, c in zip(tokens, tokens[1:], tokens[2:])]  # SHINGLE words
+    keys = list(dict.fromkeys(in_order))
+    distinct = dict(zip(keys, _sha1_32(keys)))
     opening = min(len(tokens), PREFIX_WORDS)
-    prefix = _minhash(in_order[:opening - SHINGLE + 1])[: PREFIX_BANDS * ROWS] if opening >= PREFIX_MIN_WORDS else None
-    return Signature(_minhash(list(known.values())), len(known), prefix)
+    prefix = None
+    if opening >= PREFIX_MIN_WORDS:
+        prefix = _minhash([distinct[s] for s in in_order[:opening - SHINGLE + 1]])[: PREFIX_BANDS * ROWS]
+    return Signature(_minhash(list(distinct.values())), len(distinct), prefix)
 
 
 def _band_hashes(values: np.ndarray, first_band: int) -> list[int]:

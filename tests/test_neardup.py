@@ -139,7 +139,8 @@ VARIANTS = {f.__name__: f for f in (persian_letters, tatweel, diacritics, hamza_
 
 
 @pytest.mark.parametrize("n_words", [0, 1, 2, 3, 19, 20, 39, 40, 41, 300])
-def test_signature_is_datasketchs_minhash_of_the_shingles(n_words):
+@pytest.mark.parametrize("repeats", [False, True])
+def test_signature_is_datasketchs_minhash_of_the_shingles(n_words, repeats):
     """signature_of hashes each shingle once for both MinHashes and hands datasketch the hashes: the
     values must be those of datasketch's own MinHash (default hash) over the shingle sets."""
     from datasketch import MinHash
@@ -148,6 +149,8 @@ def test_signature_is_datasketchs_minhash_of_the_shingles(n_words):
 
     tokens = " ".join(ARTICLES["amman-solar-plant"]["paragraphs"]).split()
     text = " ".join((tokens * 3)[:n_words])
+    if repeats:  # shingles met again early on, as in an article pasted twice or a repeated phrase
+        text = " ".join(tokens[:5] * 3 + (tokens * 3)[:n_words])
 
     def reference(shingles: set[bytes]) -> np.ndarray:
         m = MinHash(num_perm=NUM_PERM, seed=SEED)
