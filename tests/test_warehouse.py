@@ -183,6 +183,36 @@ def test_id_set_as_parameters_or_as_a_table():
                 con.execute(f"SELECT * FROM {among[len('(SELECT id FROM '):-1]}")
 
 
+def test_binding_parameters_searches_for_no_pandas():
+    """DuckDB's client tries `import pandas` for every parameter it binds; without pandas installed, each
+    try must fail at once (tasks/__init__.py), before the finders that walk sys.path (the spy, last in
+    line, stands for them), and still fail as a missing module."""
+    from importlib.machinery import PathFinder
+
+    import tasks  # noqa: F401
+
+    class Spy:
+        asked: list[str] = []
+
+        def find_spec(self, name, path=None, target=None):
+            self.asked.append(name)
+            return None
+
+    con = duckdb.connect()
+    ids = [f"id{i}" for i in range(50)]
+    spy = Spy()
+    sys.meta_path.append(spy)
+    try:
+        rows = con.execute(f"SELECT count(*) FROM range(3) WHERE 'id' || range IN ({', '.join('?' * len(ids))})", ids).fetchall()
+    finally:
+        sys.meta_path.remove(spy)
+    assert rows == [(3,)]
+    if PathFinder.find_spec("pandas") is None:  # not installed (the sys.path search itself)
+        assert "pandas" not in spy.asked
+        with pytest.raises(ModuleNotFoundError):
+            import pandas  # noqa: F401
+
+
 def test_batch_with_one_article_id_twice_keeps_the_last(wh):
     doc = make_doc("a.txt")
     first = make_article(doc, text=TEXT, title="الأول")
