@@ -213,6 +213,28 @@ def test_binding_parameters_searches_for_no_pandas():
             import pandas  # noqa: F401
 
 
+def test_checkpoints_merge_row_groups_on_every_tenth_write_and_a_process_first(tmp_path, monkeypatch):
+    """Each batch's checkpoint leaves it a row group of its own (DuckDB's vacuum off), and one write in
+    VACUUM_EVERY, and a process's first, merges them (tasks.warehouse.vacuum_due)."""
+    from tasks import warehouse as warehouse_module
+    from tasks.warehouse import VACUUM_EVERY
+
+    w = Warehouse(tmp_path / "w.duckdb")
+    w.write(lambda con: con.execute("CREATE TABLE t (x VARCHAR)"))
+
+    def insert_and_count_row_groups() -> int:
+        w.write(lambda con: con.execute("INSERT INTO t SELECT 'row ' || range FROM range(50)"))
+        return query(w, "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')")[0][0]
+
+    counts = [insert_and_count_row_groups() for _ in range(2 * VACUUM_EVERY)]
+    assert counts == list(range(1, VACUUM_EVERY)) + [1] + list(range(2, VACUUM_EVERY + 1)) + [1]
+    counts = [insert_and_count_row_groups() for _ in range(3)]
+    assert counts == [2, 3, 4]
+    monkeypatch.setattr(warehouse_module, "_writes_since_vacuum", {})  # as in a new process
+    assert insert_and_count_row_groups() == 1
+    assert query(w, "SELECT count(*) FROM t") == [(50 * (2 * VACUUM_EVERY + 4),)]
+
+
 def test_batch_with_one_article_id_twice_keeps_the_last(wh):
     doc = make_doc("a.txt")
     first = make_article(doc, text=TEXT, title="الأول")
