@@ -14,7 +14,7 @@ from tasks.normalize import words
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # LSH: a pair with Jaccard s becomes a candidate with probability 1-(1-s^4)^32 (s=0.3: 0.23, 0.4: 0.56, 0.5: 0.87)
-SHINGLE = 3  # words (signature_of builds shingles of three)
+SHINGLE = 3  # words
 SEED = 1
 JACCARD_MIN = 0.45  # estimated Jaccard at or above this: a copy
 CONTAINMENT_MIN = 0.80  # or: this share of the shorter text's shingles is in the longer (a truncated copy)
@@ -75,7 +75,7 @@ def signature_of(text: str) -> Signature:
     if len(tokens) < SHINGLE:
         found = _shingles(list(tokens))
         return Signature(_minhash(_sha1_32(found)), len(found), None)
-    in_order = [f"{a} {b} {c}".encode() for a, b, c in zip(tokens, tokens[1:], tokens[2:])]  # SHINGLE words
+    in_order = [" ".join(run).encode() for run in zip(*(tokens[i:] for i in range(SHINGLE)))]
     keys = list(dict.fromkeys(in_order))
     distinct = dict(zip(keys, _sha1_32(keys)))
     opening = min(len(tokens), PREFIX_WORDS)
