@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from hashlib import sha1
 
 import numpy as np
-from datasketch import MinHash
 
 from tasks.normalize import words
 
@@ -51,8 +50,13 @@ def _shingles(tokens: list[str]) -> set[bytes]:
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
 
 
-_REFERENCE = MinHash(num_perm=NUM_PERM, seed=SEED)
-_PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme  # drawn once: MinHash() draws them on every call
+# datasketch's MinHash (2.0, scheme "affine32", seed SEED) over 32-bit shingle hashes, computed here: importing
+# datasketch imports scipy (for its LSH), 62 MB and 0.5 s of CPU in every process. tests/test_neardup.py holds
+# the values to datasketch's own MinHash.
+_GEN = np.random.RandomState(SEED)
+_A = _GEN.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+_B = _GEN.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 
 
 def _sha1_32(shingles) -> list[int]:
@@ -60,12 +64,21 @@ def _sha1_32(shingles) -> list[int]:
     return [int.from_bytes(sha1(s).digest()[:4], "little") for s in shingles]
 
 
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix of every hash), wrapping as uint32."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
 def _minhash(hashes: list[int]) -> np.ndarray:
-    """datasketch's MinHash of shingles whose 32-bit hashes are given (`hashfunc=int` passes them through)."""
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    if hashes:
-        m.update_batch(hashes)
-    return m.hashvalues.astype(np.uint32)
+    """The MinHash of shingles whose 32-bit hashes are given: per permutation, the least a*h+b (mod 2^32)."""
+    if not hashes:
+        return _EMPTY.copy()
+    hv = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
+    return np.minimum(_EMPTY, (hv * _A + _B).min(axis=0))
 
 
 def signature_of(text: str) -> Signature:

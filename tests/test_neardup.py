@@ -153,7 +153,7 @@ def test_signature_is_datasketchs_minhash_of_the_shingles(n_words, repeats):
         text = " ".join(tokens[:5] * 3 + (tokens * 3)[:n_words])
 
     def reference(shingles: set[bytes]) -> np.ndarray:
-        m = MinHash(num_perm=NUM_PERM, seed=SEED)
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")  # the scheme of every stored signature
         if shingles:
             m.update_batch(list(shingles))
         return m.hashvalues.astype(np.uint32)
@@ -457,3 +457,13 @@ def test_every_truncated_copy_similar_accepts_is_linked(wh, part):
                 missed.append(cut.input_ref)
     assert accepted == len(SLUGS)  # similar() sees through every cut ...
     assert missed == []  # ... so the pipeline should link every one
+
+
+def test_the_pipeline_imports_neither_datasketch_nor_scipy():
+    """Importing datasketch imports scipy (62 MB and 0.5 s of CPU in each worker and in the writer): the
+    signatures are computed without it, and it stays a test dependency."""
+    code = "import sys, tasks.pipeline, tasks.prepare; print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
