@@ -11,7 +11,7 @@ from pathlib import Path
 
 from datetime import date
 
-from tasks.load import DEFAULT_MAX_BYTES
+from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
 from tasks.sources import SourcesError, load_sources, select_sources
 
 
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder batches at once on a local Dask cluster of this many processes (default: none)")
     ingest.add_argument("--dask-address", help="with --dask-workers: a running Dask scheduler (tcp://host:8786) instead")
     ingest.add_argument("--source-name", help="name recorded as `source` (default: the folder's name)")
-    ingest.add_argument("--batch-size", type=int, default=200, help="inputs per batch and task (default: %(default)s)")
+    ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="inputs per batch and task (default: %(default)s)")
     ingest.add_argument("--workers", type=int, default=None,
                         help="processes for decoding, extraction and enrichment (default: $AKHBAR_WORKERS, else the CPU count; 1: in-process)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")

@@ -25,7 +25,7 @@ would), one after the other:
    ``trafilatura --input-dir DIR --output-dir OUT`` (``--parallel`` defaults
    to min(CPU count, 16) processes; it extracts every file, text ones included);
 3. the project's path end to end, bare functions: ``list_folder`` +
-   ``ingest_listing`` (batches of 200, W workers, every enrichment on) into a
+   ``ingest_listing`` (the pipeline's batches of 400, W workers, every enrichment on) into a
    fresh DuckDB file (migrations applied before the clock starts);
 4. a second run of 3 over the unchanged folder into the same file (rerun);
 5. the real Prefect ``ingest`` flow on the same folder into another fresh
@@ -74,7 +74,6 @@ from provenance import git_commit  # noqa: E402
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
 DEFAULT_SEEDS = ROOT / "seeds"
 DEFAULT_OUT = ROOT / "bench" / "results.json"
-BATCH_SIZE = 200
 DEFAULT_N = 10_000
 BARE_KWARGS: dict[str, Any] = {"output_format": "txt", "include_comments": False}
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
@@ -486,7 +485,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results (default bench/results.json)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="article-extraction-benchmark folder")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed .txt files")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    from tasks.load import DEFAULT_BATCH_SIZE  # here, not at the top: the measuring processes import this module
+
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="inputs per batch (default %(default)s)")
     args = parser.parse_args(argv)
     run(args.n, args.out, args.data_dir, args.seeds, args.batch_size, args.workers, args.repeats)
 

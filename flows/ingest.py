@@ -13,7 +13,7 @@ from pydantic import Field
 
 from flows.ledger import RunLedger, recorded_run
 from tasks.fetch import FetchPolicy
-from tasks.load import DEFAULT_MAX_BYTES, list_folder
+from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folder
 from tasks.parallel import worker_pool
 from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
                             stored_document_ids)
@@ -89,7 +89,7 @@ def ingest(
     until: date | None = None,
     refetch: bool = False,
     source_name: str | None = None,
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
     lake_data: str | None = None,
     workers: Workers = None,
@@ -121,7 +121,7 @@ def backfill(
     reextract: bool = False,
     source_file: str = "sources.toml",
     warehouse: str = DEFAULT_WAREHOUSE,
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     lake_data: str | None = None,
     workers: Workers = None,
 ) -> dict:
@@ -149,7 +149,7 @@ def reprocess(
     until: date | None = None,
     sources: list[str] | None = None,
     warehouse: str = DEFAULT_WAREHOUSE,
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     lake_data: str | None = None,
     workers: Workers = None,
 ) -> dict:

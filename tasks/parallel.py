@@ -1,8 +1,8 @@
-"""A pool of worker processes for the CPU stages (decode, extract, signatures, terms, enrichment), spawned
-once per run; the parent keeps the warehouse (every DuckDB read and write). Results never depend on the
-number of workers: work is split into chunks whose results come back in input order, and the batch-level
-enrichment step (persons named in one article looked for in the others) is merged in the parent
-between two rounds (tasks.pipeline).
+"""A pool of worker processes for the CPU stages (reading files, decode, extract, signatures, terms,
+enrichment), spawned once per run; the parent keeps the warehouse (every DuckDB read and write). Results
+never depend on the number of workers: work is split into chunks whose results come back in input order,
+and the batch-level enrichment step (persons named in one article looked for in the others) is merged in
+the parent between two rounds (tasks.pipeline).
 
 `worker_pool(n)` opens the pool for a run; the pipeline's batch functions use the open pool, or work
 in-process when none is open or n is 1. The size defaults to AKHBAR_WORKERS, else os.cpu_count()."""

@@ -15,7 +15,7 @@ from typing import Callable
 from schemas.records import Article, Document, InputRef, Reject
 from tasks.discover import Candidate
 from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
-from tasks.load import DEFAULT_MAX_BYTES, FolderListing, input_doc_id, read_input, same_file
+from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, FolderListing, input_doc_id, same_file
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
 from tasks.boilerplate import remember_paragraph_hashes
@@ -24,7 +24,7 @@ from tasks.enrich import ENRICHER_VERSION
 from tasks.known_names import known_person_keys
 from tasks.name_propagation import person_names
 from tasks.parallel import Pending, active_pool, worker_pool
-from tasks.prepare import Derived, derive, facts_chunk, prepare_chunk
+from tasks.prepare import Derived, FileJob, Prepared, derive, facts_chunk, prepare_chunk, prepare_files
 from tasks.store import Enrichment, StoredDocument, known_documents, load_stored_documents, write_batch
 from tasks.warehouse import Warehouse
 from tasks.web import FetchSession, FetchState, discover, fetch_urls, load_states, page_meta, plan_pages, read_stored_raw
@@ -139,12 +139,15 @@ def is_unchanged(doc: Document, known: dict[str, StoredDocument]) -> bool:
 @dataclass
 class Started:
     """A batch whose round 1 (decode, extract, derive) is in the worker pool: its documents, the rejects
-    so far, the tally of its load stage, and the pending results."""
+    so far, the tally of its load stage, and the pending results. In a batch of files (`files`) the workers
+    read them: the documents and the read failures come with the results."""
 
     changed: list[Document]
     rejects: list[Reject]
     tally: Tally
     pending: Pending
+    doc_ids: set[str]  # every document the batch may write
+    files: bool = False
 
 
 def start_documents(
@@ -168,7 +171,7 @@ def start_documents(
         tally.documents_unchanged += len(docs) - len(changed)
         tally.articles_unchanged += len(docs) - len(changed)
         tally.documents_new_or_changed += len(changed)
-    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options))
+    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options), {d.doc_id for d in changed})
 
 
 def finish_documents(
@@ -187,6 +190,8 @@ def finish_documents(
     pool, changed, rejects, tally = active_pool(), started.changed, started.rejects, started.tally
     with tally.timed("extract"):
         prepared = started.pending.result()
+        if started.files:
+            prepared = _read_files(prepared, changed, rejects, tally)
         for doc, p in zip(changed, prepared):
             doc.encoding, doc.raw_compressed = p.encoding, p.raw_compressed
             for stage, secs in p.seconds.items():
@@ -235,6 +240,19 @@ def finish_documents(
     return tally
 
 
+def _read_files(prepared: list[Prepared], changed: list[Document], rejects: list[Reject], tally: Tally) -> list[Prepared]:
+    """A file batch's round 1 as documents (appended to `changed`, their results returned in the same
+    order): files that could not be read become rejects, files whose bytes are stored are counted."""
+    rejects.extend(p.load_reject for p in prepared if p.load_reject is not None)
+    unchanged = sum(p.unchanged for p in prepared)
+    tally.documents_unchanged += unchanged
+    tally.articles_unchanged += unchanged
+    read = [p for p in prepared if p.document is not None]
+    changed.extend(p.document for p in read)
+    tally.documents_new_or_changed += len(read)
+    return read
+
+
 def process_documents(
     warehouse: Warehouse,
     run_id: str,
@@ -263,12 +281,12 @@ def start_files(
     options: ExtractOptions = DEFAULT_OPTIONS,
     force: bool = False,
 ) -> Started:
-    """Read a batch of files and start its round 1. A file with the size and modification time it had when
-    stored, current metadata and versions is not even read (as make and rsync judge); `force` reads and
-    extracts every file again."""
+    """Start a batch of files: the workers read them (tasks.prepare.prepare_files). A file with the size and
+    modification time it had when stored, current metadata and versions is not even read (as make and
+    rsync judge); one whose bytes are those stored is read, not extracted. `force` reads and extracts every
+    file again."""
     tally = Tally(inputs=len(refs))
     rejects: list[Reject] = list(extra_rejects or [])
-    docs: list[Document] = []
     known: dict[str, StoredDocument] = {}
     with tally.timed("load"):
         if not force and refs:
@@ -277,13 +295,12 @@ def start_files(
             tally.documents_unchanged += len(untouched)
             tally.articles_unchanged += len(untouched)
             refs = [ref for ref in refs if ref.ref not in untouched]
-        for ref in refs:
-            doc, reject = read_input(ref, manifest, max_bytes)
-            if doc is not None:
-                docs.append(doc)
-            if reject is not None:
-                rejects.append(reject)
-    return start_documents(warehouse, docs, rejects, tally, options, force, known=None if force else known)
+        ids = [input_doc_id(ref, manifest) for ref in refs]
+        jobs = []
+        for ref, doc_id in zip(refs, ids):
+            meta, stored = manifest.get(ref.relpath, {}), known.get(doc_id)
+            jobs.append(FileJob(ref, meta, stored.raw_sha256 if is_current(stored, meta) else None))
+    return Started([], rejects, tally, active_pool().submit(prepare_files, jobs, max_bytes, options), set(ids), files=True)
 
 
 def untouched_files(con, refs: list[InputRef], manifest: dict[str, dict]) -> tuple[set[str], dict[str, StoredDocument]]:
@@ -352,7 +369,7 @@ def ingest_batch(
 
     def start_next() -> bool:
         _ahead.clear()
-        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(d.doc_id for d in started.changed):
+        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(started.doc_ids):
             return False
         try:
             _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,
@@ -371,7 +388,7 @@ def ingest_listing(
     warehouse: Warehouse,
     run_id: str,
     listing: FolderListing,
-    batch_size: int = 200,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     run_batch: Callable[..., Tally] = ingest_batch,
     on_batch: Callable[[int, int, Tally], None] | None = None,

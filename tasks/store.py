@@ -126,7 +126,7 @@ def write_batch(
                 "fetched_at": d.fetched_at, "http_status": d.http_status, "content_type": d.content_type,
                 "encoding": d.encoding, "raw": d.raw_compressed if d.raw_compressed is not None else compress_raw(d.raw),
                 "raw_compression": RAW_COMPRESSION,
-                "raw_sha256": d.raw_sha256, "raw_bytes": len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
+                "raw_sha256": d.raw_sha256, "raw_bytes": d.raw_bytes if d.raw_bytes is not None else len(d.raw), "meta": json.dumps(d.meta, sort_keys=True, ensure_ascii=False),
                 "run_id": run_id, "final_url": d.final_url, "elapsed_ms": d.elapsed_ms,
                 "headers": json.dumps(d.headers, sort_keys=True) if d.headers is not None else None,
                 "file_size": d.file_size, "file_mtime_ns": d.file_mtime_ns,

@@ -67,24 +67,48 @@ def test_next_batch_starts_in_the_workers_while_one_is_written(tmp_path, monkeyp
     from tasks import pipeline
 
     folder = _folder(tmp_path)
-    events, reads = [], Counter()
-    read_input, write_batch = pipeline.read_input, pipeline.write_batch
+    events, started = [], Counter()
+    start_files, write_batch = pipeline.start_files, pipeline.write_batch
 
-    def counting_read(ref, *args):
-        reads[ref.ref] += 1
-        events.append("read")
-        return read_input(ref, *args)
+    def logging_start(warehouse, refs, *args, **kwargs):
+        started.update(ref.ref for ref in refs)
+        events.append("start")
+        return start_files(warehouse, refs, *args, **kwargs)
 
     def logging_write(*args):
         events.append("write")
         return write_batch(*args)
 
-    monkeypatch.setattr(pipeline, "read_input", counting_read)
+    monkeypatch.setattr(pipeline, "start_files", logging_start)
     monkeypatch.setattr(pipeline, "write_batch", logging_write)
     tally = _ingest(folder, tmp_path / "w.duckdb", 2)
-    assert set(reads.values()) == {1} and len(reads) == tally.inputs  # every file read once, none twice
-    assert events.index("write") > 4  # batch 2's files were read before batch 1 was written
+    assert set(started.values()) == {1} and len(started) == tally.inputs  # every file started once, none twice
+    assert events[:3] == ["start", "start", "write"]  # batch 2 went to the workers before batch 1 was written
     assert not pipeline._ahead  # nothing left over after the run
+
+
+def test_the_workers_read_the_files_not_the_writer(tmp_path, monkeypatch):
+    """With a pool, the writer process never reads a file (its bytes would cross to a worker and back and
+    sit in the writer's memory): here, a read in this process fails, and the run does not notice."""
+    from tasks import load, prepare
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the writer read a file")
+
+    monkeypatch.setattr(load, "read_input", refuse)
+    monkeypatch.setattr(prepare, "read_input", refuse)
+    folder = _folder(tmp_path)
+    tally = _ingest(folder, tmp_path / "two.duckdb", 2)
+    assert tally.documents_new_or_changed == tally.inputs > 0 and not tally.rejects
+    con = duckdb.connect(str(tmp_path / "two.duckdb"), read_only=True)
+    try:
+        sizes = dict(con.execute("SELECT input_ref, raw_bytes FROM documents").fetchall())
+    finally:
+        con.close()
+    refs = {ref.ref: ref for ref in list_folder(folder, "src").inputs}  # the bytes as read (.gz ones unzipped)
+    assert sizes == {name: len(load._read_capped(ref, load.DEFAULT_MAX_BYTES)[0]) for name, ref in refs.items()}
+    with pytest.raises(AssertionError, match="the writer read a file"):  # in-process, the read is this process's
+        _ingest(folder, tmp_path / "one.duckdb", 1)
 
 
 def test_a_failure_to_start_the_next_batch_ahead_fails_nothing(tmp_path, monkeypatch, caplog):
