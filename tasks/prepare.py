@@ -121,7 +121,7 @@ def prepare_files(jobs: list[FileJob], max_bytes: int, options: ExtractOptions) 
         read_seconds = time.perf_counter() - t0
         prepared = _prepare(doc, options)
         prepared.seconds["read"] = read_seconds
-        doc.raw_bytes, doc.raw, doc.encoding, doc.raw_compressed = len(doc.raw), None, prepared.encoding, prepared.raw_compressed
+        doc.raw_bytes, doc.raw = len(doc.raw), None  # encoding and raw_compressed: set by the parent from `prepared`
         prepared.document = doc
         out.append(prepared)
     count_extracted(len(jobs))
