@@ -13,6 +13,7 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from schemas.records import Article, Document, Reject
+from tasks.cascade import extract_tree
 from tasks.clean import repeated_paragraphs
 from tasks.furniture import word_count
 from tasks.html_parse import parse_html
@@ -88,13 +89,14 @@ def extractor_for(options: ExtractOptions, url: str | None) -> Extractor:
 
 def extract_html(html: str, url: str | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted | None:
     """Main text and metadata of a page, or None when trafilatura finds no article text. The page is parsed
-    once (tasks.html_parse): metadata are read from the tree, then trafilatura extracts from (a copy of)
-    it, with the page's own URL when none is given, as `bare_extraction(..., with_metadata=True)` does."""
+    once (tasks.html_parse): metadata are read from the tree, then trafilatura's cascade extracts from it
+    (tasks.cascade, which prunes the tree in place), with the page's own URL when none is given, as
+    `bare_extraction(..., with_metadata=True)` does."""
     tree = parse_html(html, _MAX_FILE_SIZE)
     if tree is None:
         return None
     meta = page_metadata(tree, url)
-    result = trafilatura.bare_extraction(tree, options=extractor_for(options, url or meta.url))
+    result = extract_tree(tree, extractor_for(options, url or meta.url))
     if result is None or not result.text:
         return None
     paragraphs = [p for p in result.text.split("\n") if p.strip()]

@@ -1,0 +1,164 @@
+"""trafilatura's extraction cascade (`bare_extraction` and `trafilatura_sequence`, trafilatura 2.3.1)
+restated for the options this project extracts with: the same result with less work.
+
+`bare_extraction` given a parsed tree, in fast mode (no fallback extractors), comments off, without
+metadata, does four things this module does not need to:
+- it copies the whole tree first, to leave the caller's intact: tasks.extract reads the page's metadata
+  before and nothing after, so the tree is pruned in place here;
+- it copies the cleaned tree before tag conversion, as a backup that only the fallback extractors and
+  comment capture read (both off);
+- it runs two XPath prunes over every element of the page with EXSLT regular expressions (a call back into
+  Python's `re` per attribute: about 1 ms each on an average page), although each can select an element only
+  when the element's class or id matches one of a few patterns: here one XPath collects the page's classes
+  and ids, and a prune runs only when one of them passes its gate (`_RAW_TREE_GATE`, `_COMMENTS_GATE`);
+- when the text found is short (under 3,000 characters, four pages in ten), it measures the whole page's
+  text (`html2txt`: a copy of the page, cleaned, spaced) to decide whether to retry in recall mode, which it
+  does when the text is under a fifth of the page's: here an upper bound of that measure, read off the tree
+  as it is (`_page_text_bound`), decides first, and the measure is taken only when the bound cannot.
+
+Everything else is trafilatura's own functions, called in the same order with the same arguments.
+`tests/test_cascade.py` checks that both give the same text on every page the project has. The restated
+functions are identified by a fingerprint of their source: on another trafilatura version, or with other
+options, trafilatura's own `bare_extraction` runs (and that test fails until this is checked again).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import logging
+import re
+from copy import copy
+from functools import cache
+
+import trafilatura
+from lxml.etree import strip_tags
+from lxml.html import HtmlElement
+from trafilatura import core as trafilatura_core
+from trafilatura.baseline import _BLOCK_ELEMS, _spaced_text, basic_cleaning, baseline, html2txt
+from trafilatura.core import (ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE,
+                              _forum_thread_page)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+from trafilatura.main_extractor import extract_content
+from trafilatura.settings import BASIC_CLEAN_XPATH, Document, Extractor
+from trafilatura.xml import xmltotxt
+from trafilatura.xpaths import (_COMMENTS_CLASS, _COMMENTS_ID, RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH,
+                                REMOVE_COMMENTS_XPATH)
+
+LOGGER = logging.getLogger(__name__)
+_CHECKED = "e513c11bb374"  # fingerprint of the trafilatura code this module restates
+
+# For each prune, a pattern that matches the class or the id of every element it can select (read off the
+# expressions: every branch of each tests @id or @class against one of these). It is searched, multi-line,
+# in the page's classes and ids one per line: a match anywhere may be a false alarm (the prune then runs),
+# never a miss.
+_RAW_TREE_GATE = re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll|elementor-share-buttons", re.M)
+_COMMENTS_GATE = re.compile(rf"^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)|{_COMMENTS_CLASS}", re.M)
+_CLASSES_AND_IDS = "//@class|//@id"
+
+
+@cache
+def fingerprint() -> str:
+    """Of the restated functions and the expressions and constants they depend on (read from trafilatura's
+    modules, not from this one's names, which tests may replace); "unknown" without their source."""
+    core = trafilatura_core
+    baseline_module = importlib.import_module("trafilatura.baseline")  # `trafilatura.baseline` is a function
+    processing = importlib.import_module("trafilatura.htmlprocessing")
+    try:
+        sources = [inspect.getsource(f) for f in (
+            core.bare_extraction, core.trafilatura_sequence, core._prepare_tree, core._extract_and_compare,
+            core._recall_retry, processing.prune_unwanted_nodes, baseline_module.html2txt,
+            baseline_module._spaced_text, baseline_module.basic_cleaning)]
+    except (OSError, TypeError):
+        return "unknown"
+    paths = [x.path for x in RAW_TREE_PRUNE_XPATH + REMOVE_COMMENTS_AND_LISTS_XPATH] + [BASIC_CLEAN_XPATH.path]
+    constants = [ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE, sorted(_BLOCK_ELEMS)]
+    text = "\n".join(sources + paths + [repr(constants)])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def restated_for(options: Extractor) -> bool:
+    """Whether `extract_tree` restates trafilatura for these options (else it calls trafilatura)."""
+    return (fingerprint() == _CHECKED and options.fast and not options.comments and not options.with_metadata
+            and not options.lang and options.format == "python")
+
+
+def extract_tree(tree: HtmlElement, options: Extractor) -> Document | None:
+    """`trafilatura.bare_extraction(tree, options=options)` (module docstring), with `tree` pruned in place:
+    the main text as a Document (text, raw_text, body), or None when there is none."""
+    if not restated_for(options):
+        return trafilatura.bare_extraction(tree, options=options)
+    try:
+        postbody, temp_text = _sequence(tree, options, options.url)
+        if options.max_tree_size:
+            if len(postbody) > options.max_tree_size:
+                strip_tags(postbody, "hi")
+            if len(postbody) > options.max_tree_size:
+                raise ValueError
+        if len(temp_text) < options.min_output_size and 0 < options.min_output_comm_size:
+            raise ValueError
+        if options.dedup and trafilatura_core.duplicate_test(postbody, options) is True:
+            raise ValueError
+    except (TypeError, ValueError):
+        LOGGER.warning("discarding data: %s", options.source)
+        return None
+    document = Document()
+    document.text = xmltotxt(postbody, options.formatting)
+    document.raw_text = document.text
+    document.body = postbody
+    return document
+
+
+def _sequence(tree: HtmlElement, options: Extractor, url: str | None):
+    """`trafilatura_sequence` with comments off and in fast mode (module docstring)."""
+    is_forum = _forum_thread_page(tree)
+    classes_and_ids = "\n".join(tree.xpath(_CLASSES_AND_IDS))
+    tree = _prune(tree, RAW_TREE_PRUNE_XPATH, _RAW_TREE_GATE, classes_and_ids)
+    if options.focus == "precision" or not is_forum:
+        tree = _prune(tree, REMOVE_COMMENTS_AND_LISTS_XPATH, _COMMENTS_GATE, classes_and_ids)
+    cleaned_tree = convert_tags(tree_cleaning(copy(tree), options), options, url)
+    if options.focus == "precision" and not is_forum:
+        cleaned_tree = prune_unwanted_nodes(cleaned_tree, REMOVE_COMMENTS_XPATH)
+    postbody, temp_text = extract_content(cleaned_tree, options)
+
+    if len(temp_text) < options.min_extracted_size and options.focus != "precision":
+        b_body, b_text, b_len = baseline(tree)
+        LOGGER.debug("non-clean extracted length: %s (extraction)", b_len)
+        if b_len > len(temp_text):
+            postbody, temp_text = b_body, b_text
+
+    if (options.focus == "balanced" and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+            and len(temp_text) < ESCALATION_PAGE_SHARE * _page_text_bound(tree)
+            and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))):
+        r_options = copy(options)
+        r_options.focus = "recall"
+        r_text = ""
+        try:
+            r_body, r_text = extract_content(convert_tags(tree_cleaning(copy(tree), r_options), r_options, url),
+                                             r_options)
+        except Exception as err:  # pragma: no cover - as trafilatura_sequence
+            LOGGER.warning("recall retry failed: %s %s", err, url)
+        if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(temp_text):
+            postbody, temp_text = r_body, r_text
+    return postbody, temp_text
+
+
+def _prune(tree: HtmlElement, expressions: list, gate: re.Pattern, classes_and_ids: str) -> HtmlElement:
+    """`prune_unwanted_nodes(tree, expressions)`, skipped when no class or id on the page passes the gate."""
+    if not gate.search(classes_and_ids):
+        return tree
+    return prune_unwanted_nodes(tree, expressions)
+
+
+def _page_text_bound(tree: HtmlElement) -> int:
+    """At least `len(html2txt(tree))`: the text of the page's body without its scripts and styles (which
+    basic cleaning always removes, as it may remove more), plus the two spaces `_spaced_text` may add around
+    each block element; collapsing whitespace only shortens it."""
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    length = len(body.text_content())
+    for element in body.iter("script", "style"):
+        if element.text:
+            length -= len(element.text)
+    return length + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))

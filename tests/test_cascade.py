@@ -1,0 +1,138 @@
+"""tasks.cascade restates trafilatura's bare_extraction for this project's options: the same text on every
+page the project has, with fewer whole-page passes, and trafilatura's own code whenever it cannot vouch
+for the result (other options, another trafilatura)."""
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import trafilatura
+from trafilatura.baseline import html2txt
+
+import tasks.cascade as cascade
+from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extractor_for
+from tasks.html_parse import parse_html
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "tests" / "fixtures" / "html_pages"
+BENCHMARK = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"  # optional: more pages
+
+ARTICLE = "".join(f"<p>Paragraph {i} of the article, long enough to be kept as body text by the extractor.</p>"
+                  for i in range(12))
+
+
+def _pages() -> list[tuple[str, str]]:
+    out = []
+    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz")):
+        data = page.read_bytes()
+        out.append((page.name, (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")))
+    return out
+
+
+def _text(document) -> str | None:
+    return document.text if document is not None else None
+
+
+def _theirs(html: str, options=DEFAULT_OPTIONS):
+    return _text(trafilatura.bare_extraction(parse_html(html), options=extractor_for(options, None)))
+
+
+def _ours(html: str, options=DEFAULT_OPTIONS):
+    return _text(cascade.extract_tree(parse_html(html), extractor_for(options, None)))
+
+
+def test_the_restatement_is_checked_against_the_installed_trafilatura():
+    # Fails when trafilatura (or the expressions and constants read) changes: compare the new sources with
+    # tasks/cascade.py, then record the new fingerprint in _CHECKED.
+    assert cascade.fingerprint() == cascade._CHECKED
+    assert cascade.restated_for(extractor_for(DEFAULT_OPTIONS, None))
+
+
+def test_every_page_gives_trafilaturas_text():
+    pages = _pages()
+    assert pages, "no pages to compare"
+    extracted = 0
+    for name, html in pages:
+        if parse_html(html) is None:
+            continue
+        theirs = _theirs(html)
+        assert _ours(html) == theirs, name
+        extracted += bool(theirs)
+    assert extracted >= len(pages) // 2, "most pages should give text, or the comparison says little"
+
+
+def test_the_page_text_bound_is_never_below_the_measure_it_stands_in_for():
+    checked = 0
+    for name, html in _pages() + [("nested", "<div>a<div> b <p>c</p>\n\n d</div><script>var x;</script></div>")]:
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        assert cascade._page_text_bound(tree) >= len(html2txt(parse_html(html))), name
+        checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("furniture", [
+    '<div class="comments-area"><p>{}</p></div>',
+    '<section id="comments"><p>{}</p></section>',
+    '<div id="disqus_thread"><p>{}</p></div>',
+    '<div class="infinite-scroll-item"><p>{}</p></div>',
+    '<div class="mvp-post-add-box"><p>{}</p></div>',
+])
+def test_pages_with_what_the_prunes_select_are_still_pruned(furniture):
+    marker = "Reader comment that must not be taken for article text, however long it runs on and on. " * 3
+    html = f"<html><body><article>{ARTICLE}{furniture.format(marker)}</article></body></html>"
+    theirs = _theirs(html)
+    assert theirs and "Paragraph 11" in theirs
+    assert "Reader comment" not in theirs, "the fixture should exercise one of trafilatura's prunes"
+    assert _ours(html) == theirs
+
+
+def test_whole_page_passes_run_only_when_they_can_change_the_result(monkeypatch):
+    calls = Counter()
+    for name in ("prune_unwanted_nodes", "html2txt"):
+        original = getattr(cascade, name)
+
+        def counted(*args, _name=name, _original=original):
+            calls[_name] += 1
+            return _original(*args)
+        monkeypatch.setattr(cascade, name, counted)
+    # a plain article: no class or id a prune can select, and text that is most of the page
+    assert "Paragraph 0" in _ours(f"<html><body><article>{ARTICLE}</article></body></html>")
+    assert calls == Counter()
+    # the comments prune runs when the page has a comments block
+    _ours(f'<html><body><article>{ARTICLE}</article><div id="comments"><p>x</p></div></body></html>')
+    assert calls["prune_unwanted_nodes"] == 1
+
+
+def test_a_short_text_on_a_long_page_still_retries_in_recall_mode(monkeypatch):
+    # under a fifth of the page's text: trafilatura measures the page and retries; so must the cascade
+    measured = []
+    monkeypatch.setattr(cascade, "html2txt", lambda tree, _f=cascade.html2txt: measured.append(1) or _f(tree))
+    links = "".join(f'<li><a href="/{i}">Unrelated headline number {i} in the site navigation</a></li>' for i in range(80))
+    html = (f"<html><body><ul>{links}</ul><div><p>{'Short news item text. ' * 8}</p></div>"
+            f"<div class='sidebar'><p>{'Sidebar words that recall mode may keep. ' * 5}</p></div></body></html>")
+    assert _ours(html) == _theirs(html)
+    assert measured == [1], "the bound cannot decide this page: the exact measure must be taken"
+
+
+@pytest.mark.parametrize("options", [
+    ExtractOptions(fast=False),
+    ExtractOptions(include_comments=True),
+])
+def test_other_options_run_trafilatura_itself(options, monkeypatch):
+    extractor = extractor_for(options, None)
+    assert not cascade.restated_for(extractor)
+    monkeypatch.setattr(cascade, "_sequence", None)  # would raise if reached
+    html = f"<html><body><article>{ARTICLE}</article></body></html>"
+    assert _ours(html, options) == _theirs(html, options)
+
+
+def test_another_trafilatura_runs_trafilatura_itself(monkeypatch):
+    monkeypatch.setattr(cascade, "_CHECKED", "not-this-one")
+    assert not cascade.restated_for(extractor_for(DEFAULT_OPTIONS, None))
+    monkeypatch.setattr(cascade, "_sequence", None)
+    html = f"<html><body><article>{ARTICLE}</article></body></html>"
+    assert _ours(html) == _theirs(html)
