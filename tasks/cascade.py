@@ -2,7 +2,7 @@
 restated for the options this project extracts with: the same result with less work.
 
 `bare_extraction` given a parsed tree, in fast mode (no fallback extractors), comments off, without
-metadata, does four things this module does not need to:
+metadata, does five things this module does not need to:
 - it copies the whole tree first, to leave the caller's intact: tasks.extract reads the page's metadata
   before and nothing after, so the tree is pruned in place here;
 - it copies the cleaned tree before tag conversion, as a backup that only the fallback extractors and
@@ -14,7 +14,12 @@ metadata, does four things this module does not need to:
 - when the text found is short (under 3,000 characters, four pages in ten), it measures the whole page's
   text (`html2txt`: a copy of the page, cleaned, spaced) to decide whether to retry in recall mode, which it
   does when the text is under a fifth of the page's: here an upper bound of that measure, read off the tree
-  as it is (`_page_text_bound`), decides first, and the measure is taken only when the bound cannot.
+  as it is (`_page_text_bound`), decides first, and the measure is taken only when the bound cannot;
+- in the main extraction, for each candidate frame, it evaluates OVERALL_DISCARD_XPATH, whose `re:test`
+  clauses call back into Python up to six times per element (1 to 3 ms a page): here the same elements
+  are selected in one Python visit per element that has an attribute the expressions read
+  (`_overall_discards`), and trafilatura's extraction functions run as they are, with that selection
+  passed to its own pruning function (`_rebound`: copies of its functions, its module untouched).
 
 Everything else is trafilatura's own functions, called in the same order with the same arguments.
 `tests/test_cascade.py` checks that both give the same text on every page the project has. The restated
@@ -28,6 +33,7 @@ import importlib
 import inspect
 import logging
 import re
+import types
 from copy import copy
 from functools import cache
 
@@ -38,15 +44,16 @@ from trafilatura import core as trafilatura_core
 from trafilatura.baseline import _BLOCK_ELEMS, _spaced_text, basic_cleaning, baseline, html2txt
 from trafilatura.core import (ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE,
                               _forum_thread_page)
+from lxml.etree import XPath
+from trafilatura import main_extractor
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-from trafilatura.main_extractor import extract_content
 from trafilatura.settings import BASIC_CLEAN_XPATH, Document, Extractor
 from trafilatura.xml import xmltotxt
-from trafilatura.xpaths import (_COMMENTS_CLASS, _COMMENTS_ID, RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH,
-                                REMOVE_COMMENTS_XPATH)
+from trafilatura.xpaths import (_COMMENTS_CLASS, _COMMENTS_ID, OVERALL_DISCARD_XPATH, RAW_TREE_PRUNE_XPATH,
+                                REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_XPATH)
 
 LOGGER = logging.getLogger(__name__)
-_CHECKED = "e513c11bb374"  # fingerprint of the trafilatura code this module restates
+_CHECKED = "a847c01889ff"  # fingerprint of the trafilatura code this module restates
 
 # For each prune, a pattern that matches the class or the id of every element it can select (read off the
 # expressions: every branch of each tests @id or @class against one of these). It is searched, multi-line,
@@ -61,17 +68,19 @@ _CLASSES_AND_IDS = "//@class|//@id"
 def fingerprint() -> str:
     """Of the restated functions and the expressions and constants they depend on (read from trafilatura's
     modules, not from this one's names, which tests may replace); "unknown" without their source."""
-    core = trafilatura_core
+    core, extractor = trafilatura_core, main_extractor
     baseline_module = importlib.import_module("trafilatura.baseline")  # `trafilatura.baseline` is a function
     processing = importlib.import_module("trafilatura.htmlprocessing")
     try:
         sources = [inspect.getsource(f) for f in (
             core.bare_extraction, core.trafilatura_sequence, core._prepare_tree, core._extract_and_compare,
             core._recall_retry, processing.prune_unwanted_nodes, baseline_module.html2txt,
-            baseline_module._spaced_text, baseline_module.basic_cleaning)]
+            baseline_module._spaced_text, baseline_module.basic_cleaning, extractor.extract_content,
+            extractor._extract, extractor.prune_unwanted_sections, extractor.recover_wild_text)]
     except (OSError, TypeError):
         return "unknown"
-    paths = [x.path for x in RAW_TREE_PRUNE_XPATH + REMOVE_COMMENTS_AND_LISTS_XPATH] + [BASIC_CLEAN_XPATH.path]
+    paths = ([x.path for x in RAW_TREE_PRUNE_XPATH + REMOVE_COMMENTS_AND_LISTS_XPATH + OVERALL_DISCARD_XPATH]
+             + [BASIC_CLEAN_XPATH.path])
     constants = [ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE, sorted(_BLOCK_ELEMS)]
     text = "\n".join(sources + paths + [repr(constants)])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -79,7 +88,7 @@ def fingerprint() -> str:
 
 def restated_for(options: Extractor) -> bool:
     """Whether `extract_tree` restates trafilatura for these options (else it calls trafilatura)."""
-    return (fingerprint() == _CHECKED and options.fast and not options.comments and not options.with_metadata
+    return (fingerprint() == _CHECKED and _DISCARD_PATTERNS is not None and options.fast and not options.comments and not options.with_metadata
             and not options.lang and options.format == "python")
 
 
@@ -119,7 +128,7 @@ def _sequence(tree: HtmlElement, options: Extractor, url: str | None):
     cleaned_tree = convert_tags(tree_cleaning(copy(tree), options), options, url)
     if options.focus == "precision" and not is_forum:
         cleaned_tree = prune_unwanted_nodes(cleaned_tree, REMOVE_COMMENTS_XPATH)
-    postbody, temp_text = extract_content(cleaned_tree, options)
+    postbody, temp_text = _extract_content(cleaned_tree, options)
 
     if len(temp_text) < options.min_extracted_size and options.focus != "precision":
         b_body, b_text, b_len = baseline(tree)
@@ -134,7 +143,7 @@ def _sequence(tree: HtmlElement, options: Extractor, url: str | None):
         r_options.focus = "recall"
         r_text = ""
         try:
-            r_body, r_text = extract_content(convert_tags(tree_cleaning(copy(tree), r_options), r_options, url),
+            r_body, r_text = _extract_content(convert_tags(tree_cleaning(copy(tree), r_options), r_options, url),
                                              r_options)
         except Exception as err:  # pragma: no cover - as trafilatura_sequence
             LOGGER.warning("recall retry failed: %s %s", err, url)
@@ -162,3 +171,76 @@ def _page_text_bound(tree: HtmlElement) -> int:
         if element.text:
             length -= len(element.text)
     return length + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+
+
+# OVERALL_DISCARD_XPATH, which trafilatura's main extraction applies to each candidate frame
+# (`prune_unwanted_sections`), calls back into Python's `re` up to six times per element (its `re:test`
+# clauses): about a millisecond a page. `_overall_discards` gives the same elements, in the same order,
+# with one Python visit per element that has an attribute any clause reads, testing the same patterns,
+# read off the expressions (`_REGEX_TESTS`).
+_REGEX_TESTS = [re.findall(r"re:test\((@[\w|@-]+), '([^']*)'\)", x.path) for x in OVERALL_DISCARD_XPATH]
+_TESTED = [["@id|@class", "@id", "@class"], ["@id|@style", "@id", "@class"]]  # what the code below reads
+_DISCARD_PATTERNS = ([[re.compile(p) for _, p in tests] for tests in _REGEX_TESTS]
+                     if [[a for a, _ in tests] for tests in _REGEX_TESTS] == _TESTED else None)
+_FRAME_TAGS = frozenset(("div", "item", "list", "p", "section", "span"))  # the first expression's self:: tests
+_WITH_TESTED_ATTRIBUTES = XPath(".//*[@id or @class or @style or @role or @data-component or "
+                                "@data-lp-replacement-content or @aria-hidden]")
+
+
+def _first_of(attributes: dict, a: str, b: str) -> str:
+    """XPath's string value of `@a|@b`: the first of the two in the source's attribute order (which
+    `attributes`, a dict made from the element's items, keeps)."""
+    if a in attributes:
+        if b in attributes and next(k for k in attributes if k in (a, b)) == b:
+            return attributes[b]
+        return attributes[a]
+    return attributes.get(b, "")
+
+
+def _overall_discards(tree: HtmlElement) -> tuple[list, list]:
+    """What each of the two OVERALL_DISCARD_XPATH expressions selects under `tree`, in document order. An
+    element without any attribute they test is selected by neither (no pattern matches an empty string)."""
+    (cookie, frame_id, frame_class), (hidden, comment_id, comment_class) = _DISCARD_PATTERNS
+    first, second = [], []
+    for e in _WITH_TESTED_ATTRIBUTES(tree):
+        attributes = dict(e.items())
+        get = attributes.get
+        ident, cls, style = get("id", ""), get("class", ""), get("style", "")
+        id_or_class = _first_of(attributes, "id", "class")
+        if e.tag in _FRAME_TAGS and (
+                "data-lp-replacement-content" in attributes
+                or "nav" in get("role", "").replace("N", "n")
+                or "MostPopularStories" in get("data-component", "")
+                or cookie.search(id_or_class) or frame_id.search(ident) or frame_class.search(cls)):
+            first.append(e)
+        if (cls == "comments-title" or id_or_class.startswith("reply-")
+                or "display:none" in style or "display: none" in style or get("aria-hidden") == "true"
+                or hidden.search(_first_of(attributes, "id", "style"))
+                or comment_id.search(ident) or comment_class.search(cls)):
+            second.append(e)
+    return first, second
+
+
+def _prune_nodes(tree: HtmlElement, nodelist: list, with_backup: bool = False) -> HtmlElement:
+    """trafilatura's `prune_unwanted_nodes`, given OVERALL_DISCARD_XPATH's selections (`_overall_discards`)
+    instead of evaluating it; any other list of expressions as it is."""
+    if nodelist is OVERALL_DISCARD_XPATH:
+        nodelist = [lambda _tree, selected=selected: selected for selected in _overall_discards(tree)]
+    return prune_unwanted_nodes(tree, nodelist, with_backup)
+
+
+def _rebound(function, **names):
+    """A copy of a trafilatura function in which the global `names` mean what is given here: the same code,
+    with trafilatura's module left as it is (other callers, other threads, are not affected)."""
+    module_globals = dict(function.__globals__, **names)
+    clone = types.FunctionType(function.__code__, module_globals, function.__name__, function.__defaults__,
+                               function.__closure__)
+    clone.__kwdefaults__ = function.__kwdefaults__
+    return clone
+
+
+# trafilatura's main extraction (`extract_content` and what it calls), pruning with `_prune_nodes`.
+_prune_sections = _rebound(main_extractor.prune_unwanted_sections, prune_unwanted_nodes=_prune_nodes)
+_recover_wild_text = _rebound(main_extractor.recover_wild_text, prune_unwanted_sections=_prune_sections)
+_extract = _rebound(main_extractor._extract, prune_unwanted_sections=_prune_sections)
+_extract_content = _rebound(main_extractor.extract_content, _extract=_extract, recover_wild_text=_recover_wild_text)

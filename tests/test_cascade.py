@@ -91,20 +91,26 @@ def test_pages_with_what_the_prunes_select_are_still_pruned(furniture):
 
 
 def test_whole_page_passes_run_only_when_they_can_change_the_result(monkeypatch):
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
     calls = Counter()
-    for name in ("prune_unwanted_nodes", "html2txt"):
-        original = getattr(cascade, name)
+    prune, measure = cascade.prune_unwanted_nodes, cascade.html2txt
 
-        def counted(*args, _name=name, _original=original):
-            calls[_name] += 1
-            return _original(*args)
-        monkeypatch.setattr(cascade, name, counted)
+    def counted_prune(tree, nodelist, *args):
+        if nodelist is RAW_TREE_PRUNE_XPATH or nodelist is REMOVE_COMMENTS_AND_LISTS_XPATH:  # the whole-page ones
+            calls["whole-page prune"] += 1
+        return prune(tree, nodelist, *args)
+
+    def counted_measure(tree):
+        calls["html2txt"] += 1
+        return measure(tree)
+    monkeypatch.setattr(cascade, "prune_unwanted_nodes", counted_prune)
+    monkeypatch.setattr(cascade, "html2txt", counted_measure)
     # a plain article: no class or id a prune can select, and text that is most of the page
     assert "Paragraph 0" in _ours(f"<html><body><article>{ARTICLE}</article></body></html>")
     assert calls == Counter()
     # the comments prune runs when the page has a comments block
     _ours(f'<html><body><article>{ARTICLE}</article><div id="comments"><p>x</p></div></body></html>')
-    assert calls["prune_unwanted_nodes"] == 1
+    assert calls == Counter({"whole-page prune": 1})
 
 
 def test_a_short_text_on_a_long_page_still_retries_in_recall_mode(monkeypatch):
@@ -136,3 +142,54 @@ def test_another_trafilatura_runs_trafilatura_itself(monkeypatch):
     monkeypatch.setattr(cascade, "_sequence", None)
     html = f"<html><body><article>{ARTICLE}</article></body></html>"
     assert _ours(html) == _theirs(html)
+
+
+def _xpath_discards(tree) -> tuple[list, list]:
+    from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+    return tuple(list(expression(tree)) for expression in OVERALL_DISCARD_XPATH)
+
+
+def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_page():
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    options = extractor_for(DEFAULT_OPTIONS, None)
+    selected = 0
+    for name, html in _pages():
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        tree = convert_tags(tree_cleaning(tree, options), options)  # as the main extraction sees it
+        ours = tuple(list(found) for found in cascade._overall_discards(tree))
+        assert ours == _xpath_discards(tree), name
+        selected += len(ours[0]) + len(ours[1])
+    assert selected > 100, "the pages should exercise both expressions"
+
+
+@pytest.mark.parametrize("element", [
+    '<div class="cookie-notice" id="main">', '<div id="main" class="cookie-notice">',  # string(@id|@class): the first
+    '<div class="x" id="cookie">', '<span role="Navigation">', '<p data-lp-replacement-content="">',
+    '<section data-component="MostPopularStories-1">', '<div id="share-box">', '<div class="site-footer">',
+    '<div class="a ad-slot">', '<div class="bad-news">', '<item class="related">', '<h2 class="widget">',
+    '<h2 class="comments-title">', '<h2 class="reply-x" id="y">', '<h2 id="y" class="reply-x">',
+    '<h2 style="color: red" id="hidden-1">', '<h2 id="a" style="visibility: hidden">', '<h2 style="display:none">',
+    '<h2 aria-hidden="true">', '<h2 aria-hidden="false">', '<h2 class="noprint">', '<h2 id="akismet-x">',
+    '<h2 class="plain" id="plain">', '<h2>',
+])
+def test_the_overall_discards_read_attributes_as_xpath_does(element):
+    tag = element[1:element.index(" ") if " " in element else -1]
+    tree = parse_html(f"<html><body><div>{element}text</{tag}><p>more</p></div></body></html>")
+    ours = tuple(list(found) for found in cascade._overall_discards(tree))
+    assert ours == _xpath_discards(tree)
+
+
+def test_the_main_extraction_does_not_evaluate_the_overall_discard_expressions(monkeypatch):
+    selections = []
+    original = cascade._overall_discards
+    monkeypatch.setattr(cascade, "_overall_discards", lambda tree: selections.append(1) or original(tree))
+    html = f'<html><body><article>{ARTICLE}<div class="share-buttons"><p>Share this</p></div></article></body></html>'
+    text = _ours(html)
+    assert selections, "OVERALL_DISCARD_XPATH's selection should come from _overall_discards"
+    assert "Share this" not in text and text == _theirs(html)
+    # trafilatura's own module is left as it is: other callers still run its expressions
+    from trafilatura import htmlprocessing, main_extractor
+    assert main_extractor.prune_unwanted_nodes is htmlprocessing.prune_unwanted_nodes
+    assert main_extractor._extract is not cascade._extract
