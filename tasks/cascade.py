@@ -38,14 +38,13 @@ from copy import copy
 from functools import cache
 
 import trafilatura
-from lxml.etree import strip_tags
+from lxml.etree import XPath, strip_tags
 from lxml.html import HtmlElement
 from trafilatura import core as trafilatura_core
+from trafilatura import main_extractor
 from trafilatura.baseline import _BLOCK_ELEMS, _spaced_text, basic_cleaning, baseline, html2txt
 from trafilatura.core import (ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE,
                               _forum_thread_page)
-from lxml.etree import XPath
-from trafilatura import main_extractor
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import BASIC_CLEAN_XPATH, Document, Extractor
 from trafilatura.xml import xmltotxt
@@ -88,8 +87,8 @@ def fingerprint() -> str:
 
 def restated_for(options: Extractor) -> bool:
     """Whether `extract_tree` restates trafilatura for these options (else it calls trafilatura)."""
-    return (fingerprint() == _CHECKED and _DISCARD_PATTERNS is not None and options.fast and not options.comments and not options.with_metadata
-            and not options.lang and options.format == "python")
+    return (fingerprint() == _CHECKED and _DISCARD_PATTERNS is not None and options.fast and not options.comments
+            and not options.with_metadata and not options.lang and options.format == "python")
 
 
 def extract_tree(tree: HtmlElement, options: Extractor) -> Document | None:
