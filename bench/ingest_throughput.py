@@ -36,6 +36,12 @@ would), one after the other:
 7. 1 and 2 again: each ratio is over the mean of the runs that bracket it
    (the pipeline's, over its two runs).
 
+Before each measurement every file of the corpus is read once, off the clock (`warm_page_cache`): on
+these VMs the kernel evicts cold page-cache pages within minutes, and a run that found the 1.7 GB corpus
+evicted spent up to 7 ms a document more reading it (a 10k pipeline run 118.8 → 149.3 s, its reads
+0.77 → 7.55 ms a document). Every run now starts with the files in memory, as a run right after a crawl
+would, and the runs differ by their work, not by which one found the files evicted.
+
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
 
@@ -373,6 +379,17 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
             "summary_articles": summary["articles"], "peak_rss_mb": peak_rss_mb(), **_warehouse_facts(warehouse_path)}
 
 
+def warm_page_cache(folder: str) -> int:
+    """Read every file under `folder` once (module docstring); return the bytes read."""
+    total = 0
+    for path in Path(folder).rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    total += len(chunk)
+    return total
+
+
 def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """Run fn(*args) in a newly spawned process (fresh caches, own peak RSS) and return its result."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
@@ -409,6 +426,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
         order: list[str] = []
 
         def record(name: str, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
+            warm_page_cache(folder)
             runs[name] = in_fresh_process(fn, *args)
             order.append(name)
             print(f"  {name}: {runs[name]['seconds']:.1f} s", flush=True)
