@@ -63,7 +63,7 @@ _CHECKED = "a847c01889ff"  # fingerprint of the trafilatura code this module res
 # over the page's classes and ids takes microseconds where the patterns themselves took 0.1 to 0.2 ms.
 _RAW_TREE_GATE = ("mvp-post-add-", "infinite", "elementor-share-buttons")
 _COMMENTS_GATE = ("omment", "comol", "disqus_thread")
-_CLASSES_AND_IDS = "//@class|//@id"
+_CLASSES_AND_IDS = XPath("//@class|//@id")
 
 
 @cache
@@ -100,7 +100,7 @@ def extract_tree(tree: HtmlElement, options: Extractor) -> Document | None:
     if not restated_for(options):
         return trafilatura.bare_extraction(tree, options=options)
     try:
-        postbody, temp_text = _sequence(tree, options, options.url)
+        postbody, temp_text = _sequence(tree, options)
         if options.max_tree_size:
             if len(postbody) > options.max_tree_size:
                 strip_tags(postbody, "hi")
@@ -120,10 +120,11 @@ def extract_tree(tree: HtmlElement, options: Extractor) -> Document | None:
     return document
 
 
-def _sequence(tree: HtmlElement, options: Extractor, url: str | None):
+def _sequence(tree: HtmlElement, options: Extractor):
     """`trafilatura_sequence` with comments off and in fast mode (module docstring)."""
+    url = options.url
     is_forum = _forum_thread_page(tree)
-    classes_and_ids = "\n".join(tree.xpath(_CLASSES_AND_IDS))
+    classes_and_ids = "\n".join(_CLASSES_AND_IDS(tree))
     tree = _prune(tree, RAW_TREE_PRUNE_XPATH, _RAW_TREE_GATE, classes_and_ids)
     if options.focus == "precision" or not is_forum:
         tree = _prune(tree, REMOVE_COMMENTS_AND_LISTS_XPATH, _COMMENTS_GATE, classes_and_ids)

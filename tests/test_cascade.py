@@ -3,32 +3,19 @@ page the project has, with fewer whole-page passes, and trafilatura's own code w
 for the result (other options, another trafilatura)."""
 from __future__ import annotations
 
-import gzip
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import trafilatura
 from trafilatura.baseline import html2txt
 
 import tasks.cascade as cascade
+from pages import BENCHMARK, html_pages
 from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extractor_for
 from tasks.html_parse import parse_html
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "tests" / "fixtures" / "html_pages"
-BENCHMARK = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"  # optional: more pages
-
 ARTICLE = "".join(f"<p>Paragraph {i} of the article, long enough to be kept as body text by the extractor.</p>"
                   for i in range(12))
-
-
-def _pages() -> list[tuple[str, str]]:
-    out = []
-    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz")):
-        data = page.read_bytes()
-        out.append((page.name, (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")))
-    return out
 
 
 def _text(document) -> str | None:
@@ -51,7 +38,7 @@ def test_the_restatement_is_checked_against_the_installed_trafilatura():
 
 
 def test_every_page_gives_trafilaturas_text():
-    pages = _pages()
+    pages = html_pages()
     assert pages, "no pages to compare"
     extracted = 0
     for name, html in pages:
@@ -65,7 +52,7 @@ def test_every_page_gives_trafilaturas_text():
 
 def test_the_page_text_bound_is_never_below_the_measure_it_stands_in_for():
     checked = 0
-    for name, html in _pages() + [("nested", "<div>a<div> b <p>c</p>\n\n d</div><script>var x;</script></div>")]:
+    for name, html in html_pages() + [("nested", "<div>a<div> b <p>c</p>\n\n d</div><script>var x;</script></div>")]:
         tree = parse_html(html)
         if tree is None:
             continue
@@ -153,7 +140,7 @@ def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     options = extractor_for(DEFAULT_OPTIONS, None)
     selected = 0
-    for name, html in _pages():
+    for name, html in html_pages():
         tree = parse_html(html)
         if tree is None:
             continue
@@ -193,3 +180,18 @@ def test_the_main_extraction_does_not_evaluate_the_overall_discard_expressions(m
     from trafilatura import htmlprocessing, main_extractor
     assert main_extractor.prune_unwanted_nodes is htmlprocessing.prune_unwanted_nodes
     assert main_extractor._extract is not cascade._extract
+
+
+@pytest.mark.parametrize("html, setting", [
+    ("<html><body><div><img src='x.png'></div></body></html>", {}),  # no text: under min_output_size
+    (f"<html><body><article>{ARTICLE}</article></body></html>", {"max_tree_size": 3}),  # too many elements
+])
+def test_a_discarded_result_is_none_as_trafilaturas(html, setting, caplog):
+    options = extractor_for(DEFAULT_OPTIONS, "https://example.org/a")
+    for name, value in setting.items():
+        setattr(options, name, value)
+    assert cascade.restated_for(options)
+    assert trafilatura.bare_extraction(parse_html(html), options=options) is None
+    caplog.clear()
+    assert cascade.extract_tree(parse_html(html), options) is None
+    assert "discarding data: https://example.org/a" in caplog.text

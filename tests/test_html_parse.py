@@ -3,9 +3,6 @@ extracted text and metadata, on every page the project has and on inputs that ta
 fallbacks. And the reused Extractor (tasks.extract.extractor_for) is the one bare_extraction builds."""
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import pytest
 import trafilatura
 from lxml import etree
@@ -14,21 +11,10 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 import tasks.html_parse as html_parse
+from pages import html_pages
 from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extractor_for
 from tasks.html_parse import parse_html
 from tasks.page_metadata import page_metadata
-
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "tests" / "fixtures" / "html_pages"
-BENCHMARK = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"  # optional: more pages
-
-
-def _pages() -> list[tuple[str, str]]:
-    out = []
-    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz")):
-        data = page.read_bytes()
-        out.append((page.name, (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")))
-    return out
 
 
 def _serialized(tree) -> bytes | None:
@@ -36,7 +22,7 @@ def _serialized(tree) -> bytes | None:
 
 
 def test_every_page_gives_the_same_tree_text_and_metadata():
-    pages = _pages()
+    pages = html_pages()
     assert pages, "no pages to compare"
     extracted = 0
     for name, html in pages:
