@@ -3,6 +3,7 @@ page the project has, with fewer whole-page passes, and trafilatura's own code w
 for the result (other options, another trafilatura)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -78,37 +79,116 @@ def test_pages_with_what_the_prunes_select_are_still_pruned(furniture):
 
 
 def test_whole_page_passes_run_only_when_they_can_change_the_result(monkeypatch):
-    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH
     calls = Counter()
-    prune, measure = cascade.prune_unwanted_nodes, cascade.html2txt
+    prune, select, measure = cascade.prune_unwanted_nodes, cascade._comments_and_lists, cascade._page_text_length
 
     def counted_prune(tree, nodelist, *args):
-        if nodelist is RAW_TREE_PRUNE_XPATH or nodelist is REMOVE_COMMENTS_AND_LISTS_XPATH:  # the whole-page ones
-            calls["whole-page prune"] += 1
+        if nodelist is RAW_TREE_PRUNE_XPATH:
+            calls["raw-tree prune"] += 1
         return prune(tree, nodelist, *args)
 
-    def counted_measure(tree):
-        calls["html2txt"] += 1
-        return measure(tree)
+    def counted_selection(tree):
+        calls["comments selection"] += 1
+        return select(tree)
+
+    def counted_measure(tree, classes_and_ids):
+        calls["page text measure"] += 1
+        return measure(tree, classes_and_ids)
     monkeypatch.setattr(cascade, "prune_unwanted_nodes", counted_prune)
-    monkeypatch.setattr(cascade, "html2txt", counted_measure)
+    monkeypatch.setattr(cascade, "_comments_and_lists", counted_selection)
+    monkeypatch.setattr(cascade, "_page_text_length", counted_measure)
     # a plain article: no class or id a prune can select, and text that is most of the page
     assert "Paragraph 0" in _ours(f"<html><body><article>{ARTICLE}</article></body></html>")
     assert calls == Counter()
-    # the comments prune runs when the page has a comments block
-    _ours(f'<html><body><article>{ARTICLE}</article><div id="comments"><p>x</p></div></body></html>')
-    assert calls == Counter({"whole-page prune": 1})
+    # a class that holds a literal of the raw-tree gate but does not match its patterns
+    _ours(f'<html><body><article>{ARTICLE}</article><div class="infinite-loader"><p>x</p></div></body></html>')
+    assert calls == Counter()
+    # the comments are selected when the page has a comments block (and the block is pruned)
+    html = f'<html><body><article>{ARTICLE}</article><div id="comments"><p>A reader comment</p></div></body></html>'
+    assert _ours(html) == _theirs(html) and "A reader comment" not in _ours(html)
+    assert calls["comments selection"] == 2 and calls["raw-tree prune"] == 0
 
 
 def test_a_short_text_on_a_long_page_still_retries_in_recall_mode(monkeypatch):
     # under a fifth of the page's text: trafilatura measures the page and retries; so must the cascade
     measured = []
-    monkeypatch.setattr(cascade, "html2txt", lambda tree, _f=cascade.html2txt: measured.append(1) or _f(tree))
+    monkeypatch.setattr(cascade, "_page_text_length",
+                        lambda tree, classes, _f=cascade._page_text_length: measured.append(1) or _f(tree, classes))
     links = "".join(f'<li><a href="/{i}">Unrelated headline number {i} in the site navigation</a></li>' for i in range(80))
     html = (f"<html><body><ul>{links}</ul><div><p>{'Short news item text. ' * 8}</p></div>"
             f"<div class='sidebar'><p>{'Sidebar words that recall mode may keep. ' * 5}</p></div></body></html>")
     assert _ours(html) == _theirs(html)
     assert measured == [1], "the bound cannot decide this page: the exact measure must be taken"
+
+
+def _extra_pages() -> list[tuple[str, str]]:
+    """Pages for the cookie clause, the footer clause and the comments lists."""
+    body = f"<article>{ARTICLE}</article>"
+    return [
+        ("cookie", f'<html><body>{body}<div class="cookie-consent-banner"><p>We use cookies</p></div></body></html>'),
+        ("cookie id", f'<html><body>{body}<div id="CookieBot-x">We use cookies</div>tail</body></html>'),
+        ("footer", f'<html><body>{body}<div id="site-footer">Footer</div><footer>F</footer><svg>s</svg></body></html>'),
+        ("no body", f"<div>{body}<aside>aside</aside></div>"),
+        ("lists", f'<html><body>{body}<ul class="comments-list"><li>c</li></ul><ol id="comment-2"><li>c</li></ol>'
+                  f'<ul class="post-comments"><li>p</li></ul><ul id="commentary"><li>k</li></ul>'
+                  f'<details id="comol">d</details><section class="x comments"><p>s</p></section></body></html>'),
+    ]
+
+
+def test_the_page_text_measure_is_html2txts_and_leaves_the_page_as_it_is():
+    from lxml.html import tostring
+    checked = Counter()
+    for name, html in html_pages() + _extra_pages():
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        classes_and_ids = cascade._classes_and_ids(tree)
+        before = tostring(tree)
+        assert cascade._page_text_length(tree, classes_and_ids) == len(html2txt(tree)), name
+        assert tostring(tree) == before, name
+        checked[cascade._COOKIE_GATE.opens(classes_and_ids)] += 1
+    assert checked[True] >= 2 and checked[False] >= 2, "both ways of measuring should be exercised"
+
+
+def test_the_comments_selection_is_the_expressions_on_every_page():
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+    selected = 0
+    for name, html in html_pages() + _extra_pages():
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        ours = cascade._comments_and_lists(tree)
+        assert ours == list(REMOVE_COMMENTS_AND_LISTS_XPATH[0](tree)), name
+        selected += len(ours)
+    assert selected >= 4
+
+
+def test_the_gates_open_on_every_page_whose_expressions_select_something():
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+    cookie_clause = cascade.XPath(cascade._COOKIE_CLAUSE[1:], namespaces={"re": "http://exslt.org/regular-expressions"})
+    gates = (("raw", cascade._RAW_TREE_GATE, RAW_TREE_PRUNE_XPATH),
+             ("comments", cascade._COMMENTS_GATE, REMOVE_COMMENTS_AND_LISTS_XPATH),
+             ("cookie", cascade._COOKIE_GATE, [cookie_clause]))
+    hits = Counter()
+    for name, html in html_pages() + _extra_pages() + [("mvp", '<div class="mvp-post-add-box">x</div>')]:
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        classes_and_ids = cascade._classes_and_ids(tree)
+        for label, gate, expressions in gates:
+            if any(len(x(tree)) for x in expressions):
+                assert gate.opens(classes_and_ids), (label, name)
+                hits[label] += 1
+            if gate.pattern is not None and gate.pattern.search(classes_and_ids):  # the literals come with the pattern
+                text = classes_and_ids.lower() if gate.pattern.flags & re.I else classes_and_ids
+                assert any(literal in text for literal in gate.literals), (label, name)
+    assert set(hits) == {"raw", "comments", "cookie"}
+    # a hit never straddles two values: no pattern can match a line break
+    for gate in (cascade._RAW_TREE_GATE, cascade._COOKIE_GATE):
+        assert not any(token in gate.pattern.pattern for token in (".", "\\s", "\\W", "\\D", "\\S", "[^"))
+    # an element without an id or class is never selected by the comments expression
+    assert not any(pattern.search("") for pattern in cascade._COMMENTS_PATTERNS)
 
 
 @pytest.mark.parametrize("options", [
