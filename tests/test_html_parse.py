@@ -54,6 +54,28 @@ def test_inputs_that_take_load_htmls_fallbacks(html):
     assert _serialized(parse_html(html)) == _serialized(load_html(html))
 
 
+@pytest.mark.parametrize("html", [
+    "<html><body><p>clean</p></body></html>",
+    "<html><body>\x00\x08\x0b\x0c\x0e\x1f\ufffe\uffff kept: \t\n\r</body></html>",
+    "<!DOCTYPE html/>\n<html><body>\x01</body></html>",
+    "<!doctype html/><html><body>one line</body></html>",
+    "<html/>\n<body><p>self-closing html</p></body>",
+    "\n\n\n\n<html/>\n<body>fifth line</body>",
+])
+def test_the_repair_is_trafilaturas(html):
+    from trafilatura.utils import repair_faulty_html
+    beginning = html[:50].lower()
+    assert html_parse._repair(html, beginning) == repair_faulty_html(html, beginning)
+
+
+def test_the_repair_knows_every_character_trafilatura_removes():
+    from trafilatura.utils import INVALID_XML_CHARS
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert set(INVALID_XML_CHARS.findall(every)) == set(html_parse._INVALID_XML_CHARS)
+    for name, html in html_pages():
+        assert html_parse._repair(html, html[:50].lower()) == html_parse.repair_faulty_html(html, html[:50].lower()), name
+
+
 def test_elements_are_plain_html_elements():
     tree = parse_html("<html><body><form><input name=q></form><p>text</p></body></html>")
     assert all(type(e) is HtmlElement for e in tree.iter())
