@@ -12,7 +12,7 @@ import pyarrow as pa
 from schemas.records import Article
 from tasks.furniture import word_count
 from tasks.normalize import Recent, full_key, paragraph_keys, sha256_hex
-from tasks.warehouse import arrow_table
+from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids
 
 MIN_ARTICLES = 4
 MIN_KEPT_WORDS = 20  # never strip an article below this: the rest would not be an article
@@ -46,9 +46,9 @@ def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tupl
     rows = con.execute(
         "SELECT p.outlet, p.para_hash FROM outlet_paragraphs p JOIN batch_paras b USING (outlet, para_hash)"
         " JOIN articles a ON a.article_id = p.article_id"
-        " WHERE p.article_id NOT IN (SELECT unnest(?::VARCHAR[]))"
+        f" WHERE p.article_id NOT IN {SPLIT_IDS}"
         " GROUP BY 1, 2 HAVING count(DISTINCT coalesce(a.dup_of, a.article_id)) >= ?",
-        [[a.article_id for a in articles], MIN_ARTICLES],
+        [*split_ids(a.article_id for a in articles), MIN_ARTICLES],
     ).fetchall()
     con.unregister("batch_paras")
     return set(rows)
@@ -72,7 +72,7 @@ def record(con: duckdb.DuckDBPyConnection, originals: list[Article]) -> None:
     rows = {(outlet_of(a), h, a.article_id) for a in originals for h in paragraph_hashes(a.text) if h}
     if not rows:
         return
-    con.execute("DELETE FROM outlet_paragraphs WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [[a.article_id for a in originals]])
+    con.execute(f"DELETE FROM outlet_paragraphs WHERE article_id IN {SPLIT_IDS}", split_ids(a.article_id for a in originals))
     con.register("para_rows", arrow_table([{"outlet": o, "para_hash": h, "article_id": a} for o, h, a in rows], _ROWS))
     con.execute("INSERT INTO outlet_paragraphs BY NAME SELECT * FROM para_rows")
     con.unregister("para_rows")

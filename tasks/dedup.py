@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.neardup import Signature, buckets, similar
-from tasks.warehouse import arrow_table, id_list, id_set
+from tasks.warehouse import SPLIT_IDS, arrow_table, id_list, id_set, split_ids
 
 _SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string())])
 _BUCKETS = pa.schema([("bucket", pa.uint64()), ("article_id", pa.string())])
@@ -27,7 +27,7 @@ def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: di
     stored = [r[0] for r in con.execute(f"SELECT article_id FROM minhash WHERE article_id IN {id_list(ids)}", ids).fetchall()]
     if stored:
         con.execute(f"DELETE FROM minhash WHERE article_id IN {id_list(stored)}", stored)
-        con.execute("DELETE FROM lsh_buckets WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [stored])
+        con.execute(f"DELETE FROM lsh_buckets WHERE article_id IN {SPLIT_IDS}", split_ids(stored))
     by_article = {a: buckets(s) for a, s in signatures.items()}
     sig_rows = [{"article_id": a, "signature": s.to_bytes(), "shingles": s.shingles, "run_id": run_id} for a, s in signatures.items()]
     bucket_rows = [{"bucket": b, "article_id": a} for a, bs in by_article.items() for b in bs]
@@ -47,7 +47,7 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
     missing = [a for a in ids if a not in known]
     if missing:  # copies re-linked because they pointed at a batch article: rare, a scan of lsh_buckets
         probe += [{"bucket": b, "article_id": a} for b, a in con.execute(
-            "SELECT bucket, article_id FROM lsh_buckets WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [missing]).fetchall()]
+            f"SELECT bucket, article_id FROM lsh_buckets WHERE article_id IN {SPLIT_IDS}", split_ids(missing)).fetchall()]
     if not probe:
         return []
     # One scan of lsh_buckets, probed with the batch's buckets. Copied into a temporary table first: a join
@@ -86,7 +86,7 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
     batch_ids = ids
     # Copies that pointed at a batch article are linked afresh too: that article's text may have changed.
     ids = sorted(set(ids) | {r[0] for r in con.execute(
-        "SELECT article_id FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()})
+        f"SELECT article_id FROM articles WHERE dup_of IN {SPLIT_IDS}", split_ids(ids)).fetchall()})
     with id_set(con, ids) as (among, params):
         hashes = sorted({r[0] for r in con.execute(
             f"SELECT norm_sha256 FROM articles WHERE article_id IN {among}", params).fetchall() if r[0]})

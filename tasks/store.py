@@ -19,7 +19,7 @@ from tasks.enrichment_store import link_happenings, write_enrichment
 from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.raw import RAW_COMPRESSION, compress_raw, decompress_raw
-from tasks.warehouse import arrow_table, id_list, id_set, last_wins, transaction, upsert, utcnow
+from tasks.warehouse import SPLIT_IDS, arrow_table, id_list, id_set, last_wins, split_ids, transaction, upsert, utcnow
 
 TS = pa.timestamp("us", tz="UTC")
 DOCUMENTS = pa.schema(
@@ -182,8 +182,8 @@ def write_batch(
         if succeeded_refs:
             con.execute(
                 "UPDATE rejects SET resolved_run_id = ? WHERE resolved_run_id IS NULL AND run_id <> ?"
-                " AND input_ref IN (SELECT unnest(?::VARCHAR[]))",
-                [run_id, run_id, succeeded_refs],
+                f" AND input_ref IN {SPLIT_IDS}",
+                [run_id, run_id, *split_ids(succeeded_refs)],
             )
         known_buckets: dict[str, list[int]] = {}
         if enrich is not None:
@@ -225,8 +225,8 @@ def load_stored_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) ->
         return []
     rows = con.execute(
         "SELECT doc_id, url, source, input_ref, fetched_at, content_type, raw, raw_compression, raw_sha256, meta, http_status,"
-        " final_url, headers, elapsed_ms FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
-        [doc_ids],
+        f" final_url, headers, elapsed_ms FROM documents WHERE doc_id IN {SPLIT_IDS} ORDER BY doc_id",
+        split_ids(doc_ids),
     ).fetchall()
     docs = []
     for (doc_id, url, source, input_ref, fetched_at, ctype, raw, compression, sha, meta, status, final_url, headers,

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.terms import cosine
-from tasks.warehouse import arrow_table, utcnow
+from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids, utcnow
 
 STORY_DAYS = 3
 STORY_MIN = 0.12  # chosen on bench/data/stories_dev.json (docs/dedup.md)
@@ -21,7 +21,7 @@ _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]]) -> None:
     if not terms:
         return
-    con.execute("DELETE FROM article_terms WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [list(terms)])
+    con.execute(f"DELETE FROM article_terms WHERE article_id IN {SPLIT_IDS}", split_ids(terms))
     rows = [{"article_id": a, "term": t, "weight": w} for a, ts in terms.items() for t, w in ts.items()]
     if rows:
         con.register("batch_terms", arrow_table(rows, _TERMS))
@@ -74,8 +74,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     if not ids:
         return []
     rows = con.execute(
-        "SELECT article_id, dup_of, published_at, story_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-        " ORDER BY published_at NULLS LAST, article_id", [ids]).fetchall()
+        f"SELECT article_id, dup_of, published_at, story_id FROM articles WHERE article_id IN {SPLIT_IDS}"
+        " ORDER BY published_at NULLS LAST, article_id", split_ids(ids)).fetchall()
     assigned: dict[str, str] = {}
     batch_terms: dict[str, tuple[datetime | None, dict[str, float]]] = {}
     touched = {r[3] for r in rows if r[3]}
@@ -100,15 +100,15 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
         assigned[article_id] = best_story or article_id
         batch_terms[article_id] = (published, own)
     outside = sorted({dup_of for _, dup_of, _, _ in rows if dup_of and dup_of not in assigned})
-    stories_of = dict(con.execute("SELECT article_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                                  [outside]).fetchall()) if outside else {}
+    stories_of = dict(con.execute(f"SELECT article_id, story_id FROM articles WHERE article_id IN {SPLIT_IDS}",
+                                  split_ids(outside)).fetchall()) if outside else {}
     for article_id, dup_of, _, _ in rows:
         if dup_of:
             assigned[article_id] = assigned.get(dup_of) or stories_of.get(dup_of) or dup_of
     # Copies elsewhere whose canonical is in this batch follow it.
     followers = con.execute(
-        "SELECT article_id, dup_of FROM articles WHERE dup_of IN (SELECT unnest(?::VARCHAR[]))"
-        " AND NOT article_id IN (SELECT unnest(?::VARCHAR[]))", [list(assigned), ids]).fetchall()
+        f"SELECT article_id, dup_of FROM articles WHERE dup_of IN {SPLIT_IDS}"
+        f" AND NOT article_id IN {SPLIT_IDS}", [*split_ids(assigned), *split_ids(ids)]).fetchall()
     for article_id, dup_of in followers:
         assigned[article_id] = assigned[dup_of]
     con.register("story_updates", arrow_table([{"article_id": a, "story_id": s} for a, s in assigned.items()], _STORY))
@@ -130,25 +130,25 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> Non
     batch at 100k articles), where a single-key equality reads one."""
     if not story_ids:
         return
-    con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [story_ids])
+    con.execute(f"DELETE FROM stories WHERE story_id IN {SPLIT_IDS}", split_ids(story_ids))
     con.execute(
-        """
+        f"""
         INSERT INTO stories (story_id, title, first_published_at, last_published_at, article_count, outlet_count, updated_at)
         SELECT story_id,
                arg_min(title, coalesce(published_at, TIMESTAMPTZ '9999-01-01')) FILTER (WHERE title IS NOT NULL),
                min(published_at), max(published_at), count(*), count(DISTINCT coalesce(outlet, source)), ?
-        FROM articles WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id
+        FROM articles WHERE story_id IN {SPLIT_IDS} GROUP BY story_id
         """,
-        [utcnow(), story_ids],
+        [utcnow(), *split_ids(story_ids)],
     )
     untitled = [r[0] for r in con.execute(  # (no RETURNING above: a DuckLake table does not support it)
-        "SELECT story_id FROM stories WHERE title IS NULL AND story_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
-        [story_ids]).fetchall()]
+        f"SELECT story_id FROM stories WHERE title IS NULL AND story_id IN {SPLIT_IDS} ORDER BY 1",
+        split_ids(story_ids)).fetchall()]
     if not untitled:
         return
     earliest = con.execute(
         "SELECT story_id, arg_min(article_id, (coalesce(published_at, TIMESTAMPTZ '9999-01-01'), article_id))"
-        " FROM articles WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id", [untitled]).fetchall()
+        f" FROM articles WHERE story_id IN {SPLIT_IDS} GROUP BY story_id", split_ids(untitled)).fetchall()
     for story_id, article_id in earliest:
         lead = con.execute("SELECT left(text, 120) FROM articles WHERE article_id = ?", [article_id]).fetchone()[0]
         con.execute("UPDATE stories SET title = ? WHERE story_id = ?", [lead, story_id])

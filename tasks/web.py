@@ -18,6 +18,7 @@ from tasks.netguard import AddressGuard
 from tasks.raw import decompress_raw
 from tasks.normalize import sha256_hex
 from tasks.sources import Source
+from tasks.warehouse import SPLIT_IDS, split_ids
 
 MAX_CHILD_SITEMAPS = 50
 FAILURE_BACKOFF = timedelta(minutes=10)  # a failed URL waits this long times 2^(failures-1), at most a day
@@ -254,7 +255,7 @@ def load_states(con, urls: list[str]) -> dict[str, FetchState]:
         return {}
     rows = con.execute(
         "SELECT url, etag, last_modified, last_status, doc_id, next_allowed_at, failures FROM fetch_state"
-        " WHERE url IN (SELECT unnest(?::VARCHAR[]))", [urls]).fetchall()
+        f" WHERE url IN {SPLIT_IDS}", split_ids(urls)).fetchall()
     return {r[0]: FetchState(*r) for r in rows}
 
 

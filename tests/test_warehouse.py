@@ -183,6 +183,25 @@ def test_id_set_as_parameters_or_as_a_table():
                 con.execute(f"SELECT * FROM {among[len('(SELECT id FROM '):-1]}")
 
 
+@pytest.mark.parametrize("ids", [[], [""], ["a"], ["a", "b", "a"], ["x", "", "y"], ["with\x1fseparator", "c"],
+                                 [chr(c) for c in range(1, 31)] + ["plain"]])
+def test_split_ids_gives_back_every_id_and_no_other(ids):
+    from tasks.warehouse import SPLIT_IDS, split_ids
+
+    con = duckdb.connect()
+    assert [r[0] for r in con.execute(f"SELECT * FROM {SPLIT_IDS}", split_ids(ids)).fetchall()] == ids
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('a'), (''), ('x'), ('zz')) v(id)")
+    found = {r[0] for r in con.execute(f"SELECT id FROM t WHERE id IN {SPLIT_IDS}", split_ids(ids)).fetchall()}
+    assert found == {"a", "", "x", "zz"} & set(ids)
+
+
+def test_split_ids_says_when_no_separator_is_left():
+    from tasks.warehouse import split_ids
+
+    with pytest.raises(ValueError, match="separator"):
+        split_ids([chr(c) for c in range(1, 32)])
+
+
 def test_binding_parameters_searches_for_no_pandas():
     """DuckDB's client tries `import pandas` for every parameter it binds; without pandas installed, each
     try must fail at once (tasks/__init__.py), before the finders that walk sys.path (the spy, last in
