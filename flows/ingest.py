@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Callable
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from flows.ledger import RunLedger, recorded_run
@@ -28,6 +29,22 @@ ingest_batch_task = task(ingest_batch, name="ingest-files", cache_policy=NO_CACH
 discover_task = task(discover_source, name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
 fetch_batch_task = task(fetch_batch, name="fetch-pages", cache_policy=NO_CACHE)
 reprocess_batch_task = task(reprocess_batch, name="reprocess-documents", cache_policy=NO_CACHE)
+
+
+
+def as_is(call: Callable[..., Any]) -> Callable[..., Any]:
+    """A task, called with its list and dict arguments in Prefect's `quote`: Prefect hands them to the
+    function as they are, instead of walking every element (a batch's files, the next batch's, the
+    manifest, a source's fetch states) twice per task run to look for futures among them, which none holds
+    (docs/benchmarks.md). For a direct call only: a task submitted to Dask's task runner (prefect-dask)
+    receives them still quoted."""
+    def wrap(value: Any) -> Any:
+        return quote(value) if isinstance(value, (list, dict)) else value
+
+    def quoted(*args: Any, **kwargs: Any) -> Any:
+        return call(*map(wrap, args), **{name: wrap(value) for name, value in kwargs.items()})
+    return quoted
+
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 BatchSize = Annotated[int, Field(ge=1, le=10_000)]
@@ -55,7 +72,7 @@ def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Sour
         if src.kind == "folder":
             listing = list_folder(src.path, src.name)
             logger.info("source %s: folder %s, %d files", src.name, src.path, len(listing.inputs))
-            run_batch = ingest_batch_task.submit if workers else ingest_batch_task
+            run_batch = ingest_batch_task.submit if workers else as_is(ingest_batch_task)
             ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch, ledger.batch_done,
                            window, force, in_flight=max(1, workers))
     web = [s for s in chosen if s.kind != "folder"]
@@ -69,7 +86,8 @@ def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Sour
             logger.info("source %s: %d pages to fetch", src.name, len(plan.candidates))
             chunks = [plan.candidates[i : i + batch_size] for i in range(0, len(plan.candidates), batch_size)]
             for number, chunk in enumerate(chunks, start=1):
-                ledger.batch_done(number, len(chunks), fetch_batch_task(wh, ledger.run_id, session, src, chunk, plan.states, window))
+                ledger.batch_done(number, len(chunks), as_is(fetch_batch_task)(wh, ledger.run_id, session, src, chunk,
+                                                                               plan.states, window))
 
 
 def run_reprocess(ledger: RunLedger, wh: Warehouse, window: Window, names: list[str] | None, batch_size: int) -> None:
@@ -77,7 +95,7 @@ def run_reprocess(ledger: RunLedger, wh: Warehouse, window: Window, names: list[
     get_run_logger().info("reprocess: %d stored documents in the window", len(doc_ids))
     chunks = [doc_ids[i : i + batch_size] for i in range(0, len(doc_ids), batch_size)]
     for number, chunk in enumerate(chunks, start=1):
-        ledger.batch_done(number, len(chunks), reprocess_batch_task(wh, ledger.run_id, chunk, window))
+        ledger.batch_done(number, len(chunks), as_is(reprocess_batch_task)(wh, ledger.run_id, chunk, window))
 
 
 @flow(name="ingest", log_prints=True)

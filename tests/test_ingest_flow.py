@@ -171,3 +171,26 @@ def test_seeds_fall_into_the_gold_stories(warehouse_path, gold):
     assert predicted == {frozenset(s["articles"]) for s in gold["stories"]}
     stories = read_rows(warehouse_path, "SELECT article_count, first_published_at FROM stories ORDER BY first_published_at")
     assert [(n, t.date().isoformat()) for n, t in stories] == [(3, "2017-10-18"), (1, "2020-07-08"), (1, "2024-03-18")]
+
+
+def test_batch_tasks_take_their_lists_and_dicts_as_they_are():
+    """flows.ingest.as_is: Prefect does not walk a batch task's lists and dicts (it would resolve any state
+    or future it found in them, at a cost per element); the task gets them unchanged."""
+    from prefect import flow, task
+    from prefect.states import Completed
+
+    from flows.ingest import as_is
+
+    @task
+    def receives(items, table, number):
+        return items, table, number
+
+    state = Completed(data=7)
+
+    @flow
+    def run():
+        return as_is(receives)([state, 1], {"files": [state]}, number=3), receives([state, 1], {"files": [state]}, 3)
+
+    quoted, walked = run()
+    assert quoted == ([state, 1], {"files": [state]}, 3)  # passed as they are: the state is not resolved
+    assert walked == ([7, 1], {"files": [7]}, 3)  # without: Prefect walked them and resolved the state
