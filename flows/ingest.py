@@ -36,8 +36,8 @@ def as_is(call: Callable[..., Any]) -> Callable[..., Any]:
     """A task, called with its list and dict arguments in Prefect's `quote`: Prefect hands them to the
     function as they are, instead of walking every element (a batch's files, the next batch's, the
     manifest, a source's fetch states) twice per task run to look for futures among them, which none holds
-    (docs/benchmarks.md). For a direct call only: a task submitted to Dask's task runner (prefect-dask)
-    receives them still quoted."""
+    (docs/benchmarks.md; the cost Prefect's own `quote` exists for, PrefectHQ/prefect#10370). For a direct
+    call only: a task submitted to Dask's task runner receives them still quoted (prefect-dask#43)."""
     def wrap(value: Any) -> Any:
         return quote(value) if isinstance(value, (list, dict)) else value
 
