@@ -31,7 +31,6 @@ fetch_batch_task = task(fetch_batch, name="fetch-pages", cache_policy=NO_CACHE)
 reprocess_batch_task = task(reprocess_batch, name="reprocess-documents", cache_policy=NO_CACHE)
 
 
-
 def as_is(call: Callable[..., Any]) -> Callable[..., Any]:
     """A task, called with its list and dict arguments in Prefect's `quote`: Prefect hands them to the
     function as they are, instead of walking every element (a batch's files, the next batch's, the
