@@ -1,5 +1,5 @@
 """Duplicates across articles, across runs. Links: exact (same normalized-text hash) and near (MinHash
-LSH candidates confirmed by tasks.neardup.similar). Linked articles form a group; every member keeps its
+LSH candidates confirmed by tasks.neardup.similar, all of a batch's at once: similar_pairs). Linked articles form a group; every member keeps its
 row and `dup_of` points at the group's canonical article: the earliest published (then the smallest id).
 A new, earlier copy takes the canonical place and the group is re-pointed."""
 from __future__ import annotations
@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from tasks.neardup import Signature, buckets, similar
+from tasks.neardup import Signature, buckets, similar_pairs
 from tasks.warehouse import SPLIT_IDS, arrow_table, id_list, id_set, split_ids
 
 _SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string())])
@@ -67,15 +68,17 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
         return []
     involved = sorted({x for p in pairs for x in p})
     with id_set(con, involved) as (among, params):
-        sigs = {a: Signature.from_bytes(blob, n) for a, blob, n in con.execute(
-            f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {among}", params).fetchall()}
-    links = []
-    for new, other in sorted(pairs):
-        if new in sigs and other in sigs:
-            sim = similar(sigs[new], sigs[other])
-            if sim is not None:
-                links.append((new, other, sim))
-    return links
+        stored = con.execute(f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {among}",
+                             params).fetchall()
+    row = {a: i for i, (a, _, _) in enumerate(stored)}
+    pairs = [(new, other) for new, other in sorted(pairs) if new in row and other in row]
+    if not pairs:
+        return []
+    hashvalues = np.frombuffer(b"".join(blob for _, blob, _ in stored), dtype="<u4").reshape(len(stored), -1)
+    shingles = np.array([n for _, _, n in stored], dtype=np.int64)
+    sims = similar_pairs(hashvalues.astype(np.uint32), shingles, np.array([row[a] for a, _ in pairs]),
+                         np.array([row[b] for _, b in pairs]))
+    return [(new, other, float(sim)) for (new, other), sim in zip(pairs, sims) if not np.isnan(sim)]
 
 
 def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_buckets: dict[str, list[int]] | None = None) -> int:

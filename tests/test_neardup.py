@@ -467,3 +467,28 @@ def test_the_pipeline_imports_neither_datasketch_nor_scipy():
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_similar_pairs_gives_what_similar_gives_pair_by_pair(monkeypatch):
+    import tasks.neardup as neardup
+    from tasks.neardup import NUM_PERM, Signature, similar, similar_pairs
+
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    rows, counts = [], []
+    for shared in range(0, NUM_PERM + 1, 4):  # every Jaccard from 0 to 1, around both thresholds
+        other = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+        rows.append(np.where(np.arange(NUM_PERM) < shared, base, other))
+        counts.append(int(rng.choice([0, 3, 7, 8, 40, 400, 5000])))  # under, at and over MIN_SHINGLES
+    rows.append(base)
+    counts.append(60)
+    hashvalues, shingles = np.array(rows, dtype=np.uint32), np.array(counts, dtype=np.int64)
+    first, second = (np.array(x) for x in zip(*itertools.product(range(len(rows)), repeat=2)))
+    monkeypatch.setattr(neardup, "PAIR_CHUNK", 97)  # several chunks, the last one partial
+    got = similar_pairs(hashvalues, shingles, first, second)
+    expected = [similar(Signature(hashvalues[a], int(shingles[a])), Signature(hashvalues[b], int(shingles[b])))
+                for a, b in zip(first, second)]
+    assert [None if np.isnan(g) else float(g) for g in got] == expected
+    by_jaccard = [(hashvalues[a] == hashvalues[b]).mean() >= JACCARD_MIN for a, b in zip(first, second)]
+    kinds = {"none" if e is None else "jaccard" if j else "containment" for e, j in zip(expected, by_jaccard)}
+    assert kinds == {"none", "jaccard", "containment"}, "the pairs should hold copies of either kind, and none"
