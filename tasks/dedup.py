@@ -1,7 +1,8 @@
 """Duplicates across articles, across runs. Links: exact (same normalized-text hash) and near (MinHash
 LSH candidates confirmed by tasks.neardup.similar, a batch's all at once: similar_pairs). Linked articles
-form a group; every member keeps its row and `dup_of` points at the group's canonical article: the earliest published (then the smallest id).
-A new, earlier copy takes the canonical place and the group is re-pointed."""
+form a group; every member keeps its row and `dup_of` points at the group's canonical article: the
+earliest published (then the smallest id). A new, earlier copy takes the canonical place and the group
+is re-pointed."""
 from __future__ import annotations
 
 from datetime import datetime
