@@ -42,6 +42,11 @@ evicted spent up to 7 ms a document more reading it (a 10k pipeline run 118.8 â†
 0.77 â†’ 7.55 ms a document). Every run now starts with the files in memory, as a run right after a crawl
 would, and the runs differ by their work, not by which one found the files evicted.
 
+Every run also counts the CPU seconds of all its processes (`tree_cpu_seconds`: the measuring process, its
+workers, the command line's processes, the temporary Prefect API server), and the three ratios are given
+again over CPU seconds (`over_cpu_seconds`): wall time moves by 20-30% between runs on these VMs, CPU
+time much less, so these say which differences are the work's and which the machine's.
+
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
 
@@ -243,6 +248,38 @@ def children_peak_rss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _live_descendants_cpu(pid: int) -> float:
+    """CPU seconds of `pid`'s live descendants, each with its own reaped children (Linux /proc; else 0)."""
+    total = 0.0
+    try:
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                    for c in (task / "children").read_text().split()]
+    except OSError:
+        return 0.0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile: reaped by its parent, counted there
+        total += sum(int(f) for f in fields[11:15]) / _CLOCK_TICKS  # utime, stime, cutime, cstime
+        total += _live_descendants_cpu(child)
+    return total
+
+
+def tree_cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by this process, its reaped children and its live
+    descendants: a worker pool that was shut down, the trafilatura command line, and the temporary Prefect
+    API server that is still running. A run's CPU is the difference of two readings. Wall time on these
+    VMs moves by 20-30% between runs (other tenants); CPU time moves much less, so the ratios are also
+    reported over CPU."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime + _live_descendants_cpu(os.getpid())
+
+
 def _bare_files(paths: list[str], extra_kwargs: dict[str, Any]) -> list[tuple[str, float, bool]]:
     """In a worker: (kind, seconds, empty) per file; HTML extracted, text read and decoded only."""
     import trafilatura
@@ -273,6 +310,7 @@ def measure_bare(folder: str, workers: int, extra_kwargs: dict[str, Any] | None 
     files = sorted(str(p) for p in Path(folder).iterdir() if p.suffix in (".html", ".txt"))
     chunks = [files[i:i + 8] for i in range(0, len(files), 8)]
     rss_start = peak_rss_mb()
+    cpu_start = tree_cpu_seconds()
     start = time.perf_counter()
     if workers == 1:
         _reset_trafilatura()
@@ -281,8 +319,9 @@ def measure_bare(folder: str, workers: int, extra_kwargs: dict[str, Any] | None 
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_reset_trafilatura) as pool:
             results = [r for part in pool.map(_bare_files, chunks, [extra_kwargs or {}] * len(chunks)) for r in part]
     seconds = time.perf_counter() - start
+    cpu = tree_cpu_seconds() - cpu_start
     return {
-        "docs": len(results), "html_docs": sum(k == "html" for k, _, _ in results),
+        "docs": len(results), "cpu_seconds_all_processes": cpu, "html_docs": sum(k == "html" for k, _, _ in results),
         "text_docs": sum(k == "text" for k, _, _ in results), "empty": sum(e for _, _, e in results),
         "seconds": seconds, "worker_seconds": sum(s for _, s, _ in results), "workers": workers,
         "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": children_peak_rss_mb() if workers > 1 else None,
@@ -300,13 +339,15 @@ def measure_cli(folder: str, out_dir: str) -> dict[str, Any]:
     """`trafilatura --input-dir folder --output-dir out_dir`, its defaults (the command a user would run)."""
     exe = shutil.which("trafilatura", path=str(Path(sys.executable).parent)) or "trafilatura"
     shutil.rmtree(out_dir, ignore_errors=True)
+    cpu_start = tree_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.run([exe, "--input-dir", folder, "--output-dir", out_dir], capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    cpu = tree_cpu_seconds() - cpu_start
     outputs = sum(1 for _ in Path(out_dir).rglob("*") if _.is_file()) if Path(out_dir).exists() else 0
     shutil.rmtree(out_dir, ignore_errors=True)
     docs = sum(1 for p in Path(folder).iterdir() if p.suffix in (".html", ".txt"))
-    return {"docs": docs, "seconds": seconds, "returncode": proc.returncode, "outputs": outputs,
+    return {"docs": docs, "seconds": seconds, "cpu_seconds_all_processes": cpu, "returncode": proc.returncode, "outputs": outputs,
             "processes": trafilatura_cli_processes(), "command": "trafilatura --input-dir DIR --output-dir OUT",
             "peak_rss_mb": children_peak_rss_mb(), "stderr_tail": proc.stderr[-300:]}
 
@@ -336,14 +377,17 @@ def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: 
         apply_migrations(con)
     _reset_trafilatura()
     rss_start = peak_rss_mb()
+    cpu_start = tree_cpu_seconds()
     start = time.perf_counter()
     listing = list_folder(folder)
     tally = ingest_listing(warehouse, run_id, listing, batch_size, workers=workers)
     seconds = time.perf_counter() - start
+    cpu = tree_cpu_seconds() - cpu_start
     peak = peak_rss_mb()
     worker_peak = children_peak_rss_mb() if workers > 1 else 0.0
     return {
-        "docs": tally.inputs, "seconds": seconds, "workers": workers, "tally": tally.as_dict(),
+        "docs": tally.inputs, "seconds": seconds, "cpu_seconds_all_processes": cpu, "workers": workers,
+        "tally": tally.as_dict(),
         "cpu_seconds": {k: round(v, 3) for k, v in tally.cpu_seconds.items()},
         "peak_rss_mb": peak, "worker_peak_rss_mb": worker_peak,
         "peak_rss_mb_all_processes": peak + workers * worker_peak if workers > 1 else peak,
@@ -372,10 +416,13 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
     with Warehouse(warehouse_path).connect() as con:
         apply_migrations(con)
     _reset_trafilatura()
+    cpu_start = tree_cpu_seconds()
     start = time.perf_counter()
     summary = ingest(source=folder, warehouse=warehouse_path, batch_size=batch_size, workers=workers)
     seconds = time.perf_counter() - start
-    return {"docs": summary["inputs"], "seconds": seconds, "api_startup_seconds": startup, "workers": workers,
+    cpu = tree_cpu_seconds() - cpu_start  # the flow's process, its workers and the API server
+    return {"docs": summary["inputs"], "seconds": seconds, "cpu_seconds_all_processes": cpu,
+            "api_startup_seconds": startup, "workers": workers,
             "summary_articles": summary["articles"], "peak_rss_mb": peak_rss_mb(), **_warehouse_facts(warehouse_path)}
 
 
@@ -404,12 +451,15 @@ def print_table(report: dict[str, Any]) -> None:
     rows = [(name, runs[name]) for name in report["order"]]
     print(f"commit {report['commit']}; N = {report['n']} docs ({report['corpus']['html']} html, {report['corpus']['text']} text), "
           f"{report['machine']['nproc']} cores, W = {report['workers']} workers, Python {report['python']}")
-    print(f"{'run':<22} {'seconds':>8} {'docs/s':>8} {'peak RSS MB':>12}")
+    print(f"{'run':<22} {'seconds':>8} {'docs/s':>8} {'CPU s':>8} {'peak RSS MB':>12}")
     for name, run in rows:
-        print(f"{name:<22} {run['seconds']:8.1f} {run['docs'] / run['seconds']:8.1f} {run['peak_rss_mb']:12.0f}")
+        print(f"{name:<22} {run['seconds']:8.1f} {run['docs'] / run['seconds']:8.1f} "
+              f"{run['cpu_seconds_all_processes']:8.1f} {run['peak_rss_mb']:12.0f}")
     for key in ("docs_per_s", "ratio_vs_trafilatura", "ratio_vs_trafilatura_cli", "rerun_speedup", "prefect_overhead",
                 "peak_rss_mb", "warehouse_mb_per_1k_articles"):
         print(f"{key:<32} {report[key]:.3f}")
+    over_cpu = report["over_cpu_seconds"]
+    print("over CPU seconds                 " + ", ".join(f"{k} {v:.3f}" for k, v in over_cpu.items()))
     print(f"trafilatura CLI processes        {report['trafilatura_cli_processes']}")
     print("stage shares (parent wall time)  " + ", ".join(f"{k} {v:.2f}" for k, v in report["stage_shares"].items() if v))
     print("worker CPU shares                " + ", ".join(f"{k} {v:.2f}" for k, v in report["cpu_shares"].items()))
@@ -452,6 +502,13 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
     prefect_reference = statistics.mean([runs["pipeline_1"]["seconds"], runs["pipeline_after_prefect"]["seconds"]])
     bare_seconds = statistics.mean(runs[f"bare_{r}"]["seconds"] for r in range(1, repeats + 2))
     cli_seconds = statistics.mean(runs[f"cli_{r}"]["seconds"] for r in range(1, repeats + 2))
+    def cpu_of(*names: str) -> float:
+        return statistics.mean(runs[name]["cpu_seconds_all_processes"] for name in names)
+
+    pipe_names = [f"pipeline_{r}" for r in range(1, repeats + 1)] + ["pipeline_after_prefect"]
+    pipe_cpu = cpu_of(*pipe_names)
+    bare_cpu = cpu_of(*(f"bare_{r}" for r in range(1, repeats + 2)))
+    cli_cpu = cpu_of(*(f"cli_{r}" for r in range(1, repeats + 2)))
     stage = first["tally"]["seconds"]
     cpu = first["cpu_seconds"]
     report = {
@@ -465,6 +522,14 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
         "trafilatura_cli_processes": runs["cli_1"]["processes"],
         "rerun_speedup": first["seconds"] / runs["pipeline_rerun"]["seconds"],
         "prefect_overhead": runs["prefect"]["seconds"] / prefect_reference,
+        "over_cpu_seconds": {  # the same ratios over the CPU seconds of all the processes of each run
+            "ratio_vs_trafilatura": bare_cpu / pipe_cpu,
+            "ratio_vs_trafilatura_cli": cli_cpu / pipe_cpu,
+            "prefect_overhead": runs["prefect"]["cpu_seconds_all_processes"] / cpu_of("pipeline_1", "pipeline_after_prefect"),
+            "pipeline_cpu_ms_per_doc": pipe_cpu / n * 1000,
+            "trafilatura_cpu_ms_per_doc": bare_cpu / n * 1000,
+            "trafilatura_cli_cpu_ms_per_doc": cli_cpu / n * 1000,
+        },
         "peak_rss_mb": first["peak_rss_mb_all_processes"],
         "peak_rss_mb_parent": first["peak_rss_mb"],
         "peak_rss_mb_largest_worker": first["worker_peak_rss_mb"],
