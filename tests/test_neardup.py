@@ -401,6 +401,31 @@ def test_dedup_across_runs(wh):
         assert_no_chains(wh)
 
 
+def test_copies_no_link_touches_follow_their_group_to_a_new_canonical(wh):
+    """The whole article, then its first half (a copy of it), then, earlier than both, another outlet's
+    copy with its own lead: a copy of the whole, not of the first half, which no link of that batch
+    touches and which the writer does not read. It follows its group to the new canonical and keeps how
+    it was linked."""
+    slug = "beirut-port-reconstruction"
+    whole = text_doc("a/whole.txt", body(slug).replace("\n", "\n\n"), T0)
+    first = text_doc("b/first.txt", first_half_paragraphs(slug).replace("\n", "\n\n"), T0 + timedelta(hours=1), "ب")
+    relead = text_doc("c/relead.txt", new_lead(slug).replace("\n", "\n\n"), T0 - timedelta(hours=1), "ج")
+    ingest(wh, "run-1", [whole])
+    ingest(wh, "run-2", [first])
+    w, f = article_of(wh, whole), article_of(wh, first)
+    assert links(wh) == {w: None, f: w}
+    linked_as = rows(wh, "SELECT dup_similarity, dup_method FROM articles WHERE article_id = ?", [f])
+
+    assert ingest(wh, "run-3", [relead]).articles_duplicate == 0
+    r = article_of(wh, relead)
+    text = dict(rows(wh, "SELECT article_id, text FROM articles"))
+    assert similar(signature_of(text[r]), signature_of(text[f])) is None  # what makes this case
+    assert similar(signature_of(text[r]), signature_of(text[w])) is not None
+    assert links(wh) == {r: None, w: r, f: r}
+    assert rows(wh, "SELECT dup_similarity, dup_method FROM articles WHERE article_id = ?", [f]) == linked_as
+    assert_no_chains(wh)
+
+
 @pytest.mark.parametrize("late_copy", ["near", "exact"])
 def test_re_pointed_canonical_records_how_it_was_linked(wh, late_copy):
     ingest(wh, "run-1", [ORIGINAL])
