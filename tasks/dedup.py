@@ -149,6 +149,8 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
             _, dup_of, _, old_sim, old_method = info[m]
             want = None if m == canon or len(members) == 1 else canon
             sim, method = (best.get(m, (old_sim, old_method)) if want else (None, None))
+            if want and m not in batch and old_sim is not None and old_sim >= sim:
+                sim, method = old_sim, old_method  # its text is unchanged: the link it had still holds, and is better
             if (want, sim, method) != (dup_of, old_sim, old_method):
                 updates.append({"article_id": m, "dup_of": want, "dup_similarity": sim, "dup_method": method})
     if updates:

@@ -426,6 +426,28 @@ def test_copies_no_link_touches_follow_their_group_to_a_new_canonical(wh):
     assert_no_chains(wh)
 
 
+def test_a_copys_similarity_is_its_best_link_not_the_latest(wh):
+    """A copy linked at 0.98 keeps that when a later, looser copy links to it at 0.74: its text has not
+    changed, so its first link still holds (before, every batch that touched a copy rewrote its similarity,
+    and at 28,000 stored articles that was 11,000 rows a batch)."""
+    slug = "amman-solar-plant"
+    whole = text_doc("a/whole.txt", body(slug).replace("\n", "\n\n"), T0)
+    wire = text_doc("b/wire.txt", agency_dateline(slug).replace("\n", "\n\n"), T0 + timedelta(hours=1), "ب")
+    relead = text_doc("c/relead.txt", new_lead(slug).replace("\n", "\n\n"), T0 + timedelta(hours=2), "ج")
+    ingest(wh, "run-1", [whole, wire])
+    w, b = article_of(wh, whole), article_of(wh, wire)
+    (first_sim, method), = rows(wh, "SELECT dup_similarity, dup_method FROM articles WHERE article_id = ?", [b])
+    ingest(wh, "run-2", [relead])
+    r = article_of(wh, relead)
+    text = dict(rows(wh, "SELECT article_id, text FROM articles"))
+    to_wire = similar(signature_of(text[r]), signature_of(text[b]))
+    to_whole = similar(signature_of(text[r]), signature_of(text[w]))
+    assert to_wire is not None and to_whole is not None and to_wire < first_sim  # what makes this case
+    assert links(wh) == {w: None, b: w, r: w}
+    assert rows(wh, "SELECT dup_similarity, dup_method FROM articles WHERE article_id = ?", [b]) == [(first_sim, method)]
+    assert rows(wh, "SELECT dup_similarity FROM articles WHERE article_id = ?", [r]) == [(max(to_wire, to_whole),)]
+
+
 @pytest.mark.parametrize("late_copy", ["near", "exact"])
 def test_re_pointed_canonical_records_how_it_was_linked(wh, late_copy):
     ingest(wh, "run-1", [ORIGINAL])
