@@ -24,8 +24,9 @@ def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: di
     ids = list(signatures)
     if not ids:
         return {}
-    # New articles, the normal case, have nothing to delete: ask the primary key first, so that the two
-    # DELETEs (full scans of minhash and of the far larger lsh_buckets) run only for re-extracted ones.
+    # New articles, the normal case, have nothing to delete: look their ids up first (one column of minhash),
+    # so that the two DELETEs (full scans of minhash and of the far larger lsh_buckets) run only for
+    # re-extracted ones.
     stored = [r[0] for r in con.execute(f"SELECT article_id FROM minhash WHERE article_id IN {id_list(ids)}", ids).fetchall()]
     if stored:
         con.execute(f"DELETE FROM minhash WHERE article_id IN {id_list(stored)}", stored)

@@ -133,6 +133,23 @@ def test_migrate_keeps_data(wh):
     assert counts(wh.path)["articles"] == 1
 
 
+def test_migration_009_keeps_the_signatures_and_drops_the_key(warehouse_path, monkeypatch):
+    import tasks.warehouse as warehouse_module
+
+    wh = Warehouse(warehouse_path)
+    before = [m for m in migrations() if m.version < 9]
+    monkeypatch.setattr(warehouse_module, "migrations", lambda: before)
+    wh.migrate()
+    query(wh, "INSERT INTO minhash VALUES ('a1', '\\x01\\x02'::BLOB, 12, 'run-1')")
+    assert query(wh, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'minhash'"
+                     " AND constraint_type = 'PRIMARY KEY'") == [(1,)]
+    monkeypatch.undo()
+    assert wh.migrate() == [9]
+    assert query(wh, "SELECT article_id, signature, shingles, run_id FROM minhash") == [("a1", b"\x01\x02", 12, "run-1")]
+    assert query(wh, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'minhash'"
+                     " AND constraint_type = 'PRIMARY KEY'") == [(0,)]
+
+
 def test_changed_migration_checksum_raises(wh):
     query(wh, "UPDATE schema_version SET checksum = 'edited-after-apply' WHERE version = 1")
     with pytest.raises(MigrationError, match="changed after it was applied"):
