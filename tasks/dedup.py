@@ -5,8 +5,6 @@ earliest published (then the smallest id). A new, earlier copy takes the canonic
 is re-pointed."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -62,7 +60,7 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
     try:
         pairs = con.execute(
             "SELECT DISTINCT q.article_id, b.article_id FROM probe_buckets q JOIN lsh_buckets b USING (bucket)"
-            " WHERE b.article_id <> q.article_id"
+            " WHERE b.article_id <> q.article_id ORDER BY 1, 2"
         ).fetchall()
     finally:
         con.execute("DROP TABLE probe_buckets")
@@ -73,14 +71,15 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
         stored = con.execute(f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {among}",
                              params).fetchall()
     row = {a: i for i, (a, _, _) in enumerate(stored)}
-    pairs = [(new, other) for new, other in sorted(pairs) if new in row and other in row]
+    pairs = [(new, other) for new, other in pairs if new in row and other in row]
     if not pairs:
         return []
     hashvalues = np.frombuffer(b"".join(blob for _, blob, _ in stored), dtype="<u4").reshape(len(stored), -1)
     shingles = np.array([n for _, _, n in stored], dtype=np.int64)
     sims = similar_pairs(hashvalues.astype(np.uint32), shingles, np.array([row[a] for a, _ in pairs]),
                          np.array([row[b] for _, b in pairs]))
-    return [(new, other, float(sim)) for (new, other), sim in zip(pairs, sims) if not np.isnan(sim)]
+    values = sims.tolist()
+    return [(*pairs[k], values[k]) for k in np.flatnonzero(~np.isnan(sims)).tolist()]
 
 
 def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_buckets: dict[str, list[int]] | None = None) -> int:
@@ -112,13 +111,17 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
     with id_set(con, linked) as (among, params):
         canons = sorted({r[0] for r in con.execute(
             f"SELECT coalesce(dup_of, article_id) FROM articles WHERE article_id IN {among}", params).fetchall()} | set(linked))
-    columns = "article_id, dup_of, published_at, dup_similarity, dup_method"
+    columns = "article_id, dup_of, epoch_us(published_at), dup_similarity, dup_method"  # an instant as a number
     with id_set(con, canons) as (among, params):
         rows = con.execute(f"SELECT {columns} FROM articles WHERE article_id IN {among}", params).fetchall()
         rows += con.execute(f"SELECT {columns} FROM articles WHERE dup_of IN {among} AND NOT article_id IN {among}",
                             params + params).fetchall()
     info = {r[0]: r for r in rows}
+    # Groups: union-find over the stored pointers (kept unless the article is in the batch) and the links.
     parent = {a: a for a in info}
+    for a, (_, dup_of, *_rest) in info.items():
+        if dup_of and a not in batch and dup_of in parent:
+            parent[a] = dup_of  # `a` is still a root here: the same groups as a union
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -126,26 +129,25 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
             x = parent[x]
         return x
 
-    def union(a: str, b: str) -> None:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-
-    for a, (_, dup_of, *_rest) in info.items():
-        if dup_of and a not in batch and dup_of in parent:
-            union(a, dup_of)
     best: dict[str, tuple[float, str]] = {}
+    no_link = (-1.0, "")
     for a, b, sim, method in links:
-        union(a, b)
-        for x in (a, b):  # every article a link touches, so a former canonical gets its link's similarity
-            if sim >= best.get(x, (-1.0, ""))[0]:
-                best[x] = (sim, method)
+        if a in parent and b in parent:
+            root_a, root_b = find(a), find(b)
+            if root_a != root_b:
+                parent[root_a] = root_b
+        # every article a link touches, so that a former canonical gets its link's similarity
+        if sim >= best.get(a, no_link)[0]:
+            best[a] = (sim, method)
+        if sim >= best.get(b, no_link)[0]:
+            best[b] = (sim, method)
     groups: dict[str, list[str]] = {}
     for a in info:
         groups.setdefault(find(a), []).append(a)
-    far = datetime.max.replace(tzinfo=None)
     updates = []
     for members in groups.values():
-        canon = min(members, key=lambda m: (info[m][2] is None, (info[m][2].replace(tzinfo=None) if info[m][2] else far), m))
+        # the earliest published (undated ones last), then the smallest id
+        canon = min(members, key=lambda m: (info[m][2] is None, info[m][2] or 0, m))
         for m in members:
             _, dup_of, _, old_sim, old_method = info[m]
             want = None if m == canon or len(members) == 1 else canon
