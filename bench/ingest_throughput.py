@@ -416,12 +416,15 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
     with Warehouse(warehouse_path).connect() as con:
         apply_migrations(con)
     _reset_trafilatura()
-    cpu_start = tree_cpu_seconds()
+    cpu_start, server_start = tree_cpu_seconds(), _live_descendants_cpu(os.getpid())
     start = time.perf_counter()
     summary = ingest(source=folder, warehouse=warehouse_path, batch_size=batch_size, workers=workers)
     seconds = time.perf_counter() - start
     cpu = tree_cpu_seconds() - cpu_start  # the flow's process, its workers and the API server
+    # The API server is the one process alive at both readings (the flow's workers have exited by the second).
+    server_cpu = _live_descendants_cpu(os.getpid()) - server_start
     return {"docs": summary["inputs"], "seconds": seconds, "cpu_seconds_all_processes": cpu,
+            "api_server_cpu_seconds": server_cpu,
             "api_startup_seconds": startup, "workers": workers,
             "summary_articles": summary["articles"], "peak_rss_mb": peak_rss_mb(), **_warehouse_facts(warehouse_path)}
 
