@@ -426,6 +426,36 @@ def test_copies_no_link_touches_follow_their_group_to_a_new_canonical(wh):
     assert_no_chains(wh)
 
 
+def test_stored_pointers_that_loop_end_as_one_group(wh):
+    """The writer never leaves articles pointing at each other in a loop, but if a warehouse holds one
+    (edited by hand, say), the next batch that touches them regroups them (the union-find's path halving
+    ends on a loop) instead of looping forever."""
+    import signal
+
+    slug = "amman-solar-plant"
+    docs = [text_doc(f"{n}/copy.txt", body(slug).replace("\n", "\n\n"), T0 + timedelta(hours=i), n)
+            for i, n in enumerate(["أ", "ب", "ج", "د"])]
+    ingest(wh, "run-1", docs[:3])
+    a, b, c = (article_of(wh, d) for d in docs[:3])
+    assert links(wh) == {a: None, b: a, c: a}
+    with wh.connect() as con:  # a -> b -> c -> a
+        con.execute("UPDATE articles SET dup_of = CASE article_id WHEN ? THEN ? WHEN ? THEN ? ELSE ? END",
+                    [a, b, b, c, a])
+
+    def stuck(*_):
+        raise TimeoutError("link_duplicates did not finish")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    try:
+        ingest(wh, "run-2", docs[3:])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert links(wh) == {a: None, b: a, c: a, article_of(wh, docs[3]): a}
+    assert_no_chains(wh)
+
+
 def test_a_copys_similarity_is_its_best_link_not_the_latest(wh):
     """A copy linked at 0.98 keeps that when a later, looser copy links to it at 0.74: its text has not
     changed, so its first link still holds (before, every batch that touched a copy rewrote its similarity,
