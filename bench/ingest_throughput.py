@@ -44,8 +44,9 @@ would, and the runs differ by their work, not by which one found the files evict
 
 Every run also counts the CPU seconds of all its processes (`tree_cpu_seconds`: the measuring process, its
 workers, the command line's processes, the temporary Prefect API server), and the three ratios are given
-again over CPU seconds (`over_cpu_seconds`): wall time moves by 20-30% between runs on these VMs, CPU
-time much less, so these say which differences are the work's and which the machine's.
+again over CPU seconds (`over_cpu_seconds`). Wall time moves by 20-30% between runs on these VMs; CPU time
+moves less but still moves (two identical pipeline runs of one bench: 154.3 and 167.6 CPU seconds), so
+the CPU figures narrow the noise without removing it.
 
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
@@ -272,9 +273,7 @@ def _live_descendants_cpu(pid: int) -> float:
 def tree_cpu_seconds() -> float:
     """CPU seconds (user + system) used so far by this process, its reaped children and its live
     descendants: a worker pool that was shut down, the trafilatura command line, and the temporary Prefect
-    API server that is still running. A run's CPU is the difference of two readings. Wall time on these
-    VMs moves by 20-30% between runs (other tenants); CPU time moves much less, so the ratios are also
-    reported over CPU."""
+    API server that is still running. A run's CPU is the difference of two readings (module docstring)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime + _live_descendants_cpu(os.getpid())
@@ -500,18 +499,18 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
     runs["pipeline_first"] = runs["pipeline_1"]
     first = runs["pipeline_1"]
     # The pipeline's runs: the Prefect run is bracketed by two of them, as each bare and CLI run is.
-    pipe_seconds = statistics.mean([runs[f"pipeline_{r}"]["seconds"] for r in range(1, repeats + 1)]
-                                   + [runs["pipeline_after_prefect"]["seconds"]])
-    prefect_reference = statistics.mean([runs["pipeline_1"]["seconds"], runs["pipeline_after_prefect"]["seconds"]])
-    bare_seconds = statistics.mean(runs[f"bare_{r}"]["seconds"] for r in range(1, repeats + 2))
-    cli_seconds = statistics.mean(runs[f"cli_{r}"]["seconds"] for r in range(1, repeats + 2))
-    def cpu_of(*names: str) -> float:
-        return statistics.mean(runs[name]["cpu_seconds_all_processes"] for name in names)
-
     pipe_names = [f"pipeline_{r}" for r in range(1, repeats + 1)] + ["pipeline_after_prefect"]
-    pipe_cpu = cpu_of(*pipe_names)
-    bare_cpu = cpu_of(*(f"bare_{r}" for r in range(1, repeats + 2)))
-    cli_cpu = cpu_of(*(f"cli_{r}" for r in range(1, repeats + 2)))
+    bracket_names = ["pipeline_1", "pipeline_after_prefect"]
+    bare_names = [f"bare_{r}" for r in range(1, repeats + 2)]
+    cli_names = [f"cli_{r}" for r in range(1, repeats + 2)]
+
+    def mean_of(key: str, names: list[str]) -> float:
+        return statistics.mean(runs[name][key] for name in names)
+
+    pipe_seconds, pipe_cpu = mean_of("seconds", pipe_names), mean_of("cpu_seconds_all_processes", pipe_names)
+    bare_seconds, bare_cpu = mean_of("seconds", bare_names), mean_of("cpu_seconds_all_processes", bare_names)
+    cli_seconds, cli_cpu = mean_of("seconds", cli_names), mean_of("cpu_seconds_all_processes", cli_names)
+    prefect_reference = mean_of("seconds", bracket_names)
     stage = first["tally"]["seconds"]
     cpu = first["cpu_seconds"]
     report = {
@@ -528,7 +527,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
         "over_cpu_seconds": {  # the same ratios over the CPU seconds of all the processes of each run
             "ratio_vs_trafilatura": bare_cpu / pipe_cpu,
             "ratio_vs_trafilatura_cli": cli_cpu / pipe_cpu,
-            "prefect_overhead": runs["prefect"]["cpu_seconds_all_processes"] / cpu_of("pipeline_1", "pipeline_after_prefect"),
+            "prefect_overhead": runs["prefect"]["cpu_seconds_all_processes"] / mean_of("cpu_seconds_all_processes", bracket_names),
             "pipeline_cpu_ms_per_doc": pipe_cpu / n * 1000,
             "trafilatura_cpu_ms_per_doc": bare_cpu / n * 1000,
             "trafilatura_cli_cpu_ms_per_doc": cli_cpu / n * 1000,
