@@ -13,9 +13,8 @@ end of the longest ``<p>`` as a last resort). Each source is checked once (a
 marked copy extracted again) so that the extracted texts of copies differ and
 exact-duplicate detection has nothing to short-cut.
 
-Then, in this order, each measurement in a fresh spawned process (imports
-outside the clock; worker pools are started inside it, as a user's run
-would), one after the other:
+Then each measurement runs in a fresh spawned process (imports outside the clock; worker pools are
+started inside it, as a user's run would), one after the other, in R rounds (`--rounds`, default 2) of:
 
 1. bare ``trafilatura.extract(html, output_format="txt", include_comments=False)``
    (the pipeline's extraction options) on every HTML file, over W processes
@@ -26,15 +25,18 @@ would), one after the other:
    to min(CPU count, 16) processes; it extracts every file, text ones included);
 3. the project's path end to end, bare functions: ``list_folder`` +
    ``ingest_listing`` (the pipeline's batches of 400, W workers, every enrichment on) into a
-   fresh DuckDB file (migrations applied before the clock starts);
-4. a second run of 3 over the unchanged folder into the same file (rerun);
-5. the real Prefect ``ingest`` flow on the same folder into another fresh
-   file (a temporary local Prefect API, as ``make run`` uses);
-6. 3 again into another fresh file, so that the Prefect run is bracketed
-   by two bare runs of the same batch functions (`prefect_overhead` is over
-   their mean: over one run each, it read 1.005 and 1.063 in two 10k runs);
-7. 1 and 2 again: each ratio is over the mean of the runs that bracket it
-   (the pipeline's, over its two runs).
+   fresh DuckDB file (migrations applied before the clock starts); in the first round only, a second run
+   over the unchanged folder into the same file follows (the rerun);
+4. the real Prefect ``ingest`` flow on the same folder into another fresh file (a temporary local Prefect
+   API, as ``make run`` uses, started and warmed before the clock);
+
+and then 1, 2 and 3 once more. Every ratio is over the means of all the runs of its two kinds: R + 1 of
+bare, CLI and pipeline, R of Prefect, each Prefect run between two pipeline runs. Runs of the same work
+differ by up to 8-10% on these VMs (`spread` in the results), as much as the margins the targets ask
+about: one run of each, as this bench did until its ninth pass, put `prefect_overhead` at 0.959 and
+1.084 in two benches of the same code, whose Prefect flow adds about 1-2% of CPU (the API server's 0.5-0.7
+s, docs/benchmarks.md). Interleaved rounds average the noise and spread any drift of the machine over
+every kind of run alike.
 
 Before each measurement every file of the corpus is read once, off the clock (`warm_page_cache`): on
 these VMs the kernel evicts cold page-cache pages within minutes, and a run that found the 1.7 GB corpus
@@ -51,7 +53,7 @@ the CPU figures narrow the noise without removing it.
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
 
-    python bench/ingest_throughput.py [--n 10000] [--workers W] [--out bench/results.json]
+    python bench/ingest_throughput.py [--n 10000] [--rounds 2] [--workers W] [--out bench/results.json]
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchma
 DEFAULT_SEEDS = ROOT / "seeds"
 DEFAULT_OUT = ROOT / "bench" / "results.json"
 DEFAULT_N = 10_000
+DEFAULT_ROUNDS = 2
 BARE_KWARGS: dict[str, Any] = {"output_format": "txt", "include_comments": False}
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -465,80 +468,94 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"trafilatura CLI processes        {report['trafilatura_cli_processes']}")
     print("stage shares (parent wall time)  " + ", ".join(f"{k} {v:.2f}" for k, v in report["stage_shares"].items() if v))
     print("worker CPU shares                " + ", ".join(f"{k} {v:.2f}" for k, v in report["cpu_shares"].items()))
-    first = runs["pipeline_first"]
+    print("spread of runs (max-min)/mean    " + ", ".join(f"{kind} {v['seconds']:.3f} s / {v['cpu_seconds']:.3f} CPU"
+                                                         for kind, v in report["spread"].items()))
+    first = runs["pipeline_1"]
     print(f"pipeline first run: articles {first['tally']['articles']}, rejects {first['tally']['rejects'] or 'none'}, "
           f"duplicates marked {first['duplicates_in_warehouse']}")
 
 
-def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers: int, repeats: int) -> dict[str, Any]:
+KINDS = ("bare", "cli", "pipeline", "prefect")  # the runs that are repeated and averaged
+
+
+def spread(values: list[float]) -> float:
+    """(max - min) / mean: how far apart runs of the same work are."""
+    return round((max(values) - min(values)) / statistics.mean(values), 3)
+
+
+def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers: int, rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as tmp:
         folder = str(Path(tmp) / "corpus")
         corpus = build_corpus(Path(folder), n, data_dir, seeds)
         runs: dict[str, dict[str, Any]] = {}
         order: list[str] = []
+        names: dict[str, list[str]] = {kind: [] for kind in KINDS}  # the runs of each kind, in order
 
         def record(name: str, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
             warm_page_cache(folder)
             runs[name] = in_fresh_process(fn, *args)
             order.append(name)
+            kind, _, number = name.rpartition("_")
+            if kind in names and number.isdigit():  # not the rerun
+                names[kind].append(name)
             print(f"  {name}: {runs[name]['seconds']:.1f} s", flush=True)
 
-        for r in range(1, repeats + 1):
+        # Rounds of bare, CLI, pipeline and Prefect, then bare, CLI and pipeline once more: every Prefect run
+        # lies between two pipeline runs, and every kind of run is spread over the whole bench (module docstring).
+        for r in range(1, rounds + 2):
             record(f"bare_{r}", measure_bare, folder, workers)
             record(f"cli_{r}", measure_cli, folder, str(Path(tmp) / "cli-out"))
-            wh = str(Path(tmp) / f"wh{r}" / "bench.duckdb")
-            record(f"pipeline_{r}", measure_pipeline, folder, wh, f"bench-{r}", batch_size, workers)
+            wh = Path(tmp) / f"wh{r}"
+            record(f"pipeline_{r}", measure_pipeline, folder, str(wh / "bench.duckdb"), f"bench-{r}", batch_size, workers)
             if r == 1:
-                record("pipeline_rerun", measure_pipeline, folder, wh, "bench-rerun", batch_size, workers)
-                record("prefect", measure_prefect, folder, str(Path(tmp) / "whp" / "bench.duckdb"), batch_size, workers,
-                       str(Path(tmp) / "prefect-home"))
-                record("pipeline_after_prefect", measure_pipeline, folder, str(Path(tmp) / "wh1b" / "bench.duckdb"),
-                       "bench-1b", batch_size, workers)
-        record(f"bare_{repeats + 1}", measure_bare, folder, workers)
-        record(f"cli_{repeats + 1}", measure_cli, folder, str(Path(tmp) / "cli-out"))
-    runs["pipeline_first"] = runs["pipeline_1"]
+                record("pipeline_rerun", measure_pipeline, folder, str(wh / "bench.duckdb"), "bench-rerun", batch_size,
+                       workers)
+            shutil.rmtree(wh)  # 0.7 GB a warehouse at 10k: its facts are in the run's record
+            if r <= rounds:
+                wh = Path(tmp) / f"whp{r}"
+                wh.mkdir()  # Prefect makes its home, not the home's parent
+                record(f"prefect_{r}", measure_prefect, folder, str(wh / "bench.duckdb"), batch_size, workers,
+                       str(wh / "prefect-home"))
+                shutil.rmtree(wh)
     first = runs["pipeline_1"]
-    # The pipeline's runs: the Prefect run is bracketed by two of them, as each bare and CLI run is.
-    pipe_names = [f"pipeline_{r}" for r in range(1, repeats + 1)] + ["pipeline_after_prefect"]
-    bracket_names = ["pipeline_1", "pipeline_after_prefect"]
-    bare_names = [f"bare_{r}" for r in range(1, repeats + 2)]
-    cli_names = [f"cli_{r}" for r in range(1, repeats + 2)]
+    def mean_of(key: str, kind: str) -> float:
+        return statistics.mean(runs[name][key] for name in names[kind])
 
-    def mean_of(key: str, names: list[str]) -> float:
-        return statistics.mean(runs[name][key] for name in names)
-
-    pipe_seconds, pipe_cpu = mean_of("seconds", pipe_names), mean_of("cpu_seconds_all_processes", pipe_names)
-    bare_seconds, bare_cpu = mean_of("seconds", bare_names), mean_of("cpu_seconds_all_processes", bare_names)
-    cli_seconds, cli_cpu = mean_of("seconds", cli_names), mean_of("cpu_seconds_all_processes", cli_names)
-    prefect_reference = mean_of("seconds", bracket_names)
+    seconds = {kind: mean_of("seconds", kind) for kind in names}
+    cpu = {kind: mean_of("cpu_seconds_all_processes", kind) for kind in names}
     stage = first["tally"]["seconds"]
-    cpu = first["cpu_seconds"]
+    worker_cpu = first["cpu_seconds"]
     report = {
         "n": n,
         "workers": workers,
-        "docs_per_s": n / pipe_seconds,
-        "trafilatura_docs_per_s": n / bare_seconds,
-        "trafilatura_cli_docs_per_s": n / cli_seconds,
-        "ratio_vs_trafilatura": bare_seconds / pipe_seconds,
-        "ratio_vs_trafilatura_cli": cli_seconds / pipe_seconds,
+        "rounds": rounds,
+        "docs_per_s": n / seconds["pipeline"],
+        "trafilatura_docs_per_s": n / seconds["bare"],
+        "trafilatura_cli_docs_per_s": n / seconds["cli"],
+        "ratio_vs_trafilatura": seconds["bare"] / seconds["pipeline"],
+        "ratio_vs_trafilatura_cli": seconds["cli"] / seconds["pipeline"],
         "trafilatura_cli_processes": runs["cli_1"]["processes"],
         "rerun_speedup": first["seconds"] / runs["pipeline_rerun"]["seconds"],
-        "prefect_overhead": runs["prefect"]["seconds"] / prefect_reference,
+        "prefect_overhead": seconds["prefect"] / seconds["pipeline"],
         "over_cpu_seconds": {  # the same ratios over the CPU seconds of all the processes of each run
-            "ratio_vs_trafilatura": bare_cpu / pipe_cpu,
-            "ratio_vs_trafilatura_cli": cli_cpu / pipe_cpu,
-            "prefect_overhead": runs["prefect"]["cpu_seconds_all_processes"] / mean_of("cpu_seconds_all_processes", bracket_names),
-            "pipeline_cpu_ms_per_doc": pipe_cpu / n * 1000,
-            "trafilatura_cpu_ms_per_doc": bare_cpu / n * 1000,
-            "trafilatura_cli_cpu_ms_per_doc": cli_cpu / n * 1000,
+            "ratio_vs_trafilatura": cpu["bare"] / cpu["pipeline"],
+            "ratio_vs_trafilatura_cli": cpu["cli"] / cpu["pipeline"],
+            "prefect_overhead": cpu["prefect"] / cpu["pipeline"],
+            "pipeline_cpu_ms_per_doc": cpu["pipeline"] / n * 1000,
+            "trafilatura_cpu_ms_per_doc": cpu["bare"] / n * 1000,
+            "trafilatura_cli_cpu_ms_per_doc": cpu["cli"] / n * 1000,
         },
+        # How far apart the runs of one kind are (max - min over their mean): the noise the ratios sit in.
+        "spread": {kind: {"seconds": spread([runs[name]["seconds"] for name in names[kind]]),
+                          "cpu_seconds": spread([runs[name]["cpu_seconds_all_processes"] for name in names[kind]])}
+                   for kind in names},
         "peak_rss_mb": first["peak_rss_mb_all_processes"],
         "peak_rss_mb_parent": first["peak_rss_mb"],
         "peak_rss_mb_largest_worker": first["worker_peak_rss_mb"],
         "warehouse_mb_per_1k_articles": first["warehouse_bytes"] / 1e6 / first["articles_in_warehouse"] * 1000,
         "stage_shares": {k: round(v / first["seconds"], 3) for k, v in stage.items()},
         "stage_seconds": {k: round(v, 3) for k, v in stage.items()},
-        "cpu_shares": {k: round(v / sum(cpu.values()), 3) for k, v in cpu.items()} if cpu else {},
+        "cpu_shares": {k: round(v / sum(worker_cpu.values()), 3) for k, v in worker_cpu.items()} if worker_cpu else {},
         "rerun_stage_seconds": runs["pipeline_rerun"]["tally"]["seconds"],
         "python": platform.python_version(),
         "commit": git_commit(),
@@ -551,9 +568,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
         "order": order,
         "runs": runs,
     }
-    del runs["pipeline_first"]
-    report["order"] = order
-    print_table({**report, "runs": {**runs, "pipeline_first": first}})
+    print_table(report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
@@ -565,8 +580,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=DEFAULT_N, help="documents in the corpus (default %(default)s)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes for the pipeline and for bare trafilatura (default: the CPU count)")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="bare/CLI/pipeline rounds; bare and CLI run once more at the end (default 1)")
+    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS,
+                        help="rounds of bare, CLI, pipeline and Prefect runs; bare, CLI and pipeline run once more "
+                             "at the end (default %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results (default bench/results.json)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="article-extraction-benchmark folder")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed .txt files")
@@ -574,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="inputs per batch (default %(default)s)")
     args = parser.parse_args(argv)
-    run(args.n, args.out, args.data_dir, args.seeds, args.batch_size, args.workers, args.repeats)
+    run(args.n, args.out, args.data_dir, args.seeds, args.batch_size, args.workers, args.rounds)
 
 
 if __name__ == "__main__":
