@@ -282,6 +282,13 @@ def tree_cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime + _live_descendants_cpu(os.getpid())
 
 
+def own_and_reaped_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds so far of this process, and of its reaped children (a run's worker pool, once shut down)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, reaped.ru_utime + reaped.ru_stime
+
+
 def _bare_files(paths: list[str], extra_kwargs: dict[str, Any]) -> list[tuple[str, float, bool]]:
     """In a worker: (kind, seconds, empty) per file; HTML extracted, text read and decoded only."""
     import trafilatura
@@ -379,17 +386,18 @@ def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: 
         apply_migrations(con)
     _reset_trafilatura()
     rss_start = peak_rss_mb()
-    cpu_start = tree_cpu_seconds()
+    cpu_start, split_start = tree_cpu_seconds(), own_and_reaped_cpu_seconds()
     start = time.perf_counter()
     listing = list_folder(folder)
     tally = ingest_listing(warehouse, run_id, listing, batch_size, workers=workers)
     seconds = time.perf_counter() - start
     cpu = tree_cpu_seconds() - cpu_start
+    parent_cpu, workers_cpu = (b - a for a, b in zip(split_start, own_and_reaped_cpu_seconds()))
     peak = peak_rss_mb()
     worker_peak = children_peak_rss_mb() if workers > 1 else 0.0
     return {
         "docs": tally.inputs, "seconds": seconds, "cpu_seconds_all_processes": cpu, "workers": workers,
-        "tally": tally.as_dict(),
+        "cpu_seconds_parent": parent_cpu, "cpu_seconds_workers": workers_cpu, "tally": tally.as_dict(),
         "cpu_seconds": {k: round(v, 3) for k, v in tally.cpu_seconds.items()},
         "peak_rss_mb": peak, "worker_peak_rss_mb": worker_peak,
         "peak_rss_mb_all_processes": peak + workers * worker_peak if workers > 1 else peak,
@@ -419,14 +427,16 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
         apply_migrations(con)
     _reset_trafilatura()
     cpu_start, server_start = tree_cpu_seconds(), _live_descendants_cpu(os.getpid())
+    split_start = own_and_reaped_cpu_seconds()
     start = time.perf_counter()
     summary = ingest(source=folder, warehouse=warehouse_path, batch_size=batch_size, workers=workers)
     seconds = time.perf_counter() - start
     cpu = tree_cpu_seconds() - cpu_start  # the flow's process, its workers and the API server
     # The API server is the one process alive at both readings (the flow's workers have exited by the second).
     server_cpu = _live_descendants_cpu(os.getpid()) - server_start
+    parent_cpu, workers_cpu = (b - a for a, b in zip(split_start, own_and_reaped_cpu_seconds()))
     return {"docs": summary["inputs"], "seconds": seconds, "cpu_seconds_all_processes": cpu,
-            "api_server_cpu_seconds": server_cpu,
+            "cpu_seconds_parent": parent_cpu, "cpu_seconds_workers": workers_cpu, "api_server_cpu_seconds": server_cpu,
             "api_startup_seconds": startup, "workers": workers,
             "summary_articles": summary["articles"], "peak_rss_mb": peak_rss_mb(), **_warehouse_facts(warehouse_path)}
 
@@ -464,7 +474,7 @@ def print_table(report: dict[str, Any]) -> None:
                 "peak_rss_mb", "warehouse_mb_per_1k_articles"):
         print(f"{key:<32} {report[key]:.3f}")
     over_cpu = report["over_cpu_seconds"]
-    print("over CPU seconds                 " + ", ".join(f"{k} {v:.3f}" for k, v in over_cpu.items()))
+    print("over CPU seconds                 " + ", ".join(f"{k} {v:.3f}" for k, v in over_cpu.items() if v is not None))
     print(f"trafilatura CLI processes        {report['trafilatura_cli_processes']}")
     print("stage shares (parent wall time)  " + ", ".join(f"{k} {v:.2f}" for k, v in report["stage_shares"].items() if v))
     print("worker CPU shares                " + ", ".join(f"{k} {v:.2f}" for k, v in report["cpu_shares"].items()))
@@ -541,6 +551,13 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
             "ratio_vs_trafilatura": cpu["bare"] / cpu["pipeline"],
             "ratio_vs_trafilatura_cli": cpu["cli"] / cpu["pipeline"],
             "prefect_overhead": cpu["prefect"] / cpu["pipeline"],
+            # The workers do the same work under Prefect and without it, so their CPU seconds measure how
+            # fast the machine ran during each run: all the CPU per worker CPU second, Prefect's over the
+            # pipeline's, is the overhead without the machine's drift (module docstring). None in-process.
+            "prefect_overhead_per_worker_cpu": (cpu["prefect"] / mean_of("cpu_seconds_workers", "prefect"))
+            / (cpu["pipeline"] / mean_of("cpu_seconds_workers", "pipeline")) if workers > 1 else None,
+            "prefect_extra_cpu_seconds": mean_of("cpu_seconds_parent", "prefect") + mean_of("api_server_cpu_seconds", "prefect")
+            - mean_of("cpu_seconds_parent", "pipeline"),
             "pipeline_cpu_ms_per_doc": cpu["pipeline"] / n * 1000,
             "trafilatura_cpu_ms_per_doc": cpu["bare"] / n * 1000,
             "trafilatura_cli_cpu_ms_per_doc": cpu["cli"] / n * 1000,
