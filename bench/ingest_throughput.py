@@ -48,7 +48,13 @@ Every run also counts the CPU seconds of all its processes (`tree_cpu_seconds`: 
 workers, the command line's processes, the temporary Prefect API server), and the three ratios are given
 again over CPU seconds (`over_cpu_seconds`). Wall time moves by 20-30% between runs on these VMs; CPU time
 moves less but still moves (two identical pipeline runs of one bench: 154.3 and 167.6 CPU seconds), so
-the CPU figures narrow the noise without removing it.
+the CPU figures narrow the noise without removing it. The pipeline's and the Prefect runs also split their
+CPU into the measuring process's and its workers' (`cpu_seconds_parent`, `cpu_seconds_workers`): the workers
+do the same work in both, so their CPU seconds measure how fast the machine ran during each run, and
+`prefect_overhead_per_worker_cpu` (all the CPU per worker CPU second, Prefect's over the pipeline's) and
+`prefect_extra_cpu_seconds` (the flow process and its API server over the pipeline's process) give Prefect's
+cost without the machine's drift. They cannot see a cost Prefect would add inside the workers (none runs
+there: the workers import no Prefect).
 
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
