@@ -45,8 +45,10 @@ e2e: install
 serve: install
 	exec $(BIN)/python -m akhbar.serve
 
+# 11 runs of N documents (and a rerun) in interleaved rounds: about 18 minutes at the default 10,000 on 2 cores;
+# `make bench ROUNDS=1` for 7.
 bench: install
-	$(BIN)/python bench/ingest_throughput.py --n $(N) $(if $(WORKERS),--workers $(WORKERS))
+	$(BIN)/python bench/ingest_throughput.py --n $(N) $(if $(WORKERS),--workers $(WORKERS)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # Memory and speed of the pipeline alone over a long run (default 100,000 documents: about half an hour
 # on 2 quiet cores, 17 GB of scratch corpus; `make bench-memory N=...` for another size).
