@@ -25,9 +25,11 @@ def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: di
     # New articles, the normal case, have nothing to delete: look their ids up first (one column of minhash),
     # so that the two DELETEs (full scans of minhash and of the far larger lsh_buckets) run only for
     # re-extracted ones.
-    stored = [r[0] for r in con.execute(f"SELECT article_id FROM minhash WHERE article_id IN {id_list(ids)}", ids).fetchall()]
+    among, params = id_list(ids)
+    stored = [r[0] for r in con.execute(f"SELECT article_id FROM minhash WHERE article_id IN {among}", params).fetchall()]
     if stored:
-        con.execute(f"DELETE FROM minhash WHERE article_id IN {id_list(stored)}", stored)
+        among, params = id_list(stored)
+        con.execute(f"DELETE FROM minhash WHERE article_id IN {among}", params)
         con.execute(f"DELETE FROM lsh_buckets WHERE article_id IN {SPLIT_IDS}", split_ids(stored))
     by_article = {a: buckets(s) for a, s in signatures.items()}
     sig_rows = [{"article_id": a, "signature": s.to_bytes(), "shingles": s.shingles, "run_id": run_id} for a, s in signatures.items()]
@@ -163,6 +165,5 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
             " FROM dup_updates u WHERE articles.article_id = u.article_id"
         )
         con.unregister("dup_updates")
-    return con.execute(
-        f"SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN {id_list(batch_ids)}", batch_ids
-    ).fetchone()[0]
+    among, params = id_list(batch_ids)
+    return con.execute(f"SELECT count(*) FROM articles WHERE dup_of IS NOT NULL AND article_id IN {among}", params).fetchone()[0]

@@ -68,8 +68,9 @@ def _known_aliases(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]) -
     names = sorted({k for _, k in keys})
     known: dict[tuple[str, str], set[str]] = {}
     if names:
+        among, params = id_list(names)
         for type_, key, eid in con.execute(
-                f"SELECT type, alias_key, entity_id FROM entity_aliases WHERE alias_key IN {id_list(names)}", names).fetchall():
+                f"SELECT type, alias_key, entity_id FROM entity_aliases WHERE alias_key IN {among}", params).fetchall():
             known.setdefault((type_, key), set()).add(eid)
     return known
 
@@ -106,8 +107,9 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
             batch.known.setdefault((type_, key), set()).add(eid)
     for article_id in ids:
         _article_rows(batch, article_id, facts[article_id], texts[article_id])
+    among, params = id_list(ids)
     for table in _TABLES:
-        con.execute(f"DELETE FROM {table} WHERE article_id IN {id_list(ids)}", ids)
+        con.execute(f"DELETE FROM {table} WHERE article_id IN {among}", params)
     _insert(con, "entities", list(batch.entities.values()), ENTITIES, ("entity_id",))
     _insert(con, "entity_aliases", list(batch.aliases.values()), ALIASES, ("type", "alias_key", "entity_id"))
     schemas = {"mentions": MENTIONS, "temporal_expressions": TEMPORALS, "quotes": QUOTES, "attributions": ATTRIBUTIONS, "events": EVENTS}
@@ -163,8 +165,9 @@ def link_happenings(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> N
     stories these articles belong to (a story may have gained or lost articles)."""
     if not article_ids:
         return
+    among, params = id_list(article_ids)
     con.execute(
         "UPDATE events SET happening_id = md5(concat_ws('|', a.story_id, events.event_type, events.mode,"
         " coalesce(events.actor_entity_id, ''), coalesce(events.target_entity_id, '')))"
         " FROM articles a WHERE events.article_id = a.article_id AND a.story_id IN"
-        f" (SELECT story_id FROM articles WHERE article_id IN {id_list(article_ids)})", article_ids)
+        f" (SELECT story_id FROM articles WHERE article_id IN {among})", params)

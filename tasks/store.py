@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import NamedTuple
 from datetime import datetime, timezone
 
@@ -20,6 +20,10 @@ from tasks.neardup import Signature
 from tasks.stories import assign_stories, store_terms
 from tasks.raw import RAW_COMPRESSION, compress_raw, decompress_raw
 from tasks.warehouse import SPLIT_IDS, arrow_table, id_list, id_set, last_wins, split_ids, transaction, upsert, utcnow
+
+# An article's fields as its row, read off the object: `asdict` deep-copies every value (1.3 s of the writer's
+# CPU over 10,000 articles, profiled), and an Article holds only strings, numbers and datetimes.
+_ARTICLE_COLUMNS = tuple(f.name for f in fields(Article) if f.name != "input_ref")
 
 TS = pa.timestamp("us", tz="UTC")
 DOCUMENTS = pa.schema(
@@ -137,7 +141,7 @@ def write_batch(
     )
     art_rows = last_wins(
         [
-            {**{k: v for k, v in asdict(a).items() if k != "input_ref"}, "run_id": run_id, "first_run_id": run_id, "updated_at": now,
+            {**{k: getattr(a, k) for k in _ARTICLE_COLUMNS}, "run_id": run_id, "first_run_id": run_id, "updated_at": now,
              # set for every article the enricher saw, Arabic or not (a non-Arabic one has no rows, by design)
              "enricher_version": ENRICHER_VERSION if enrich is not None else None}
             for a in articles
@@ -153,12 +157,12 @@ def write_batch(
     )
     ids = [r["article_id"] for r in art_rows]
     with transaction(con):
-        before = {
-            row[0]: row[1:]
-            for row in con.execute(
-                f"SELECT article_id, norm_sha256, {', '.join(_CONTENT)} FROM articles WHERE article_id IN {id_list(ids)}", ids
-            ).fetchall()
-        } if ids else {}
+        before = {}
+        if ids:
+            among, params = id_list(ids)
+            before = {row[0]: row[1:] for row in con.execute(
+                f"SELECT article_id, norm_sha256, {', '.join(_CONTENT)} FROM articles WHERE article_id IN {among}", params
+            ).fetchall()}
         if doc_rows:
             con.register("batch_documents", arrow_table(doc_rows, DOCUMENTS))
             upsert(con, "documents", "batch_documents", ("doc_id",), _replace_all(DOCUMENTS, "doc_id"))

@@ -184,6 +184,33 @@ def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
             pass
 
 
+@pytest.mark.parametrize("ids, literal", [
+    (["0f3a9c", "b7e1d2"], True),  # hex digests: the warehouse's keys
+    (["run:2026-12-05_a.b-c"], True),
+    (["it's"], False),  # a quote: parameters
+    (["a' OR '1'='1"], False),
+    (["back\\slash", "plain"], False),
+    (["بشار الأسد", "x"], False),  # a name
+    ([""], False),
+])
+def test_id_list_writes_plain_ids_as_literals_and_binds_any_other(ids, literal):
+    from tasks.warehouse import id_list
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[i] for i in ids + ["other", "it", "1"]])
+    among, params = id_list(ids)
+    assert (params == []) == literal and (params == ids or literal)
+    assert sorted(r[0] for r in con.execute(f"SELECT id FROM t WHERE id IN {among}", params).fetchall()) == sorted(ids)
+
+
+def test_id_list_needs_an_id():
+    from tasks.warehouse import id_list
+
+    with pytest.raises(ValueError):
+        id_list([])
+
+
 def test_id_set_as_parameters_or_as_a_table():
     from tasks.warehouse import SMALL_ID_LIST, id_set
 
@@ -192,7 +219,7 @@ def test_id_set_as_parameters_or_as_a_table():
     for n in (0, 3, SMALL_ID_LIST + 44):
         wanted = [f"id{i}" for i in range(0, 2 * n, 2)] + ["absent"]
         with id_set(con, wanted) as (among, params):
-            assert (among.startswith("(?") or not n) == (len(wanted) <= SMALL_ID_LIST)
+            assert among.startswith("('") == (len(wanted) <= SMALL_ID_LIST) and not params
             found = {r[0] for r in con.execute(f"SELECT id FROM t WHERE id IN {among}", params).fetchall()}
         assert found == set(wanted) - {"absent"}
         if len(wanted) > SMALL_ID_LIST:  # the table is gone afterwards
