@@ -340,8 +340,9 @@ def id_set(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> Iterator[tuple
 # `col IN {SPLIT_IDS}` with `split_ids(ids)` as its two parameters: the ids as one string, split in SQL.
 # DuckDB's client binds a list parameter element by element, each a Python object it inspects (and for which
 # it tries `import pandas`: tasks/__init__.py), about 25 µs an id; one string is one object. On 400 ids
-# over 200,000 keyed rows: 3.2 ms against 10.1 for `IN (SELECT unnest(?::VARCHAR[]))` and 14.8 for `id_list`
-# (which pushes the filter into the scan: kept where a table's size calls for it, docs/benchmarks.md).
+# over 200,000 keyed rows: 3.2 ms against 10.1 for `IN (SELECT unnest(?::VARCHAR[]))` and 14.8 for a list of
+# 400 bound parameters. `id_list` pushes the filter into the scan, and is kept where a table's size calls for
+# it (docs/benchmarks.md); it writes plain ids into the SQL, so it no longer binds them.
 SPLIT_IDS = "(SELECT unnest(string_split(?, ?)[2:]))"
 _SEPARATORS = tuple(chr(c) for c in range(31, 0, -1))  # control characters, the unit separator first
 
