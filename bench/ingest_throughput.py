@@ -32,11 +32,11 @@ started inside it, as a user's run would), one after the other, in R rounds (`--
 
 and then 1, 2 and 3 once more. Every ratio is over the means of all the runs of its two kinds: R + 1 of
 bare, CLI and pipeline, R of Prefect, each Prefect run between two pipeline runs. Runs of the same work
-differ by up to 8-10% on these VMs (`spread` in the results), as much as the margins the targets ask
-about: one run of each, as this bench did until its ninth pass, put `prefect_overhead` at 0.959 and
-1.084 in two benches of the same code, whose Prefect flow adds about 1-2% of CPU (the API server's 0.5-0.7
-s, docs/benchmarks.md). Interleaved rounds average the noise and spread any drift of the machine over
-every kind of run alike.
+differ by 3-21% within a bench on these VMs (`spread` in the results), more than the margins the targets
+ask about: one run of each, as this bench did until its ninth pass, put `prefect_overhead` at 0.959 and
+1.084 in two benches of the same code, whose Prefect flow adds about 3% of CPU (docs/benchmarks.md, ninth
+pass). Interleaved rounds average the noise and spread any drift of the machine over every kind of run
+alike.
 
 Before each measurement every file of the corpus is read once, off the clock (`warm_page_cache`): on
 these VMs the kernel evicts cold page-cache pages within minutes, and a run that found the 1.7 GB corpus
@@ -534,6 +534,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
                        str(wh / "prefect-home"))
                 shutil.rmtree(wh)
     first = runs["pipeline_1"]
+
     def mean_of(key: str, kind: str) -> float:
         return statistics.mean(runs[name][key] for name in names[kind])
 
@@ -613,6 +614,8 @@ def main(argv: list[str] | None = None) -> None:
 
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="inputs per batch (default %(default)s)")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1 (a Prefect run in each), not {args.rounds}")
     run(args.n, args.out, args.data_dir, args.seeds, args.batch_size, args.workers, args.rounds)
 
 

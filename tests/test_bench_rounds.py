@@ -19,3 +19,12 @@ def test_spread_is_the_range_over_the_mean():
 def test_runs_that_agree_have_no_spread():
     assert spread([80.0]) == 0.0
     assert spread([80.0, 80.0]) == 0.0
+
+
+def test_a_bench_without_rounds_is_refused_before_any_work(capsys):
+    from ingest_throughput import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--rounds", "0", "--n", "1"])
+    assert stopped.value.code == 2
+    assert "--rounds must be at least 1" in capsys.readouterr().err
