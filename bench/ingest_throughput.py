@@ -283,9 +283,7 @@ def tree_cpu_seconds() -> float:
     """CPU seconds (user + system) used so far by this process, its reaped children and its live
     descendants: a worker pool that was shut down, the trafilatura command line, and the temporary Prefect
     API server that is still running. A run's CPU is the difference of two readings (module docstring)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime + _live_descendants_cpu(os.getpid())
+    return sum(own_and_reaped_cpu_seconds()) + _live_descendants_cpu(os.getpid())
 
 
 def own_and_reaped_cpu_seconds() -> tuple[float, float]:
@@ -293,6 +291,12 @@ def own_and_reaped_cpu_seconds() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF)
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime, reaped.ru_utime + reaped.ru_stime
+
+
+def cpu_split_since(start: tuple[float, float]) -> tuple[float, float]:
+    """This process's CPU seconds and its reaped children's since `start` (own_and_reaped_cpu_seconds)."""
+    own, reaped = own_and_reaped_cpu_seconds()
+    return own - start[0], reaped - start[1]
 
 
 def _bare_files(paths: list[str], extra_kwargs: dict[str, Any]) -> list[tuple[str, float, bool]]:
@@ -398,7 +402,7 @@ def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: 
     tally = ingest_listing(warehouse, run_id, listing, batch_size, workers=workers)
     seconds = time.perf_counter() - start
     cpu = tree_cpu_seconds() - cpu_start
-    parent_cpu, workers_cpu = (b - a for a, b in zip(split_start, own_and_reaped_cpu_seconds()))
+    parent_cpu, workers_cpu = cpu_split_since(split_start)
     peak = peak_rss_mb()
     worker_peak = children_peak_rss_mb() if workers > 1 else 0.0
     return {
@@ -440,7 +444,7 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
     cpu = tree_cpu_seconds() - cpu_start  # the flow's process, its workers and the API server
     # The API server is the one process alive at both readings (the flow's workers have exited by the second).
     server_cpu = _live_descendants_cpu(os.getpid()) - server_start
-    parent_cpu, workers_cpu = (b - a for a, b in zip(split_start, own_and_reaped_cpu_seconds()))
+    parent_cpu, workers_cpu = cpu_split_since(split_start)
     return {"docs": summary["inputs"], "seconds": seconds, "cpu_seconds_all_processes": cpu,
             "cpu_seconds_parent": parent_cpu, "cpu_seconds_workers": workers_cpu, "api_server_cpu_seconds": server_cpu,
             "api_startup_seconds": startup, "workers": workers,

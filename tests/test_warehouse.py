@@ -204,6 +204,13 @@ def test_id_list_writes_plain_ids_as_literals_and_binds_any_other(ids, literal):
     assert sorted(r[0] for r in con.execute(f"SELECT id FROM t WHERE id IN {among}", params).fetchall()) == sorted(ids)
 
 
+def test_id_list_binds_a_value_that_is_not_a_string():
+    from tasks.warehouse import id_list
+
+    assert id_list([7, "a"]) == ("(?, ?)", [7, "a"])
+    assert id_list([None]) == ("(?)", [None])
+
+
 def test_id_list_needs_an_id():
     from tasks.warehouse import id_list
 
