@@ -4,6 +4,7 @@ Paragraphs are recorded as (outlet, paragraph hash, article) rows, so re-running
 twice, and run N learns from runs 1..N-1."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 import duckdb
@@ -67,12 +68,16 @@ def strip(article: Article, boilerplate: set[tuple[str, str]]) -> tuple[Article,
                    word_count=word_count(text)), removed
 
 
-def record(con: duckdb.DuckDBPyConnection, originals: list[Article]) -> None:
-    """Remember every paragraph of these articles as extracted (before stripping) for their outlet."""
+def record(con: duckdb.DuckDBPyConnection, originals: list[Article], stored: Collection[str] | None = None) -> None:
+    """Remember every paragraph of these articles as extracted (before stripping) for their outlet, in
+    place of what was remembered for them before. `stored`: the articles that can have rows already (by
+    default all of them); the others' need no DELETE, a scan of the whole table."""
     rows = {(outlet_of(a), h, a.article_id) for a in originals for h in paragraph_hashes(a.text) if h}
     if not rows:
         return
-    con.execute(f"DELETE FROM outlet_paragraphs WHERE article_id IN {SPLIT_IDS}", split_ids(a.article_id for a in originals))
+    replaced = [a.article_id for a in originals if stored is None or a.article_id in stored]
+    if replaced:
+        con.execute(f"DELETE FROM outlet_paragraphs WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
     con.register("para_rows", arrow_table([{"outlet": o, "para_hash": h, "article_id": a} for o, h, a in rows], _ROWS))
     con.execute("INSERT INTO outlet_paragraphs BY NAME SELECT * FROM para_rows")
     con.unregister("para_rows")

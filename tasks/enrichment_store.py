@@ -4,6 +4,7 @@ events. An article's rows are replaced whole, so re-running an input changes not
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -89,8 +90,10 @@ def _speaker(quote, mentions: list[ResolvedMention], offices: list[tuple[int, in
     return None
 
 
-def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[str, ArticleFacts], texts: dict[str, str]) -> Counter:
-    """Replace the enrichment rows of these articles; return counts per table."""
+def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[str, ArticleFacts], texts: dict[str, str],
+                     stored: Collection[str] | None = None) -> Counter:
+    """Replace the enrichment rows of these articles; return counts per table. `stored`: the articles that
+    can have rows already (by default all of them); the others' need no DELETE, a scan of each table."""
     ids = sorted(facts)
     if not ids:
         return Counter()
@@ -107,9 +110,11 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
             batch.known.setdefault((type_, key), set()).add(eid)
     for article_id in ids:
         _article_rows(batch, article_id, facts[article_id], texts[article_id])
-    among, params = id_list(ids)
-    for table in _TABLES:
-        con.execute(f"DELETE FROM {table} WHERE article_id IN {among}", params)
+    replaced = [a for a in ids if stored is None or a in stored]
+    if replaced:
+        among, params = id_list(replaced)
+        for table in _TABLES:
+            con.execute(f"DELETE FROM {table} WHERE article_id IN {among}", params)
     _insert(con, "entities", list(batch.entities.values()), ENTITIES, ("entity_id",))
     _insert(con, "entity_aliases", list(batch.aliases.values()), ALIASES, ("type", "alias_key", "entity_id"))
     schemas = {"mentions": MENTIONS, "temporal_expressions": TEMPORALS, "quotes": QUOTES, "attributions": ATTRIBUTIONS, "events": EVENTS}

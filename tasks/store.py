@@ -190,15 +190,19 @@ def write_batch(
                 [run_id, run_id, *split_ids(succeeded_refs)],
             )
         known_buckets: dict[str, list[int]] = {}
+        # Rows of the per-article tables are written with their article's row, in one transaction, and an
+        # article's row is never deleted: only the articles stored before this batch can have rows to replace.
+        stored = set(before)
         if enrich is not None:
-            boilerplate.record(con, enrich.originals)
+            boilerplate.record(con, enrich.originals, stored)
             known_buckets = store_signatures(con, run_id, enrich.signatures)
         dup_count = link_duplicates(con, ids, known_buckets)
         if enrich is not None:
-            store_terms(con, enrich.terms)
+            store_terms(con, enrich.terms, stored)
             assign_stories(con, ids, enrich.terms)
             texts = {r["article_id"]: r["text"] for r in art_rows}
-            result.extracted = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts)
+            result.extracted = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts,
+                                                stored)
             link_happenings(con, ids)
     for row in art_rows:
         old = before.get(row["article_id"])

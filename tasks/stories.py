@@ -3,6 +3,7 @@ of its most similar article published within STORY_DAYS of it (cosine of salient
 or starts a story of its own. A copy (dup_of) is in its canonical's story. Thresholds: docs/dedup.md."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,10 +19,14 @@ _TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 
 
-def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]]) -> None:
+def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]], stored: Collection[str] | None = None) -> None:
+    """Replace these articles' terms. `stored`: the articles that can have terms already (by default all of
+    them); the others' need no DELETE, a scan of the whole table."""
     if not terms:
         return
-    con.execute(f"DELETE FROM article_terms WHERE article_id IN {SPLIT_IDS}", split_ids(terms))
+    replaced = [a for a in terms if stored is None or a in stored]
+    if replaced:
+        con.execute(f"DELETE FROM article_terms WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
     rows = [{"article_id": a, "term": t, "weight": w} for a, ts in terms.items() for t, w in ts.items()]
     if rows:
         con.register("batch_terms", arrow_table(rows, _TERMS))

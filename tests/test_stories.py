@@ -228,3 +228,61 @@ def test_story_of_a_superseded_canonical_leaves_no_orphan_row(wh):
     assert art(wh, a) == (a_id, early_id, early_story)
     assert rows(wh, "SELECT story_id, article_count, first_published_at FROM stories") == [(early_story, 2, T0 - timedelta(days=1))]
     assert_stories_consistent(wh)
+
+
+def test_an_article_extracted_again_has_its_terms_replaced_not_added(wh):
+    slug = HAPPENINGS[0]
+    first = report_a(slug)
+    ingest(wh, "run-1", [first])
+    article_id = art(wh, first)[0]
+    # the same file, now carrying the other report's text: the article is extracted again, in another run
+    changed = text_doc(f"a/{slug}.txt", [ARTICLES[slug]["summary"]] + ARTICLES[slug]["paragraphs"][3:], T0, "المدار")
+    assert changed.doc_id == first.doc_id
+    ingest(wh, "run-2", [changed])
+    process_documents(wh, "run-3", [changed], [], Tally(), force=True)
+    (text,), = rows(wh, "SELECT text FROM articles WHERE article_id = ?", [article_id])
+    stored = rows(wh, "SELECT term, weight FROM article_terms WHERE article_id = ? ORDER BY term", [article_id])
+    expected = terms_of(text)
+    assert [t for t, _ in stored] == sorted(expected)
+    assert all(w == pytest.approx(expected[t]) for t, w in stored)
+
+
+PER_ARTICLE = {"outlet_paragraphs", "article_terms", "minhash", "lsh_buckets", "mentions", "temporal_expressions",
+               "quotes", "attributions", "events"}
+
+
+def deleted_from(statements: list[str]) -> set[str]:
+    return {s.split()[2] for s in statements if s.lstrip().upper().startswith("DELETE")}
+
+
+def test_a_batch_of_new_articles_deletes_nothing(wh, monkeypatch):
+    """The per-article tables hold rows only for articles stored before: a batch of new ones has nothing to
+    replace, and each DELETE would scan a whole table (outlet_paragraphs and article_terms grow by dozens
+    of rows an article)."""
+    import tasks.warehouse
+
+    statements: list[str] = []
+    connect = tasks.warehouse._connect_retrying
+
+    class Recording:
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, *args):
+            statements.append(sql)
+            return self._con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    monkeypatch.setattr(tasks.warehouse, "_connect_retrying", lambda *a: Recording(connect(*a)))
+    docs = [report_a(s) for s in HAPPENINGS] + unrelated()
+    tally = ingest(wh, "run-1", docs)
+    assert tally.articles_new == len(docs)
+    assert statements and not deleted_from(statements) & PER_ARTICLE  # (a story's row is rewritten: not per article)
+    # extracted again, they are replaced: the DELETEs run, and every table keeps one set of rows an article
+    statements.clear()
+    process_documents(wh, "run-2", docs, [], Tally(), force=True)
+    assert deleted_from(statements) >= PER_ARTICLE
+    assert rows(wh, "SELECT count(*) = count(DISTINCT (article_id, term)) FROM article_terms") == [(True,)]
+    assert rows(wh, "SELECT count(*) = count(DISTINCT (outlet, para_hash, article_id)) FROM outlet_paragraphs") == [(True,)]
