@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-memory bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
+.PHONY: install postgres run test e2e serve bench bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench-extraction: install
 
 bench-fetch: install
 	$(BIN)/python bench/fetch_throughput.py --n 1000
+
+# The writer's CPU per step of each batch (checkpoint, dedup, stories, enrichment...) over N documents, and
+# which of them grow with the warehouse (about 2 minutes at 10,000).
+bench-writer: install
+	$(BIN)/python bench/writer_costs.py --n $(N)
 
 # Near-duplicate index cost per article with 10k, 100k and 1M stored signatures (about 2 minutes).
 bench-dedup: install
