@@ -10,6 +10,9 @@ was done before, on the article-extraction benchmark's pages (one process, CPU t
 - language: py3langid on the first 1000 characters of the text (before) against the first 400
   (`tasks.extract.detect_language`), and on how many texts the two agree.
 
+Then where a page's CPU goes now, step by step as a worker takes it (`breakdown`): each step timed alone,
+best of 3, the steps that consume a parsed tree given a fresh one outside the clock.
+
     python bench/worker_costs.py [--pages DIR] [--out bench/worker_costs.json]
 """
 from __future__ import annotations
@@ -35,7 +38,9 @@ from trafilatura.settings import Extractor  # noqa: E402
 from trafilatura.utils import load_html  # noqa: E402
 
 from provenance import git_commit  # noqa: E402
+from tasks.extract import _MAX_FILE_SIZE as MAX_FILE_SIZE  # noqa: E402
 from tasks.extract import detect_language  # noqa: E402
+from tasks.html_parse import parse_html  # noqa: E402
 from tasks.page_metadata import extract_author, page_metadata  # noqa: E402
 from tasks.raw import compress_raw  # noqa: E402
 
@@ -51,6 +56,69 @@ def cpu_ms(fn: Callable, items: list, repeat: int = 3) -> float:
             fn(item)
         best = min(best, time.process_time() - start)
     return best / len(items) * 1000
+
+
+def _timed_each(fn: Callable, items: list, before: Callable | None = None, repeat: int = 3) -> float:
+    """Best of `repeat` CPU times of fn over the items (ms per item), `before(item)` run outside the clock
+    first for each (to give the step a fresh tree, or the cached paragraph keys a worker has by then)."""
+    best = float("inf")
+    for _ in range(repeat):
+        spent = 0.0
+        for item in items:
+            arg = before(item) if before is not None else item
+            start = time.process_time()
+            fn(arg)
+            spent += time.process_time() - start
+        best = min(best, spent)
+    return best / len(items) * 1000
+
+
+def _parse_and_free_ms(html: list[str], repeat: int = 3) -> tuple[float, float]:
+    """CPU ms to parse a page, and to free its tree (lxml frees the whole document when its last element
+    goes), each best of `repeat`."""
+    parse = free = float("inf")
+    for _ in range(repeat):
+        parsing = freeing = 0.0
+        for h in html:
+            start = time.process_time()
+            tree = parse_html(h, MAX_FILE_SIZE)
+            middle = time.process_time()
+            del tree
+            freeing += time.process_time() - middle
+            parsing += middle - start
+        parse, free = min(parse, parsing), min(free, freeing)
+    return parse / len(html) * 1000, free / len(html) * 1000
+
+
+def breakdown(raw: list[bytes], html: list[str]) -> list[tuple[str, float]]:
+    """CPU ms per page of each step of a worker's round 1 (tasks.prepare), in the order it takes them."""
+    from tasks.cascade import extract_tree
+    from tasks.decode import decode_bytes
+    from tasks.extract import DEFAULT_OPTIONS, extract_html, extractor_for
+    from tasks.furniture import word_count
+    from tasks.neardup import signature_of
+    from tasks.normalize import paragraph_keys
+    from tasks.terms import terms_of
+
+    texts = [e.text for e in (extract_html(h) for h in html) if e is not None]
+    parse, free = _parse_and_free_ms(html)
+
+    def cached(text: str) -> str:
+        paragraph_keys(text)  # as extraction leaves them for the steps after it
+        return text
+    return [
+        ("decode", cpu_ms(decode_bytes, raw)),
+        ("parse", parse),
+        ("page metadata", _timed_each(page_metadata, html, lambda h: parse_html(h, MAX_FILE_SIZE))),
+        ("extraction cascade", _timed_each(lambda t: extract_tree(t, extractor_for(DEFAULT_OPTIONS, None)), html,
+                                           lambda h: parse_html(h, MAX_FILE_SIZE))),
+        ("tree freed", free),
+        ("word count", cpu_ms(word_count, texts)),
+        ("language", cpu_ms(detect_language, texts)),
+        ("near-duplicate signature", _timed_each(signature_of, texts, cached)),
+        ("story terms", _timed_each(terms_of, texts, cached)),
+        ("zstd level 3", cpu_ms(compress_raw, raw)),
+    ]
 
 
 def main() -> None:
@@ -88,7 +156,13 @@ def main() -> None:
         print(f"{step:16s} {old_name:30s} {old:7.2f} {new_name:36s} {new:7.2f} {old / new:6.1f}  {check}")
         report.append({"step": step, "before": old_name, "before_ms": round(old, 3), "now": new_name,
                        "now_ms": round(new, 3), "speedup": round(old / new, 2), "check": check})
-    args.out.write_text(json.dumps({"commit": git_commit(), "pages": len(raw), "rows": report}, indent=2) + "\n")
+    steps = breakdown(raw, html)
+    print(f"\nwhere a page's CPU goes now (ms, best of 3; {len(html)} pages):")
+    for step, ms in steps:
+        print(f"{step:26s} {ms:7.3f}")
+    print(f"{'sum':26s} {sum(ms for _, ms in steps):7.3f}")
+    args.out.write_text(json.dumps({"commit": git_commit(), "pages": len(raw), "rows": report,
+                                    "breakdown_ms": {step: round(ms, 3) for step, ms in steps}}, indent=2) + "\n")
     print(f"wrote {args.out}")
 
 
