@@ -275,3 +275,50 @@ def test_a_discarded_result_is_none_as_trafilaturas(html, setting, caplog):
     caplog.clear()
     assert cascade.extract_tree(parse_html(html), options) is None
     assert "discarding data: https://example.org/a" in caplog.text
+
+
+def _xpath_first_frame(tree) -> list:
+    from trafilatura.xpaths import BODY_XPATH
+    found = next((s for s in BODY_XPATH[0](tree) if s is not None), None)
+    return [] if found is None else [found]
+
+
+def test_the_first_frame_is_the_expressions_first_selection_on_every_page():
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    assert cascade._FIRST_FRAME is not None, "BODY_XPATH's first expression should be restated"
+    options = extractor_for(DEFAULT_OPTIONS, None)
+    found = 0
+    for name, html in html_pages():
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        tree = convert_tags(tree_cleaning(tree, options), options)  # as the main extraction sees it
+        ours = cascade._FIRST_FRAME(tree)
+        assert ours == _xpath_first_frame(tree), name
+        found += bool(ours)
+    assert found > (50 if BENCHMARK.is_dir() else 0), "the pages should exercise the expression"
+
+
+@pytest.mark.parametrize("body", [
+    '<div class="post">x</div>', '<div class="posts">x</div>', '<div class="entry">x</div>',
+    '<section itemprop="articleBody">x</section>', '<main id="articleContent">x</main>',
+    '<div class="a post-body b">x</div>', '<div id="my-article-body">x</div>', '<div class="Post-Body">x</div>',
+    '<p class="post">x</p>', '<article class="x"><div class="entry-content">x</div></article>',
+    '<div><span class="post"><div class="post-content">x</div></span></div>',  # nested: document order
+    '<div class="side"><div>y</div></div><section class="article__container">x</section>',
+    '<div class="entry"><section class="post">x</section></div>',  # the outer one comes first
+    '<div id="" class="">x</div>', '<div>x</div>',
+])
+def test_the_first_frame_reads_attributes_as_the_expression_does(body):
+    tree = parse_html(f"<html><body>{body}<div class='post'>last</div></body></html>")
+    assert cascade._FIRST_FRAME(tree) == _xpath_first_frame(tree)
+    inner = tree.find(".//body")[0]  # `.//*` leaves out the element it is asked about
+    assert cascade._FIRST_FRAME(inner) == _xpath_first_frame(inner)
+
+
+def test_the_main_extraction_finds_its_first_frame_without_the_expression():
+    from trafilatura import main_extractor
+    assert cascade._extract.__globals__["BODY_XPATH"][0] is cascade._FIRST_FRAME
+    assert main_extractor._extract.__globals__["BODY_XPATH"][0] is not cascade._FIRST_FRAME  # its module untouched
+    html = f'<html><body><div class="post-body">{ARTICLE}</div><div class="entry">Other text here.</div></body></html>'
+    assert _ours(html) == _theirs(html) and "Paragraph 3" in _ours(html)
