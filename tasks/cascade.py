@@ -2,7 +2,7 @@
 restated for the options this project extracts with: the same result with less work.
 
 `bare_extraction` given a parsed tree, in fast mode (no fallback extractors), comments off, without
-metadata, does five things this module does not need to:
+metadata, does six things this module does not need to:
 - it copies the whole tree first, to leave the caller's intact: tasks.extract reads the page's metadata
   before and nothing after, so the tree is pruned in place here;
 - it copies the cleaned tree before tag conversion, as a backup that only the fallback extractors and
@@ -26,9 +26,9 @@ metadata, does five things this module does not need to:
   (`_overall_discards`), and trafilatura's extraction functions run as they are, with that selection
   passed to its own pruning function (`_rebound`: copies of its functions, its module untouched);
 - the main extraction looks for the article's frame with BODY_XPATH, whose first expression calls back
-  into Python twice for each `article`, `div`, `main` and `section` (0.7 to 1 ms a page): here its first
-  selection is found in Python among the elements of those tags that have a class, id or itemprop, with the
-  same tests (`_FirstFrame`), in half the time.
+  into Python twice for each `article`, `div`, `main` and `section` of the page (0.7 to 1 ms a page), though
+  only its first selection is used: here that one is found in Python among the elements of those tags that
+  have a class, id or itemprop, with the same tests (`_FirstFrame`), in half the time.
 
 Everything else is trafilatura's own functions, called in the same order with the same arguments.
 `tests/test_cascade.py` checks that both give the same text on every page the project has. The restated
