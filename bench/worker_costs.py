@@ -47,28 +47,23 @@ from tasks.raw import compress_raw  # noqa: E402
 DEFAULT_PAGES = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"
 
 
-def cpu_ms(fn: Callable, items: list, repeat: int = 3) -> float:
-    """Best of `repeat` CPU times of fn over the items, in ms per item."""
+def cpu_ms(fn: Callable, items: list, before: Callable | None = None, repeat: int = 3) -> float:
+    """Best of `repeat` CPU times of fn over the items, in ms per item. With `before`, fn gets `before(item)`,
+    run outside the clock (to give a step a fresh tree, or the cached paragraph keys a worker has by then)."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.process_time()
-        for item in items:
-            fn(item)
-        best = min(best, time.process_time() - start)
-    return best / len(items) * 1000
-
-
-def _timed_each(fn: Callable, items: list, before: Callable | None = None, repeat: int = 3) -> float:
-    """Best of `repeat` CPU times of fn over the items (ms per item), `before(item)` run outside the clock
-    first for each (to give the step a fresh tree, or the cached paragraph keys a worker has by then)."""
-    best = float("inf")
-    for _ in range(repeat):
-        spent = 0.0
-        for item in items:
-            arg = before(item) if before is not None else item
+        if before is None:
             start = time.process_time()
-            fn(arg)
-            spent += time.process_time() - start
+            for item in items:
+                fn(item)
+            spent = time.process_time() - start
+        else:
+            spent = 0.0
+            for item in items:
+                arg = before(item)
+                start = time.process_time()
+                fn(arg)
+                spent += time.process_time() - start
         best = min(best, spent)
     return best / len(items) * 1000
 
@@ -109,14 +104,14 @@ def breakdown(raw: list[bytes], html: list[str]) -> list[tuple[str, float]]:
     return [
         ("decode", cpu_ms(decode_bytes, raw)),
         ("parse", parse),
-        ("page metadata", _timed_each(page_metadata, html, lambda h: parse_html(h, MAX_FILE_SIZE))),
-        ("extraction cascade", _timed_each(lambda t: extract_tree(t, extractor_for(DEFAULT_OPTIONS, None)), html,
+        ("page metadata", cpu_ms(page_metadata, html, lambda h: parse_html(h, MAX_FILE_SIZE))),
+        ("extraction cascade", cpu_ms(lambda t: extract_tree(t, extractor_for(DEFAULT_OPTIONS, None)), html,
                                            lambda h: parse_html(h, MAX_FILE_SIZE))),
         ("tree freed", free),
         ("word count", cpu_ms(word_count, texts)),
         ("language", cpu_ms(detect_language, texts)),
-        ("near-duplicate signature", _timed_each(signature_of, texts, cached)),
-        ("story terms", _timed_each(terms_of, texts, cached)),
+        ("near-duplicate signature", cpu_ms(signature_of, texts, cached)),
+        ("story terms", cpu_ms(terms_of, texts, cached)),
         ("zstd level 3", cpu_ms(compress_raw, raw)),
     ]
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 from schemas.records import Article
 from tasks.furniture import word_count
 from tasks.normalize import Recent, full_key, paragraph_keys, sha256_hex
-from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids
+from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids, stored_among
 
 MIN_ARTICLES = 4
 MIN_KEPT_WORDS = 20  # never strip an article below this: the rest would not be an article
@@ -70,12 +70,12 @@ def strip(article: Article, boilerplate: set[tuple[str, str]]) -> tuple[Article,
 
 def record(con: duckdb.DuckDBPyConnection, originals: list[Article], stored: Collection[str] | None = None) -> None:
     """Remember every paragraph of these articles as extracted (before stripping) for their outlet, in
-    place of what was remembered for them before. `stored`: the articles that can have rows already (by
-    default all of them); the others' need no DELETE, a scan of the whole table."""
+    place of what was remembered for them before. `stored`: the articles that can have rows already
+    (`stored_among`)."""
     rows = {(outlet_of(a), h, a.article_id) for a in originals for h in paragraph_hashes(a.text) if h}
     if not rows:
         return
-    replaced = [a.article_id for a in originals if stored is None or a.article_id in stored]
+    replaced = stored_among((a.article_id for a in originals), stored)
     if replaced:
         con.execute(f"DELETE FROM outlet_paragraphs WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
     con.register("para_rows", arrow_table([{"outlet": o, "para_hash": h, "article_id": a} for o, h, a in rows], _ROWS))

@@ -13,7 +13,7 @@ import pyarrow as pa
 from tasks.enrich import ENRICHER_VERSION, ArticleFacts
 from tasks.entities import ResolvedMention, entity_id, name_key, resolve
 from tasks.events import extract_events
-from tasks.warehouse import arrow_table, id_list, upsert
+from tasks.warehouse import arrow_table, id_list, stored_among, upsert
 
 _S, _I, _B, _F, _D = pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.date32()
 ENTITIES = pa.schema([("entity_id", _S), ("name", _S), ("type", _S), ("name_key", _S), ("first_run_id", _S)])
@@ -93,7 +93,7 @@ def _speaker(quote, mentions: list[ResolvedMention], offices: list[tuple[int, in
 def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[str, ArticleFacts], texts: dict[str, str],
                      stored: Collection[str] | None = None) -> Counter:
     """Replace the enrichment rows of these articles; return counts per table. `stored`: the articles that
-    can have rows already (by default all of them); the others' need no DELETE, a scan of each table."""
+    can have rows already (`stored_among`)."""
     ids = sorted(facts)
     if not ids:
         return Counter()
@@ -110,7 +110,7 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
             batch.known.setdefault((type_, key), set()).add(eid)
     for article_id in ids:
         _article_rows(batch, article_id, facts[article_id], texts[article_id])
-    replaced = [a for a in ids if stored is None or a in stored]
+    replaced = stored_among(ids, stored)
     if replaced:
         among, params = id_list(replaced)
         for table in _TABLES:

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.terms import cosine
-from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids, utcnow
+from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow
 
 STORY_DAYS = 3
 STORY_MIN = 0.12  # chosen on bench/data/stories_dev.json (docs/dedup.md)
@@ -20,11 +20,10 @@ _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 
 
 def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]], stored: Collection[str] | None = None) -> None:
-    """Replace these articles' terms. `stored`: the articles that can have terms already (by default all of
-    them); the others' need no DELETE, a scan of the whole table."""
+    """Replace these articles' terms. `stored`: the articles that can have terms already (`stored_among`)."""
     if not terms:
         return
-    replaced = [a for a in terms if stored is None or a in stored]
+    replaced = stored_among(terms, stored)
     if replaced:
         con.execute(f"DELETE FROM article_terms WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
     rows = [{"article_id": a, "term": t, "weight": w} for a, ts in terms.items() for t, w in ts.items()]

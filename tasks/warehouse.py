@@ -15,6 +15,7 @@ import os
 import re
 import socket
 import time
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -361,6 +362,12 @@ def split_ids(ids: Iterable[str]) -> list[str]:
 
 
 _PLAIN_ID = re.compile(r"[0-9A-Za-z_.:-]+")  # no quote, no backslash, nothing SQL reads in a literal
+
+
+def stored_among(ids: Iterable[str], stored: Collection[str] | None) -> list[str]:
+    """The ids whose per-article rows may be stored already, so need replacing: those in `stored`, or all of
+    them when it is None (the caller does not know). A new article's rows need no DELETE, a scan of its table."""
+    return [i for i in ids if stored is None or i in stored]
 
 
 def id_list(ids: Sequence[str]) -> tuple[str, list]:

@@ -216,15 +216,19 @@ def _xpath_discards(tree) -> tuple[list, list]:
     return tuple(list(expression(tree)) for expression in OVERALL_DISCARD_XPATH)
 
 
-def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_page():
+def _cleaned_pages():
+    """(name, tree) of every page the project has, cleaned and converted as the main extraction sees it."""
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     options = extractor_for(DEFAULT_OPTIONS, None)
-    selected = 0
     for name, html in html_pages():
         tree = parse_html(html)
-        if tree is None:
-            continue
-        tree = convert_tags(tree_cleaning(tree, options), options)  # as the main extraction sees it
+        if tree is not None:
+            yield name, convert_tags(tree_cleaning(tree, options), options)
+
+
+def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_page():
+    selected = 0
+    for name, tree in _cleaned_pages():
         ours = tuple(list(found) for found in cascade._overall_discards(tree))
         assert ours == _xpath_discards(tree), name
         selected += len(ours[0]) + len(ours[1])
@@ -284,15 +288,9 @@ def _xpath_first_frame(tree) -> list:
 
 
 def test_the_first_frame_is_the_expressions_first_selection_on_every_page():
-    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     assert cascade._FIRST_FRAME is not None, "BODY_XPATH's first expression should be restated"
-    options = extractor_for(DEFAULT_OPTIONS, None)
     found = 0
-    for name, html in html_pages():
-        tree = parse_html(html)
-        if tree is None:
-            continue
-        tree = convert_tags(tree_cleaning(tree, options), options)  # as the main extraction sees it
+    for name, tree in _cleaned_pages():
         ours = cascade._FIRST_FRAME(tree)
         assert ours == _xpath_first_frame(tree), name
         found += bool(ours)
