@@ -158,6 +158,12 @@ def vacuum_due(path: Path) -> bool:
     return count % VACUUM_EVERY == 0
 
 
+# DuckDB weighs FSST for every string column at every checkpoint, and its trial costs a tenth of the writer's
+# CPU (make bench-writer: 2.52 -> 2.29 ms a document at 10k, the checkpoints 0.59 -> 0.36). On this
+# warehouse's columns (Arabic text, hex ids, JSON, already-compressed pages) it is almost never chosen:
+# 11 of 1,274 segments at 4,000 documents, and the file is the same size to the byte without it
+# (docs/benchmarks.md, eleventh pass).
+DISABLED_COMPRESSION = "fsst"
 THREADS_ENV = "AKHBAR_DUCKDB_THREADS"
 
 
@@ -181,6 +187,7 @@ def _connect_retrying(path: Path, deadline: float) -> duckdb.DuckDBPyConnection:
             con.execute(f"SET threads = {duckdb_threads()}")
             con.execute("SET enable_progress_bar = false")
             con.execute("SET max_vacuum_tasks = 0")  # row groups are merged on some writes only (vacuum_due)
+            con.execute(f"SET disabled_compression_methods = '{DISABLED_COMPRESSION}'")
             con.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ values come back in UTC on any host
             return con
         except duckdb.IOException as exc:

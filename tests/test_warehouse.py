@@ -184,6 +184,25 @@ def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
             pass
 
 
+def test_connections_do_not_weigh_fsst_at_checkpoints(wh):
+    """URL-like strings, which FSST wins on a plain connection, are stored another way through the
+    warehouse's (tasks.warehouse.DISABLED_COMPRESSION)."""
+    fill = ("INSERT INTO t SELECT 'https://www.example.com/news/2026/12/' || i || '/story-about-' || (i * 7919 % 100003)"
+            " FROM range(20000) r(i)")
+    used = "SELECT DISTINCT compression FROM pragma_storage_info('t') WHERE column_name = 'u' AND compression <> 'Constant'"
+    plain = duckdb.connect(str(wh.path.with_name("plain.duckdb")))
+    plain.execute("CREATE TABLE t (u VARCHAR)")
+    plain.execute(fill)
+    plain.execute("CHECKPOINT")
+    assert plain.execute(used).fetchall() == [("FSST",)]
+    plain.close()
+    with wh.connect() as con:
+        con.execute("CREATE TABLE t (u VARCHAR)")
+        con.execute(fill)
+        con.execute("CHECKPOINT")
+        assert con.execute(used).fetchall() == [("Uncompressed",)]
+
+
 @pytest.mark.parametrize("ids, literal", [
     (["0f3a9c", "b7e1d2"], True),  # hex digests: the warehouse's keys
     (["run:2026-12-05_a.b-c"], True),
