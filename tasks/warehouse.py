@@ -161,8 +161,8 @@ def vacuum_due(path: Path) -> bool:
 # DuckDB weighs FSST for every string column at every checkpoint, and its trial costs a tenth of the writer's
 # CPU (make bench-writer: 2.52 -> 2.29 ms a document at 10k, the checkpoints 0.59 -> 0.36). On this
 # warehouse's columns (Arabic text, hex ids, JSON, already-compressed pages) it is almost never chosen:
-# 11 of 1,274 segments at 4,000 documents, and the file is the same size to the byte without it
-# (docs/benchmarks.md, eleventh pass).
+# 11 of 1,274 segments at 4,000 documents. Without it the file is the same size to the byte at 4,000 documents
+# and 0.6% larger at 100,000 (docs/benchmarks.md, eleventh pass).
 DISABLED_COMPRESSION = "fsst"
 THREADS_ENV = "AKHBAR_DUCKDB_THREADS"
 
