@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     batches = result["batches"]
-    steps = [row["step"] for row in summarise(batches, args.batch_size)]
+    summary = summarise(batches, args.batch_size)
+    steps = [row["step"] for row in summary]
     print(f"{result['docs']} documents in {result['seconds']} s, batches of {args.batch_size}, {args.workers} workers; "
           f"the writer's CPU {result['writer_cpu_ms_per_doc']} ms a document, its peak {result['writer_peak_rss_mb']} MB. "
           "CPU ms a batch:")
@@ -172,7 +173,6 @@ def main(argv: list[str] | None = None) -> None:
     for b in batches:
         if b["batch"] % args.every == 1 or b is batches[-1]:
             print(f"{b['batch']:>5} {b['articles_before']:>7} " + " ".join(f"{b['cpu_ms'].get(s, 0.0):>18.1f}" for s in steps))
-    summary = summarise(batches, args.batch_size)
     print(f"\n{'step':<22} {'first quarter':>14} {'last quarter':>13} {'ms/doc':>8}")
     for row in summary:
         print(f"{row['step']:<22} {row['first_quarter_ms']:>14.1f} {row['last_quarter_ms']:>13.1f} {row['ms_per_doc']:>8.3f}")
