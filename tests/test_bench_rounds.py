@@ -51,3 +51,18 @@ def test_a_bench_without_rounds_is_refused_before_any_work(capsys):
         main(["--rounds", "0", "--n", "1"])
     assert stopped.value.code == 2
     assert "--rounds must be at least 1" in capsys.readouterr().err
+
+
+def test_the_history_reads_the_repeated_runs_and_skips_benches_without_worker_cpu():
+    from prefect_overhead_history import row
+
+    report = {"commit": "abc1234", "order": ["pipeline_1", "pipeline_rerun", "prefect_1", "pipeline_2"],
+              "runs": {"pipeline_1": run(80.0, 160.0), "pipeline_rerun": run(0.3, 0.0),
+                       "prefect_1": run(99.0, 180.0), "pipeline_2": run(100.0, 200.0)}}
+    figures = row(report)
+    assert figures["code"] == "abc1234"
+    assert figures["plain wall ratio"] == pytest.approx(99.0 / 90.0)
+    assert figures["at one machine speed"] == pytest.approx(0.55 / 0.5)  # the rerun (no worker CPU) left out
+    assert figures["pipeline wall/worker CPU spread"] == 0.0
+    older = {"order": report["order"], "runs": {name: {"seconds": r["seconds"]} for name, r in report["runs"].items()}}
+    assert row(older) is None
