@@ -572,7 +572,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
         return [runs[name] for name in names[kind]]
 
     def mean_of(key: str, kind: str) -> float:
-        return statistics.mean(run[key] for run in of_kind(kind))
+        return statistics.mean(r[key] for r in of_kind(kind))
 
     seconds = {kind: mean_of("seconds", kind) for kind in names}
     cpu = {kind: mean_of("cpu_seconds_all_processes", kind) for kind in names}
@@ -615,7 +615,7 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
                    for kind in names},
         # The same for the pipeline's and the Prefect runs' wall seconds per worker CPU second: the noise
         # left in prefect_overhead.
-        "spread_wall_per_worker_cpu": {kind: spread([wall_per_worker_cpu(run) for run in of_kind(kind)])
+        "spread_wall_per_worker_cpu": {kind: spread([wall_per_worker_cpu(r) for r in of_kind(kind)])
                                        for kind in ("pipeline", "prefect")} if workers > 1 else None,
         "peak_rss_mb": first["peak_rss_mb_all_processes"],
         "peak_rss_mb_parent": first["peak_rss_mb"],
