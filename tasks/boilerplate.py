@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from schemas.records import Article
 from tasks.furniture import word_count
-from tasks.normalize import Recent, full_key, paragraph_keys, sha256_hex
+from tasks.normalize import full_key, sha256_hex
+from tasks.paragraph_hashes import paragraph_hashes
 from tasks.warehouse import SPLIT_IDS, arrow_table, split_ids, stored_among
 
 MIN_ARTICLES = 4
@@ -22,20 +23,6 @@ _ROWS = pa.schema([("outlet", pa.string()), ("para_hash", pa.string()), ("articl
 
 def outlet_of(article: Article) -> str:
     return article.outlet or article.source
-
-
-_HASHES = Recent(1024)  # a batch asks for its articles' hashes three times (learned, strip, record)
-
-
-def paragraph_hashes(text: str) -> tuple[str, ...]:
-    """A hash of each paragraph's normalized text ("" for a paragraph with no words)."""
-    found = _HASHES.get(text)
-    return found if found is not None else _HASHES.put(text, tuple(sha256_hex(k)[:16] if k else "" for k in paragraph_keys(text)))
-
-
-def remember_paragraph_hashes(text: str, hashes: tuple[str, ...]) -> None:
-    """`paragraph_hashes(text)`, computed elsewhere (in the worker that extracted the text)."""
-    _HASHES.put(text, hashes)
 
 
 def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tuple[str, str]]:

@@ -5,11 +5,12 @@ letters or more, so that one article's slip ("اليوم" tagged once) cannot sp
 from __future__ import annotations
 
 import re
-
-import duckdb
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from tasks.normalize import normalize_arabic
+
+if TYPE_CHECKING:  # candidate_keys runs in the worker processes, which import neither DuckDB nor Arrow
+    import duckdb
 
 _WORD = re.compile(r"\w+")
 _CLITICS = re.compile(r"^(?:[وف]?[بلك]|[وف])(?=\w{3})")
@@ -36,6 +37,8 @@ def candidate_keys(texts: list[str], longest: int = 4) -> set[str]:
 
 def known_person_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> set[str]:
     """The `keys` (candidate_keys of texts; worker processes compute them) that name known persons."""
+    import pyarrow as pa
+
     if not keys:
         return set()
     con.register("batch_name_keys", pa.table({"key": sorted(keys)}))

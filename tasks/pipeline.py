@@ -18,7 +18,7 @@ from tasks.extract import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
 from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, FolderListing, input_doc_id, same_file
 from tasks.sources import Source
 from tasks.boilerplate import learned as learned_boilerplate
-from tasks.boilerplate import remember_paragraph_hashes
+from tasks.paragraph_hashes import remember_paragraph_hashes
 from tasks.boilerplate import strip as strip_boilerplate
 from tasks.enrich import ENRICHER_VERSION
 from tasks.known_names import known_person_keys

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from schemas.records import Article, Document, InputRef, Reject
-from tasks.boilerplate import paragraph_hashes
+from tasks.paragraph_hashes import paragraph_hashes
 from tasks.enrich import ArticleFacts, facts_of, is_arabic
 from tasks.extract import ExtractOptions, extract_document
 from tasks.known_names import candidate_keys

@@ -8,7 +8,8 @@ import pytest
 
 from outlet import ARTICLES
 from schemas.records import Document
-from tasks.boilerplate import MIN_ARTICLES, MIN_KEPT_WORDS, paragraph_hashes
+from tasks.boilerplate import MIN_ARTICLES, MIN_KEPT_WORDS
+from tasks.paragraph_hashes import paragraph_hashes
 from tasks.furniture import word_count
 from tasks.normalize import sha256_hex, stable_id, text_key
 from tasks.pipeline import Tally, process_documents

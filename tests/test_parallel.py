@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -188,3 +191,34 @@ def test_cache_reset_empties_trafilaturas_caches_without_a_false_error(caplog):
         count_extracted(RESET_EVERY)
     assert trim.cache_info().currsize == 0
     assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
+
+
+PROBE = '''
+import json
+import sys
+
+from tasks.parallel import WorkerPool
+
+
+def loaded(names):
+    return [name for name in names if name in sys.modules]
+
+
+if __name__ == "__main__":
+    pool = WorkerPool(2)
+    try:
+        print(json.dumps(pool.map(loaded, ["duckdb", "pyarrow", "prefect", "tasks.prepare"])))
+    finally:
+        pool.close()
+'''
+
+
+def test_workers_load_what_they_run_and_not_the_warehouse_libraries(tmp_path):
+    # A worker holds the extraction and enrichment code; DuckDB and Arrow (the warehouse's, about 35 MB of
+    # a process's memory) and Prefect stay with the parent. The probe runs in a real pool's worker.
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["tasks.prepare"]
