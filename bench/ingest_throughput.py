@@ -59,16 +59,16 @@ there: the workers import no Prefect).
 
 `prefect_overhead` is wall time under Prefect over wall time bare at one machine speed: each run's wall
 seconds per CPU second of its workers (`wall_per_worker_cpu`), the means of the Prefect runs' over the
-pipeline's (`drift_corrected_ratio`). In the eight benches recorded since the bench splits CPU by process
+pipeline's (`drift_corrected_ratio`). In the eight benches recorded before it became the measure
 (docs/benchmarks.md, twelfth pass), the pipeline's runs of one bench read within 0.2-1.3% of each other
 this way while their wall times differed by 3-22%, and over nearly the same code the plain ratio of wall
 times (`prefect_overhead_wall`, still reported) read 0.976-1.119, the corrected one 1.024-1.042. Whatever
 Prefect costs in the flow's process and its API server shows in it: that takes CPU from the workers or
 holds the batches up, and stretches the wall time, not the workers' CPU. What it would divide out is a
-cost that made the workers' own work slower (the API server crowding their caches, say): in those benches
-the workers of a Prefect run used on average 0.8% more CPU than those of the pipeline's runs on either
-side of it (16 runs, from 12% less to 13% more: inside that figure's noise). `spread_wall_per_worker_cpu`
-is the noise left.
+cost that made the workers' own work slower (the API server crowding their caches, say): in the eleven
+benches that split CPU by process, the workers of a Prefect run used on average 0.5% more CPU than those
+of the pipeline's runs on either side of it (22 runs, from 12% less to 13% more; standard error 1.3%),
+which is noise, not a cost. `spread_wall_per_worker_cpu` is the noise left.
 
 Peak RSS is the measuring process's VmHWM (Linux) plus, for the pipeline, the
 largest worker's (every worker reports its own). Prints a table and writes JSON.
