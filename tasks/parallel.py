@@ -60,7 +60,7 @@ def reset_extraction_caches() -> None:
 def _init_worker() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # numpy in workers: one thread each
     # What the workers run (tasks.prepare) and its imports, once per worker. Not DuckDB nor Arrow: the
-    # warehouse stays with the parent, and the two would add about 35 MB to each worker's memory
+    # warehouse stays with the parent, and the two added about 60 MB to each worker's memory
     # (tests/test_parallel.py holds it; docs/benchmarks.md, twelfth pass).
     import tasks.prepare  # noqa: F401
 

@@ -214,8 +214,8 @@ if __name__ == "__main__":
 
 
 def test_workers_load_what_they_run_and_not_the_warehouse_libraries(tmp_path):
-    # A worker holds the extraction and enrichment code; DuckDB and Arrow (the warehouse's, about 35 MB of
-    # a process's memory) and Prefect stay with the parent. The probe runs in a real pool's worker.
+    # A worker holds the extraction and enrichment code; DuckDB and Arrow (the warehouse's, about 60 MB of
+    # a worker's memory) and Prefect stay with the parent. The probe runs in a real pool's worker.
     script = tmp_path / "probe.py"
     script.write_text(PROBE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
