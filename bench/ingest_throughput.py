@@ -520,6 +520,12 @@ def spread(values: list[float]) -> float:
     return round((max(values) - min(values)) / statistics.mean(values), 3)
 
 
+def kind_of_repeat(name: str) -> str | None:
+    """The kind of a repeated run ("pipeline" for "pipeline_2"); None for the rerun ("pipeline_rerun")."""
+    kind, _, number = name.rpartition("_")
+    return kind if number.isdigit() else None
+
+
 def wall_per_worker_cpu(run: dict[str, Any]) -> float:
     """A run's wall seconds per CPU second of its workers. The pipeline's and the Prefect runs hand their
     workers the same work, so their workers' CPU seconds measure how fast the machine ran during each run,
@@ -544,8 +550,8 @@ def run(n: int, out: Path, data_dir: Path, seeds: Path, batch_size: int, workers
             warm_page_cache(folder)
             runs[name] = in_fresh_process(fn, *args)
             order.append(name)
-            kind, _, number = name.rpartition("_")
-            if kind in names and number.isdigit():  # not the rerun
+            kind = kind_of_repeat(name)
+            if kind in names:
                 names[kind].append(name)
             print(f"  {name}: {runs[name]['seconds']:.1f} s", flush=True)
 

@@ -8,12 +8,13 @@ have no worker CPU to hold the speed by). Extra results files can be named on th
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-from ingest_throughput import ROOT, drift_corrected_ratio, spread, wall_per_worker_cpu
+from ingest_throughput import ROOT, drift_corrected_ratio, kind_of_repeat, spread, wall_per_worker_cpu
 
 RESULTS = "bench/results.json"
 
@@ -30,8 +31,7 @@ def recorded() -> Iterator[tuple[str, dict[str, Any]]]:
 
 def runs_of(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """The repeated runs of one kind ("pipeline", "prefect"), the rerun left out."""
-    return [report["runs"][name] for name in report.get("order", [])
-            if name.rpartition("_")[0] == kind and name.rpartition("_")[2].isdigit()]
+    return [report["runs"][name] for name in report.get("order", []) if kind_of_repeat(name) == kind]
 
 
 def row(report: dict[str, Any]) -> dict[str, Any] | None:
@@ -42,14 +42,18 @@ def row(report: dict[str, Any]) -> dict[str, Any] | None:
         "code": report.get("commit"),
         "pipeline wall spread": spread([run["seconds"] for run in pipeline]),
         "pipeline wall/worker CPU spread": spread([wall_per_worker_cpu(run) for run in pipeline]),
-        "plain wall ratio": sum(r["seconds"] for r in prefect) / len(prefect) / (sum(r["seconds"] for r in pipeline) / len(pipeline)),
+        "plain wall ratio": statistics.mean(r["seconds"] for r in prefect) / statistics.mean(r["seconds"] for r in pipeline),
         "at one machine speed": drift_corrected_ratio(prefect, pipeline),
     }
 
 
 def main(extra: list[str]) -> None:
     reports = [(commit, report) for commit, report in recorded()]
-    reports += [(path, json.loads(Path(path).read_text(encoding="utf-8"))) for path in extra]
+    for path in extra:
+        try:
+            reports.append((path, json.loads(Path(path).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            sys.exit(f"{path}: not a readable results file ({exc})")
     rows = [(source, r) for source, report in reports if (r := row(report))]
     if not rows:
         sys.exit("no bench with per-process CPU found")

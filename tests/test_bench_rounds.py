@@ -66,3 +66,13 @@ def test_the_history_reads_the_repeated_runs_and_skips_benches_without_worker_cp
     assert figures["pipeline wall/worker CPU spread"] == 0.0
     older = {"order": report["order"], "runs": {name: {"seconds": r["seconds"]} for name, r in report["runs"].items()}}
     assert row(older) is None
+
+
+def test_the_history_refuses_an_unreadable_results_file(tmp_path):
+    from prefect_overhead_history import main
+
+    bad = tmp_path / "results.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main([str(bad)])
+    assert "not a readable results file" in str(stopped.value.code)
