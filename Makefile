@@ -72,16 +72,16 @@ bench-dedup: install
 
 # The IDF table for story terms (models/idf.tsv.gz, committed) from ANERcorp's training text in ../shared.
 train-idf: install
-	$(BIN)/python -m tasks.terms ../shared/data/ner/anercorp-train.txt
+	$(BIN)/python -m tasks.dedup.terms ../shared/data/ner/anercorp-train.txt
 
 # The Arabic NER model (models/ner.crfsuite and models/ner_lexicon.tsv.gz, committed) from ANERcorp's training
 # text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead, CV=5 5-fold scores.
-# Training reads two PyPI packages the tagger does not need (tasks/ner_resources.py): wordfreq (the
+# Training reads two PyPI packages the tagger does not need (tasks/enrich/ner/resources.py): wordfreq (the
 # ner-train extra) and arabnamer's name dictionary (its data file only, so without its xgboost dependency).
 train-ner: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check wordfreq==3.1.1
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps arabnamer==0.1.3
-	$(BIN)/python -m tasks.ner_train $(if $(DEV),--dev) $(if $(CV),--cv $(CV))
+	$(BIN)/python -m tasks.enrich.ner.train $(if $(DEV),--dev) $(if $(CV),--cv $(CV))
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

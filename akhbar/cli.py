@@ -6,13 +6,12 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from functools import partial
 from pathlib import Path
 
-from datetime import date
-
-from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
-from tasks.sources import SourcesError, load_sources, select_sources
+from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+from tasks.acquire.sources import SourcesError, load_sources, select_sources
 
 
 def _size(text: str) -> int:
@@ -69,13 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
 def run_eval(args) -> int:
     # Each scorer imports only what it needs: ner and dates need no warehouse.
     if args.what == "ner":
-        from tasks.eval_ner import NerInputError as InputError, eval_ner as score
+        from evaluation.ner import NerInputError as InputError
+        from evaluation.ner import eval_ner as score
     elif args.what == "dates":
-        from tasks.eval_dates import DatesInputError as InputError, eval_dates as score
+        from evaluation.dates import DatesInputError as InputError
+        from evaluation.dates import eval_dates as score
     elif args.what == "events":
-        from tasks.eval_events import EventsInputError as InputError, eval_events as score
+        from evaluation.events import EventsInputError as InputError
+        from evaluation.events import eval_events as score
     else:
-        from tasks.evaluate import EvalInputError as InputError, eval_dedup, eval_stories
+        from evaluation.grouping import EvalInputError as InputError
+        from evaluation.grouping import eval_dedup, eval_stories
         score = eval_dedup if args.what == "dedup" else eval_stories
     try:
         result = score(args.file)

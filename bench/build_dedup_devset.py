@@ -1,6 +1,6 @@
 """Build the duplicate and story development sets from real Arabic news text (ANERcorp, in
 ../shared/data/ner/anercorp-train.txt): `bench/data/dedup_dev.json` and `bench/data/stories_dev.json`,
-in the format of `akhbar eval dedup|stories` (tasks/evaluate.py). Seeded and deterministic.
+in the format of `akhbar eval dedup|stories` (evaluation/grouping.py). Seeded and deterministic.
 
 1. Articles. ANERcorp is `token tag` lines with no article breaks. Sentences end at "." tokens (runs of
    very short fragments are glued to the sentence before). A new article starts at a sentence that opens
@@ -43,10 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tasks.furniture import word_count  # noqa: E402
-from tasks.neardup import shingles_of  # noqa: E402
-from tasks.normalize import normalize_arabic  # noqa: E402
-from tasks.terms import content_words, stem  # noqa: E402
+from tasks.dedup.minhash import shingles_of  # noqa: E402
+from tasks.dedup.terms import content_words, stem  # noqa: E402
+from tasks.text.normalize import normalize_arabic, word_count  # noqa: E402
 
 ANERCORP = ROOT.parent / "shared" / "data" / "ner" / "anercorp-train.txt"
 OUT_DIR = ROOT / "bench" / "data"

@@ -1,5 +1,5 @@
 """htmldate's quick search against its extensive one on the article-extraction benchmark's pages: how
-often they agree, and what each costs (tasks.extract.page_metadata runs the quick one first, the
+often they agree, and what each costs (tasks.extract.articles.page_metadata runs the quick one first, the
 extensive one only when the quick one finds nothing).
 
     python bench/date_search.py [--data-dir DIR]

@@ -1,20 +1,20 @@
-"""Cost of the near-duplicate index (tasks.dedup) per article as the warehouse grows.
+"""Cost of the near-duplicate index (tasks.dedup.duplicates) per article as the warehouse grows.
 
 For each S in --sizes (default 10k, 100k, 1M stored signatures), two freshly spawned processes, one
 after the other:
 
-1. build: a fresh DuckDB file migrated with tasks.warehouse.apply_migrations, then S stored articles
+1. build: a fresh DuckDB file migrated with tasks.warehouse.database.apply_migrations, then S stored articles
    written in bulk through Arrow (through write_batch 1M rows would take over an hour):
    * S - R synthetic articles: distinct random article_id, norm_sha256 and published_at (one every 30 s
      before 2024), a placeholder text, and a MinHash signature of 128 random uint32 (a random signature
      shares an LSH bucket with another one practically never: the realistic case for non-duplicates);
      its shingle count is random in [60, 900);
-   * R real articles (R = 432 with the current dev set) with signatures of real text (tasks.neardup.signature_of): the originals of
+   * R real articles (R = 432 with the current dev set) with signatures of real text (tasks.dedup.minhash.signature_of): the originals of
      the 150 duplicate groups of bench/data/dedup_dev.json (Arabic news from ANERcorp), the group's second
      copy too when it has one (82, stored with `dup_of` set to the original), and 100 English units
      (pieces of the 181 article-extraction-benchmark pages) each with an edited copy (`dup_of` set), so
      that the measured batches find real near-duplicates and existing groups;
-   * lsh_buckets: computed with tasks.neardup.buckets on each signature: BANDS = 32 over the whole
+   * lsh_buckets: computed with tasks.dedup.minhash.buckets on each signature: BANDS = 32 over the whole
      text plus PREFIX_BANDS = 12 over the opening words (synthetic articles get random opening-words
      minimums too), so 44 rows per article;
    * CHECKPOINT after articles, after minhash and after lsh_buckets: the growth of the file between them
@@ -22,10 +22,10 @@ after the other:
    Then the parent calls os.sync() (hygiene: DuckDB's CHECKPOINT has already made the file durable, so
    there is normally nothing left to write back when the measurement starts).
 2. measure: --batches batches (default 5) of --batch-size new articles (default 200) written the way
-   tasks.pipeline.process_documents does it: signature_of for each text (timed on its own: it does not
-   depend on S), then a fresh `Warehouse.connect()` and `tasks.store.write_batch(...)` with an Enrichment
+   tasks.run.pipeline.process_documents does it: signature_of for each text (timed on its own: it does not
+   depend on S), then a fresh `Warehouse.connect()` and `tasks.run.write.write_batch(...)` with an Enrichment
    of the signatures (no boilerplate originals, no terms: stories and boilerplate are not measured here).
-   tasks.store.store_signatures, tasks.store.link_duplicates and tasks.dedup._near_links are wrapped with
+   tasks.run.write.store_signatures, tasks.run.write.link_duplicates and tasks.dedup.duplicates._near_links are wrapped with
    timers, and the connection handed to write_batch times every statement (execute + fetch), so the
    dedup time splits into SQL statements and the Python around them. Each batch: 30 real copies from the
    dev set's duplicate groups, 10 newly edited copies of stored English units, 2 exact copies of stored
@@ -225,7 +225,7 @@ def plan_corpus(data_dir: Path, devset: Path, batches: int, batch_size: int) -> 
 
 def make_article(row: dict[str, Any], source: str):
     from schemas.records import Article
-    from tasks.normalize import sha256_hex, stable_id, text_key
+    from tasks.text.normalize import sha256_hex, stable_id, text_key
 
     aid = stable_id(source, row["id"])
     return Article(
@@ -250,9 +250,9 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     import numpy as np
     import pyarrow as pa
 
-    from tasks.neardup import BANDS, NUM_PERM, PREFIX_BANDS, ROWS, Signature, buckets, signature_of, similar
-    from tasks.store import ARTICLES, TS
-    from tasks.warehouse import apply_migrations
+    from tasks.dedup.minhash import BANDS, NUM_PERM, PREFIX_BANDS, ROWS, Signature, buckets, signature_of, similar
+    from tasks.run.write import ARTICLES, TS
+    from tasks.warehouse.database import apply_migrations
 
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     real = plan["stored"]
@@ -440,19 +440,19 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
     """The plan's batches through signature_of + write_batch, the dedup functions timed inside it."""
     import duckdb
 
-    import tasks.dedup
-    import tasks.store
-    from tasks.neardup import signature_of
-    from tasks.store import Enrichment, write_batch
-    from tasks.warehouse import Warehouse
+    import tasks.dedup.duplicates
+    import tasks.run.write
+    from tasks.dedup.minhash import signature_of
+    from tasks.run.write import Enrichment, write_batch
+    from tasks.warehouse.database import Warehouse
 
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     warehouse = Warehouse(path)
     clock = Clock()
-    originals = (tasks.store.store_signatures, tasks.store.link_duplicates, tasks.dedup._near_links)
-    tasks.store.store_signatures = clock.wrap("store_signatures", originals[0])
-    tasks.store.link_duplicates = clock.wrap("link_duplicates", originals[1])
-    tasks.dedup._near_links = clock.wrap("near_links", originals[2])
+    originals = (tasks.run.write.store_signatures, tasks.run.write.link_duplicates, tasks.dedup.duplicates._near_links)
+    tasks.run.write.store_signatures = clock.wrap("store_signatures", originals[0])
+    tasks.run.write.link_duplicates = clock.wrap("link_duplicates", originals[1])
+    tasks.dedup.duplicates._near_links = clock.wrap("near_links", originals[2])
     rss_start = peak_rss_mb()
     batches = []
     memory: dict[str, int] = {}
@@ -494,7 +494,7 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
                 "duplicates": result.articles_duplicate, "new": result.articles_new,
             })
     finally:
-        tasks.store.store_signatures, tasks.store.link_duplicates, tasks.dedup._near_links = originals
+        tasks.run.write.store_signatures, tasks.run.write.link_duplicates, tasks.dedup.duplicates._near_links = originals
     peak = peak_rss_mb()
     con = duckdb.connect(path, read_only=True)
     try:

@@ -1,8 +1,8 @@
 """Threshold curves for near-duplicates and stories on the dev sets (bench/build_dedup_devset.py).
 
-Duplicates: the dev set goes once through the real pipeline (tasks.evaluate.ingest_labelled, as
+Duplicates: the dev set goes once through the real pipeline (evaluation.grouping.ingest_labelled, as
 `akhbar eval dedup` does) into a temporary warehouse; the MinHash signatures it stored (of the text after
-extraction and learned-boilerplate stripping) are read back. Then, with tasks.neardup's own jaccard /
+extraction and learned-boilerplate stripping) are read back. Then, with tasks.dedup.minhash's own jaccard /
 containment / buckets:
   * the estimated Jaccard and containment of every gold pair, and of every LSH candidate pair;
   * LSH candidate recall (share of gold pairs that share at least one bucket) for the current
@@ -12,7 +12,7 @@ containment / buckets:
   * the end-to-end result of the pipeline, overall and per edit type (`akhbar eval dedup --json` is run
     as well, as a subprocess, and printed).
 Stories: the story dev set goes through the pipeline the same way; the salient terms it stored are read
-back, and the assignment of tasks.stories (each article, in publication order, joins the story of its
+back, and the assignment of tasks.dedup.stories (each article, in publication order, joins the story of its
 most similar earlier article within STORY_DAYS when the cosine is >= STORY_MIN) is re-run for a grid of
 STORY_MIN x STORY_DAYS; ARI and B-cubed F1 as in `akhbar eval stories`.
 
@@ -41,14 +41,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from tasks import neardup, stories as story_mod  # noqa: E402
-from tasks.evaluate import adjusted_rand, bcubed_f1, clusters, ingest_labelled, pairs_of, pairwise, read_labelled  # noqa: E402
 from provenance import git_commit  # noqa: E402
-from tasks.load import document_id  # noqa: E402
-from tasks.neardup import Signature, buckets, containment, jaccard, signature_of  # noqa: E402
+
+from evaluation.grouping import adjusted_rand, bcubed_f1, clusters, ingest_labelled, pairs_of, pairwise, read_labelled  # noqa: E402
+from tasks import neardup  # noqa: E402
+from tasks import stories as story_mod
 from tasks import terms as terms_mod  # noqa: E402
-from tasks.normalize import words  # noqa: E402
-from tasks.terms import cosine, terms_of  # noqa: E402
+from tasks.acquire.load import document_id  # noqa: E402
+from tasks.dedup.minhash import Signature, buckets, containment, jaccard, signature_of  # noqa: E402
+from tasks.dedup.terms import cosine, terms_of  # noqa: E402
+from tasks.text.normalize import words  # noqa: E402
 
 ANERCORP = ROOT.parent / "shared" / "data" / "ner" / "anercorp-train.txt"
 
@@ -94,7 +96,7 @@ def components(nodes: list[str], edges) -> dict[str, str]:
 
 
 def decide(j: float, c: float, small: int, jmin: float, cmin: float) -> bool:
-    """tasks.neardup.similar with the thresholds as parameters (same MIN_SHINGLES rule)."""
+    """tasks.dedup.minhash.similar with the thresholds as parameters (same MIN_SHINGLES rule)."""
     if small < neardup.MIN_SHINGLES:
         return False
     return j >= jmin or c >= cmin
@@ -263,7 +265,7 @@ def dedup_report(path: Path) -> None:
     disagree = sum((neardup.similar(*(sigs[x] for x in sorted(p))) is not None)
                    != decide(*est(p), neardup.JACCARD_MIN, neardup.CONTAINMENT_MIN) for p in cur_cand)
     print(f"(Checks: buckets(signature_of(stored text)) equal the warehouse's lsh_buckets rows for {same_buckets}/{len(ids)} "
-          f"articles; the sweep's decision rule disagrees with tasks.neardup.similar on {disagree} of {len(cur_cand)} "
+          f"articles; the sweep's decision rule disagrees with tasks.dedup.minhash.similar on {disagree} of {len(cur_cand)} "
           f"candidate pairs.)\n")
     print("LSH candidate recall (gold pairs sharing at least one bucket; exact copies are linked by hash anyway, so "
           "recall is also given for the gold pairs whose normalized texts differ). \"+ opening\" = the "
@@ -366,7 +368,7 @@ _est_cache: dict = {}
 # ------------------------------------------------------------------------------------------ stories
 
 def assign(order, published, terms, dup_of, story_min: float, days: int) -> dict[str, str]:
-    """tasks.stories.assign_stories over the whole set in publication order: each article joins the
+    """tasks.dedup.stories.assign_stories over the whole set in publication order: each article joins the
     story of its most similar earlier article within `days` (cosine >= story_min; ties: the later one)."""
     window = timedelta(days=days)
     story, seen = {}, []
@@ -456,8 +458,8 @@ def stories_report(path: Path) -> None:
         print(table(["STORY_MIN \\ days"] + [str(d) for d in STORY_DAYS], grid))
         print(f"\nBest {metric}: STORY_MIN {best[1]}, STORY_DAYS {best[2]}: ARI {best[0][0]:.4f}, B-cubed F1 {best[0][1]:.4f}, "
               f"{best[0][2]} stories predicted (gold {len(set(gold.values()))}).\n")
-    # a side table: how many salient terms an article keeps (tasks.terms.TOP_TERMS), at STORY_DAYS=3
-    print("Side check, TOP_TERMS (terms kept per article, recomputed from the stored text with tasks.terms.terms_of), STORY_DAYS=3:\n")
+    # a side table: how many salient terms an article keeps (tasks.dedup.terms.TOP_TERMS), at STORY_DAYS=3
+    print("Side check, TOP_TERMS (terms kept per article, recomputed from the stored text with tasks.dedup.terms.terms_of), STORY_DAYS=3:\n")
     rows = []
     for top in (20, 40, 80, 200):
         t2 = {i: terms_of(texts[i], top=top) for i in texts}
@@ -468,11 +470,11 @@ def stories_report(path: Path) -> None:
         rows.append(cells)
     print(table(["TOP_TERMS", "ARI / B3 at 0.05", "0.075", "0.1", "0.15", "0.22"], rows))
     print()
-    # a side experiment: the stoplist. tasks.terms drops justext's Arabic stoplist, which holds frequent
+    # a side experiment: the stoplist. tasks.dedup.terms drops justext's Arabic stoplist, which holds frequent
     # content words and names (لبنان، العراق، اسراييل، الامم، المتحده، مجلس، الامن، وزير ...).
     stop = terms_mod.stopwords()
     probe = ["لبنان", "العراق", "اسراييل", "ايران", "الصين", "الامم", "المتحده", "مجلس", "الامن", "وزير", "الحكومه", "حزب"]
-    print(f"Side experiment, stopwords: of {probe}, tasks.terms.stopwords() holds {[w for w in probe if w in stop]}.\n")
+    print(f"Side experiment, stopwords: of {probe}, tasks.dedup.terms.stopwords() holds {[w for w in probe if w in stop]}.\n")
     idf_cur = terms_mod.idf_table()
     same_as_pipeline = sum(variant_terms(texts[i], stop, idf_cur) == terms_of(texts[i]) for i in texts)
     idf_none = variant_idf(frozenset())
@@ -492,7 +494,7 @@ def stories_report(path: Path) -> None:
 
 
 def variant_words(text: str, stop: frozenset) -> list[str]:
-    """tasks.terms.content_words with another stoplist."""
+    """tasks.dedup.terms.content_words with another stoplist."""
     out = []
     for w in words(text):
         if w in stop or w.isdigit() or len(w) < 3:
@@ -504,7 +506,7 @@ def variant_words(text: str, stop: frozenset) -> list[str]:
 
 
 def variant_idf(stop: frozenset, sentences_per_doc: int = 12) -> tuple[dict[str, float], float]:
-    """tasks.terms.build_idf (ANERcorp, pseudo-documents of 12 sentences, df >= 2), in memory."""
+    """tasks.dedup.terms.build_idf (ANERcorp, pseudo-documents of 12 sentences, df >= 2), in memory."""
     import math
     docs, df, current, sentences = 0, Counter(), set(), 0
     with open(ANERCORP, encoding="utf-8") as fh:
@@ -525,7 +527,7 @@ def variant_idf(stop: frozenset, sentences_per_doc: int = 12) -> tuple[dict[str,
 
 
 def variant_terms(text: str, stop: frozenset, idf_unseen, top: int = 40) -> dict[str, float]:
-    """tasks.terms.terms_of with another stoplist and IDF table."""
+    """tasks.dedup.terms.terms_of with another stoplist and IDF table."""
     import math
     idf, unseen = idf_unseen
     counts = Counter(variant_words(text, stop))

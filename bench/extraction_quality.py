@@ -1,8 +1,8 @@
 """Extraction quality of the ingest pipeline on the article-extraction benchmark.
 
 Ingests the 181 pages of the ScrapingHub/Zyte benchmark (``html/<id>.html.gz``)
-as one folder through the project's real path -- ``tasks.load.list_folder`` and
-``tasks.pipeline.ingest_batch`` into a temporary DuckDB warehouse -- reads
+as one folder through the project's real path -- ``tasks.acquire.load.list_folder`` and
+``tasks.run.pipeline.ingest_batch`` into a temporary DuckDB warehouse -- reads
 ``articles.text`` back, maps each article to its page id through
 ``documents.input_ref`` (``<source>/<id>.html.gz``) and scores the texts with
 ``bench/extraction_metric.py``. Pages that produced no article (a ``rejects``
@@ -43,9 +43,10 @@ for _path in (ROOT, ROOT / "bench"):
 
 import extraction_metric as metric  # noqa: E402
 from provenance import git_commit  # noqa: E402
-from tasks.load import list_folder  # noqa: E402
-from tasks.pipeline import ingest_listing  # noqa: E402
-from tasks.warehouse import Warehouse, apply_migrations  # noqa: E402
+
+from tasks.acquire.load import list_folder  # noqa: E402
+from tasks.run.pipeline import ingest_listing  # noqa: E402
+from tasks.warehouse.database import Warehouse, apply_migrations  # noqa: E402
 
 OUTPUT_PATH = Path(__file__).resolve().parent / "extraction_results.json"
 PAGE_SUFFIX = ".html.gz"

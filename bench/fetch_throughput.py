@@ -67,8 +67,8 @@ from ingest_throughput import Source as MarkedPage  # noqa: E402
 from provenance import git_commit  # noqa: E402
 
 if TYPE_CHECKING:
-    from tasks.fetch import HostRules
-    from tasks.sources import Source
+    from tasks.acquire.fetch import HostRules
+    from tasks.acquire.sources import Source
 
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
 DEFAULT_OUT = ROOT / "bench" / "fetch_results.json"
@@ -258,21 +258,21 @@ def measure_httpx(base: str, n: int, concurrency: int) -> dict[str, Any]:
 
 
 def bench_rules(concurrency: int) -> HostRules:
-    from tasks.fetch import HostRules
+    from tasks.acquire.fetch import HostRules
 
     return HostRules(rate=0, concurrency=concurrency, allow_private=(HOST,))
 
 
 def bench_source(base: str, concurrency: int) -> Source:
-    from tasks.sources import Source
+    from tasks.acquire.sources import Source
 
     return Source(name="bench", kind="urls", url=f"{base}/urls.txt", rate=0, concurrency=concurrency, allow_private=(HOST,))
 
 
 def measure_fetch(base: str, n: int, concurrency: int) -> dict[str, Any]:
     """The project's fetcher: FetchSession().fetch_many over the same URLs (robots.txt inside the clock)."""
-    from tasks.fetch import PAGE_TYPES, FetchPolicy
-    from tasks.web import FetchSession
+    from tasks.acquire.fetch import PAGE_TYPES, FetchPolicy
+    from tasks.acquire.web import FetchSession
 
     rules = bench_rules(concurrency)
     requests = [(url, rules, None, PAGE_TYPES) for url in page_urls(base, n)]
@@ -309,11 +309,11 @@ def measure_fetch_store(base: str, n: int, concurrency: int, warehouse_path: str
     """fetch_batch in batches of `batch_size` into a fresh DuckDB file (migrated before the clock)."""
     from trafilatura.meta import reset_caches
 
-    from tasks.discover import Candidate
-    from tasks.fetch import FetchPolicy
-    from tasks.pipeline import Tally, fetch_batch
-    from tasks.warehouse import Warehouse, apply_migrations
-    from tasks.web import FetchSession
+    from tasks.acquire.discover import Candidate
+    from tasks.acquire.fetch import FetchPolicy
+    from tasks.acquire.web import FetchSession
+    from tasks.run.pipeline import Tally, fetch_batch
+    from tasks.warehouse.database import Warehouse, apply_migrations
 
     warehouse = Warehouse(warehouse_path)
     with warehouse.connect() as con:
@@ -333,11 +333,11 @@ def measure_fetch_store(base: str, n: int, concurrency: int, warehouse_path: str
 
 def measure_rerun(base: str, n: int, concurrency: int, warehouse_path: str, run_id: str, batch_size: int) -> dict[str, Any]:
     """Same URLs again through the planning step: load_states + plan_pages, then fetch_batch on what is left."""
-    from tasks.discover import Candidate
-    from tasks.fetch import FetchPolicy
-    from tasks.pipeline import Tally, fetch_batch
-    from tasks.warehouse import Warehouse
-    from tasks.web import FetchSession, load_states, plan_pages
+    from tasks.acquire.discover import Candidate
+    from tasks.acquire.fetch import FetchPolicy
+    from tasks.acquire.web import FetchSession, load_states, plan_pages
+    from tasks.run.pipeline import Tally, fetch_batch
+    from tasks.warehouse.database import Warehouse
 
     warehouse = Warehouse(warehouse_path)
     source = bench_source(base, concurrency)

@@ -15,9 +15,9 @@ from contextlib import nullcontext
 
 def main(root: str, folder: str, workers: int, warehouse_path: str) -> dict:
     sys.path[:0] = [root]
-    from tasks.load import list_folder
-    from tasks.pipeline import ingest_listing
-    from tasks.warehouse import Warehouse, apply_migrations
+    from tasks.acquire.load import list_folder
+    from tasks.run.pipeline import ingest_listing
+    from tasks.warehouse.database import Warehouse, apply_migrations
 
     for path in (warehouse_path, warehouse_path + ".wal"):
         if os.path.exists(path):
@@ -26,7 +26,7 @@ def main(root: str, folder: str, workers: int, warehouse_path: str) -> dict:
     with warehouse.connect() as con:
         apply_migrations(con)
     if workers:
-        from tasks.parallel import worker_pool
+        from tasks.run.pool import worker_pool
         pool = worker_pool(workers)
     else:
         pool = nullcontext()

@@ -197,7 +197,7 @@ def load_sources(data_dir: Path, seeds: Path) -> list[Source]:
     marked copy: bare trafilatura for HTML, the project's text path for text)."""
     import trafilatura  # corpus building only, not timed
 
-    from tasks.text_article import extract_text_article
+    from tasks.extract.text_article import extract_text_article
 
     def html_text(html: str) -> str:
         return trafilatura.extract(html, **BARE_KWARGS) or ""
@@ -330,7 +330,7 @@ def _bare_files(paths: list[str], extra_kwargs: dict[str, Any]) -> list[tuple[st
 
 
 def _reset_trafilatura() -> None:
-    from tasks.parallel import reset_extraction_caches  # trafilatura's reset, without htmldate's false ERROR
+    from tasks.extract.caches import reset_extraction_caches  # trafilatura's reset, without htmldate's false ERROR
 
     reset_extraction_caches()
 
@@ -401,9 +401,9 @@ def _warehouse_facts(warehouse_path: str) -> dict[str, Any]:
 
 def measure_pipeline(folder: str, warehouse_path: str, run_id: str, batch_size: int, workers: int) -> dict[str, Any]:
     """list_folder + ingest_listing (W workers) into `warehouse_path` (migrated before the clock starts)."""
-    from tasks.load import list_folder
-    from tasks.pipeline import ingest_listing
-    from tasks.warehouse import Warehouse, apply_migrations
+    from tasks.acquire.load import list_folder
+    from tasks.run.pipeline import ingest_listing
+    from tasks.warehouse.database import Warehouse, apply_migrations
 
     warehouse = Warehouse(warehouse_path)
     with warehouse.connect() as con:
@@ -438,7 +438,7 @@ def measure_prefect(folder: str, warehouse_path: str, batch_size: int, workers: 
     from prefect import flow
 
     from flows.ingest import ingest
-    from tasks.warehouse import Warehouse, apply_migrations
+    from tasks.warehouse.database import Warehouse, apply_migrations
 
     @flow(name="bench-warm-up")
     def warm_up() -> int:
@@ -660,7 +660,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results (default bench/results.json)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="article-extraction-benchmark folder")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed .txt files")
-    from tasks.load import DEFAULT_BATCH_SIZE  # here, not at the top: the measuring processes import this module
+    # here, not at the top: the measuring processes import this module
+    from tasks.acquire.load import DEFAULT_BATCH_SIZE
 
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="inputs per batch (default %(default)s)")
     args = parser.parse_args(argv)

@@ -68,9 +68,9 @@ class Sampler(threading.Thread):
 
 
 def measure(folder: Path, warehouse_path: Path, workers: int, batch_size: int) -> dict:
-    from tasks.load import list_folder
-    from tasks.pipeline import ingest_listing
-    from tasks.warehouse import Warehouse
+    from tasks.acquire.load import list_folder
+    from tasks.run.pipeline import ingest_listing
+    from tasks.warehouse.database import Warehouse
 
     warehouse = Warehouse(warehouse_path)
     warehouse.migrate()
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    from tasks.load import DEFAULT_BATCH_SIZE
+    from tasks.acquire.load import DEFAULT_BATCH_SIZE
 
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--keep", type=Path, help="build the corpus here (reused when it holds N documents) and keep it")

@@ -1,4 +1,4 @@
-"""Speed of the Arabic NER on one core: tokenize + features + CRF tagging, i.e. `tasks.ner.recognise`.
+"""Speed of the Arabic NER on one core: tokenize + features + CRF tagging, i.e. `tasks.enrich.ner.tagger.recognise`.
 
 Text: ANERcorp's training tokens in ../shared/data joined back into plain text (a paragraph per 20
 sentences, ~125k tokens), cut into articles of about 600 tokens. The process is pinned to one CPU.
@@ -25,7 +25,8 @@ for _path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(_path))
 
 from ingest_throughput import peak_rss_mb  # noqa: E402
-from tasks.ner_data import read_tagged  # noqa: E402
+
+from tasks.enrich.ner.data import read_tagged  # noqa: E402
 
 TRAIN = ROOT.parent / "shared" / "data" / "ner" / "anercorp-train.txt"
 
@@ -52,11 +53,11 @@ def measure() -> dict:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     texts = articles()
     started = time.perf_counter()
-    from tasks.ner import recognise  # the import is part of loading
+    from tasks.enrich.ner.tagger import recognise  # the import is part of loading
 
     recognise("تجربة")
     load = time.perf_counter() - started
-    from tasks.ner_features import tokenize
+    from tasks.enrich.ner.features import tokenize
 
     tokens = sum(len(tokenize(t)) for t in texts)
     row = {"articles": len(texts), "tokens": tokens, "load_s": load}

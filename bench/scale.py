@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the throwaway PostgreSQL server the t
 
 from postgres import bin_dir, postgres_server  # noqa: E402
 
-from tasks.load import FolderListing, list_folder  # noqa: E402
-from tasks.pipeline import Tally, ingest_listing  # noqa: E402
-from tasks.warehouse import open_warehouse  # noqa: E402
+from tasks.acquire.load import FolderListing, list_folder  # noqa: E402
+from tasks.run.pipeline import Tally, ingest_listing  # noqa: E402
+from tasks.warehouse.setting import open_warehouse  # noqa: E402
 
 PAGES = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared")) / "data" / "article-extraction-benchmark" / "html"
 

@@ -2,13 +2,13 @@
 was done before, on the article-extraction benchmark's pages (one process, CPU time, best of 3):
 
 - page author: trafilatura's `extract_author` (copies and prunes the whole tree, XPath with Python
-  regex callbacks) against `tasks.page_metadata.extract_author` (one pass over the elements); both must
+  regex callbacks) against `tasks.extract.page_metadata.extract_author` (one pass over the elements); both must
   give the same author on every page;
-- page metadata as a whole: trafilatura's `extract_metadata` against `tasks.page_metadata.page_metadata`;
-- raw page compression: gzip level 3 (before) against zstd level 3 (`tasks.raw.compress_raw`), with the
+- page metadata as a whole: trafilatura's `extract_metadata` against `tasks.extract.page_metadata.page_metadata`;
+- raw page compression: gzip level 3 (before) against zstd level 3 (`tasks.acquire.raw.compress_raw`), with the
   stored size as a share of the page;
 - language: py3langid on the first 1000 characters of the text (before) against the first 400
-  (`tasks.extract.detect_language`), and on how many texts the two agree.
+  (`tasks.extract.articles.detect_language`), and on how many texts the two agree.
 
 Then where a page's CPU goes now, step by step as a worker takes it (`breakdown`): each step timed alone,
 best of 3, the steps that consume a parsed tree given a fresh one outside the clock.
@@ -32,17 +32,17 @@ for _path in (ROOT, ROOT / "bench"):
 
 import py3langid  # noqa: E402
 import trafilatura  # noqa: E402
+from provenance import git_commit  # noqa: E402
 from trafilatura.metadata import extract_author as trafilatura_author  # noqa: E402
 from trafilatura.metadata import extract_metadata  # noqa: E402
 from trafilatura.settings import Extractor  # noqa: E402
 from trafilatura.utils import load_html  # noqa: E402
 
-from provenance import git_commit  # noqa: E402
-from tasks.extract import _MAX_FILE_SIZE as MAX_FILE_SIZE  # noqa: E402
-from tasks.extract import detect_language  # noqa: E402
-from tasks.html_parse import parse_html  # noqa: E402
-from tasks.page_metadata import extract_author, page_metadata  # noqa: E402
-from tasks.raw import compress_raw  # noqa: E402
+from tasks.acquire.raw import compress_raw  # noqa: E402
+from tasks.extract.articles import _MAX_FILE_SIZE as MAX_FILE_SIZE  # noqa: E402
+from tasks.extract.articles import detect_language  # noqa: E402
+from tasks.extract.html_parse import parse_html  # noqa: E402
+from tasks.extract.page_metadata import extract_author, page_metadata  # noqa: E402
 
 DEFAULT_PAGES = ROOT.parent / "shared" / "data" / "article-extraction-benchmark" / "html"
 
@@ -86,14 +86,13 @@ def _parse_and_free_ms(html: list[str], repeat: int = 3) -> tuple[float, float]:
 
 
 def breakdown(raw: list[bytes], html: list[str]) -> list[tuple[str, float]]:
-    """CPU ms per page of each step of a worker's round 1 (tasks.prepare), in the order it takes them."""
-    from tasks.cascade import extract_tree
-    from tasks.decode import decode_bytes
-    from tasks.extract import DEFAULT_OPTIONS, extract_html, extractor_for
-    from tasks.furniture import word_count
-    from tasks.neardup import signature_of
-    from tasks.normalize import paragraph_keys
-    from tasks.terms import terms_of
+    """CPU ms per page of each step of a worker's round 1 (tasks.run.prepare), in the order it takes them."""
+    from tasks.acquire.decode import decode_bytes
+    from tasks.dedup.minhash import signature_of
+    from tasks.dedup.terms import terms_of
+    from tasks.extract.articles import DEFAULT_OPTIONS, extract_html, extractor_for
+    from tasks.extract.cascade import extract_tree
+    from tasks.text.normalize import paragraph_keys, word_count
 
     texts = [e.text for e in (extract_html(h) for h in html) if e is not None]
     parse, free = _parse_and_free_ms(html)
@@ -133,16 +132,16 @@ def main() -> None:
     same_language = sum(detect_language(t) == py3langid.classify(t[:1000])[0] for t in texts)
     rows = [
         ("page author", "trafilatura extract_author", cpu_ms(trafilatura_author, trees),
-         "tasks.page_metadata.extract_author", cpu_ms(extract_author, trees), f"same author on {same_author}/{len(trees)} pages"),
+         "tasks.extract.page_metadata.extract_author", cpu_ms(extract_author, trees), f"same author on {same_author}/{len(trees)} pages"),
         ("page metadata", "trafilatura extract_metadata", cpu_ms(lambda t: extract_metadata(t, None, params, False), trees),
-         "tasks.page_metadata.page_metadata", cpu_ms(lambda t: page_metadata(t, None, params), trees),
+         "tasks.extract.page_metadata.page_metadata", cpu_ms(lambda t: page_metadata(t, None, params), trees),
          "stored fields equal: tests/test_page_metadata.py"),
         ("raw compression", "gzip level 3", cpu_ms(lambda r: gzip.compress(r, compresslevel=3, mtime=0), raw),
          "zstd level 3", cpu_ms(compress_raw, raw),
          f"stored size {sum(len(gzip.compress(r, 3, mtime=0)) for r in raw) / sum(map(len, raw)):.3f} -> "
          f"{sum(len(compress_raw(r)) for r in raw) / sum(map(len, raw)):.3f} of the page"),
         ("language", "py3langid, 1000 characters", cpu_ms(lambda t: py3langid.classify(t[:1000]), texts),
-         "tasks.extract.detect_language (400)", cpu_ms(detect_language, texts), f"same language on {same_language}/{len(texts)} texts"),
+         "tasks.extract.articles.detect_language (400)", cpu_ms(detect_language, texts), f"same language on {same_language}/{len(texts)} texts"),
     ]
     print(f"commit {git_commit()}; {len(raw)} pages, {len(texts)} texts; CPU ms per page, best of 3")
     print(f"{'step':16s} {'before':30s} {'ms':>7s} {'now':36s} {'ms':>7s} {'ratio':>6s}  check")

@@ -1,9 +1,9 @@
 """Where the writer's CPU goes, batch by batch: the pipeline (list_folder + ingest_listing, W workers, every
 enrichment on) over the corpus of `make bench` grown to N documents (default 10,000), into a fresh DuckDB
 file, with the CPU of each step of a batch's write measured in the writing process (DuckDB runs in it:
-one thread, `tasks.warehouse.duckdb_threads`).
+one thread, `tasks.warehouse.database.duckdb_threads`).
 
-The steps are the functions `tasks.store.write_batch` and `tasks.pipeline.finish_documents` call, each
+The steps are the functions `tasks.run.write.write_batch` and `tasks.run.pipeline.finish_documents` call, each
 wrapped with a CPU clock for this run only (their modules' names are rebound here; nothing else changes),
 plus opening a connection and closing it (the checkpoint that writes the batch into the file). A step
 whose cost grows with the warehouse shows it from the first batches to the last; `make bench` reports the
@@ -66,17 +66,17 @@ class Clock:
 
 def instrument(clock: Clock) -> None:
     """Rebind the writer's steps, in the modules that call them, to clocked versions."""
-    import tasks.boilerplate
-    import tasks.pipeline
-    import tasks.store
-    import tasks.warehouse
+    import tasks.dedup.boilerplate
+    import tasks.run.pipeline
+    import tasks.run.write
+    import tasks.warehouse.database
 
     for name in STORE_STEPS:
-        clock.wrap(tasks.store, name)
-    clock.wrap(tasks.boilerplate, "record", "boilerplate_record")
+        clock.wrap(tasks.run.write, name)
+    clock.wrap(tasks.dedup.boilerplate, "record", "boilerplate_record")
     for name in PIPELINE_STEPS:
-        clock.wrap(tasks.pipeline, name)
-    connect = tasks.warehouse._connect_retrying
+        clock.wrap(tasks.run.pipeline, name)
+    connect = tasks.warehouse.database._connect_retrying
 
     class Clocked:
         """A connection whose close (the checkpoint) is clocked."""
@@ -97,14 +97,14 @@ def instrument(clock: Clock) -> None:
         con = connect(*args)
         clock.add("connect", time.process_time() - start)
         return Clocked(con)
-    tasks.warehouse._connect_retrying = clocked_connect
+    tasks.warehouse.database._connect_retrying = clocked_connect
 
 
 def measure(folder: str, warehouse_path: str, batch_size: int, workers: int) -> dict[str, Any]:
-    from tasks.load import list_folder
-    from tasks.parallel import worker_pool
-    from tasks.pipeline import ingest_listing
-    from tasks.warehouse import Warehouse
+    from tasks.acquire.load import list_folder
+    from tasks.run.pipeline import ingest_listing
+    from tasks.run.pool import worker_pool
+    from tasks.warehouse.database import Warehouse
 
     clock = Clock()
     instrument(clock)
@@ -144,7 +144,7 @@ def summarise(batches: list[dict[str, Any]], batch_size: int) -> list[dict[str, 
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tasks.load import DEFAULT_BATCH_SIZE
+    from tasks.acquire.load import DEFAULT_BATCH_SIZE
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000)

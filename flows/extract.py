@@ -8,8 +8,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
 from schemas.records import Article, InputRef, Reject
-from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extract_batch
-from tasks.load import decode_document, list_folder, read_input
+from tasks.acquire.load import decode_document, list_folder, read_input
+from tasks.extract.articles import DEFAULT_OPTIONS, ExtractOptions, extract_batch
 
 
 def extract_files(refs: list[InputRef], manifest: dict[str, dict],

@@ -13,16 +13,24 @@ from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from flows.ledger import RunLedger, recorded_run
-from tasks.fetch import FetchPolicy
-from tasks.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folder
-from tasks.parallel import worker_pool
-from tasks.pipeline import (Window, discover_source, fetch_batch, ingest_batch, ingest_listing, reprocess_batch,
-                            stored_document_ids)
-from tasks.sources import Source, load_fetch_settings, load_sources, select_sources
-from tasks.warehouse import Warehouse, open_warehouse
-from tasks.web import FetchSession
+from tasks.acquire.fetch import FetchPolicy
+from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folder
+from tasks.acquire.sources import Source, load_fetch_settings, load_sources, select_sources
+from tasks.acquire.web import FetchSession
+from tasks.run.pipeline import (
+    Window,
+    discover_source,
+    fetch_batch,
+    ingest_batch,
+    ingest_listing,
+    reprocess_batch,
+    stored_document_ids,
+)
+from tasks.run.pool import worker_pool
+from tasks.warehouse.database import Warehouse
+from tasks.warehouse.setting import open_warehouse
 
-# No input caching: batches are cheap to recognise as unchanged (tasks.pipeline.is_unchanged) and their
+# No input caching: batches are cheap to recognise as unchanged (tasks.run.pipeline.is_unchanged) and their
 # inputs (a warehouse handle, a fetch session) are not worth hashing. Fetching retries inside the fetcher
 # (per URL, with backoff); a task retry would only repeat what already failed.
 ingest_batch_task = task(ingest_batch, name="ingest-files", cache_policy=NO_CACHE)

@@ -38,7 +38,7 @@ class Document:
     input_ref: str
     fetched_at: datetime
     kind: str  # 'html' or 'text'
-    raw: bytes | None  # None once a worker has compressed it into raw_compressed (tasks.prepare.prepare_files)
+    raw: bytes | None  # None once a worker has compressed it into raw_compressed (tasks.run.prepare.prepare_files)
     raw_sha256: str
     content_type: str
     meta: dict = field(default_factory=dict)  # published, listed, outlet, url, language, title, author
@@ -48,7 +48,7 @@ class Document:
     final_url: str | None = None  # after redirects, for fetched pages
     headers: dict | None = None  # response headers of a fetched page
     elapsed_ms: int | None = None
-    raw_compressed: bytes | None = None  # the stored form of `raw` (tasks.raw.compress_raw), when a worker made it already
+    raw_compressed: bytes | None = None  # the stored form of `raw` (tasks.acquire.raw.compress_raw), when a worker made it already
     raw_bytes: int | None = None  # len(raw), kept when raw is dropped
     file_size: int | None = None  # a file's size and modification time when read (None for fetched pages)
     file_mtime_ns: int | None = None

@@ -1,6 +1,10 @@
 """Pipeline stages as plain functions over batches of records; Prefect stays at the edge (flows/)."""
 import importlib.util
 import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = PROJECT_ROOT / "models"  # what `make train-ner` and `make train-idf` build, committed
 
 
 class _NoPandas:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.attributions import find_attributions
+from tasks.enrich.attributions import find_attributions
 
 
 @pytest.mark.parametrize("text, surface, cue, full", [

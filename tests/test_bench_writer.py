@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import BENCHMARK, ROOT, need_shared
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from outlet import ARTICLES
+
 from schemas.records import Document
-from tasks.boilerplate import MIN_ARTICLES, MIN_KEPT_WORDS
-from tasks.paragraph_hashes import paragraph_hashes
-from tasks.furniture import word_count
-from tasks.normalize import sha256_hex, stable_id, text_key
-from tasks.pipeline import Tally, process_documents
-from tasks.warehouse import Warehouse
+from tasks.dedup.boilerplate import MIN_ARTICLES, MIN_KEPT_WORDS
+from tasks.dedup.paragraph_hashes import paragraph_hashes
+from tasks.run.pipeline import Tally, process_documents
+from tasks.text.normalize import sha256_hex, stable_id, text_key, word_count
+from tasks.warehouse.database import Warehouse
 
 SLUGS = [s for s, a in ARTICLES.items() if a["lang"] == "ar" and s != "private-secret"]
 OUTLET, OTHER_OUTLET = "المدار", "الشرق"

@@ -1,4 +1,4 @@
-"""tasks.cascade restates trafilatura's bare_extraction for this project's options: the same text on every
+"""tasks.extract.cascade restates trafilatura's bare_extraction for this project's options: the same text on every
 page the project has, with fewer whole-page passes, and trafilatura's own code whenever it cannot vouch
 for the result (other options, another trafilatura)."""
 from __future__ import annotations
@@ -8,12 +8,12 @@ from collections import Counter
 
 import pytest
 import trafilatura
+from pages import BENCHMARK, html_pages
 from trafilatura.baseline import html2txt
 
-import tasks.cascade as cascade
-from pages import BENCHMARK, html_pages
-from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extractor_for
-from tasks.html_parse import parse_html
+import tasks.extract.cascade as cascade
+from tasks.extract.articles import DEFAULT_OPTIONS, ExtractOptions, extractor_for
+from tasks.extract.html_parse import parse_html
 
 ARTICLE = "".join(f"<p>Paragraph {i} of the article, long enough to be kept as body text by the extractor.</p>"
                   for i in range(12))
@@ -33,7 +33,7 @@ def _ours(html: str, options=DEFAULT_OPTIONS):
 
 def test_the_restatement_is_checked_against_the_installed_trafilatura():
     # Fails when trafilatura (or the expressions and constants read) changes: compare the new sources with
-    # tasks/cascade.py, then record the new fingerprint in _CHECKED.
+    # tasks/extract/cascade.py, then record the new fingerprint in _CHECKED.
     assert cascade.fingerprint() == cascade._CHECKED
     assert cascade.restated_for(extractor_for(DEFAULT_OPTIONS, None))
 

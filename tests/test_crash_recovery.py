@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
 from conftest import BENCHMARK, ROOT, need_shared
 
 BATCH = 10

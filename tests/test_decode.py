@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tasks.decode import DecodeFailure, decode_bytes
+from tasks.acquire.decode import DecodeFailure, decode_bytes
 
 ARABIC = (
     "أعلنت الحكومة السورية اليوم عن خطة جديدة لإعادة الإعمار في مدينة حلب، "

@@ -6,8 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tasks.discover import (
-    Candidate, ListingError, canonical_url, in_window, merge_candidates, parse_listing, parse_url_list,
+from tasks.acquire.discover import (
+    Candidate,
+    ListingError,
+    canonical_url,
+    in_window,
+    merge_candidates,
+    parse_listing,
+    parse_url_list,
 )
 
 UTC = timezone.utc

@@ -14,7 +14,6 @@ import time
 import duckdb
 import httpx
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.timeout(900)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import read_rows
 
 from flows.ingest import ingest, reprocess
-
-from conftest import read_rows
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 FOLDER = Path(__file__).parent / "fixtures" / "enrichment"  # two made-up reports of one visit

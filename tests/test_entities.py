@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tasks.entities import entity_id, entity_type, link_in_article, name_key, resolve
-from tasks.known_names import candidate_keys
-from tasks.name_propagation import extend_first_names, person_names, propagate
+from tasks.enrich.entities import entity_id, entity_type, link_in_article, name_key, resolve
+from tasks.enrich.known_names import candidate_keys
+from tasks.enrich.name_propagation import extend_first_names, person_names, propagate
 
 
 @dataclass

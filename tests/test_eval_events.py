@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.eval_events import EventsInputError, eval_events
+from evaluation.events import EventsInputError, eval_events
 
 FOLDER = Path(__file__).parent / "fixtures" / "enrichment"
 

@@ -10,9 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from outlet import ARTICLES
-from tasks.evaluate import EvalInputError, adjusted_rand, bcubed_f1, clusters, eval_stories, pairs_of, pairwise, read_labelled
+
+from evaluation.grouping import (
+    EvalInputError,
+    adjusted_rand,
+    bcubed_f1,
+    clusters,
+    eval_stories,
+    pairs_of,
+    pairwise,
+    read_labelled,
+)
 
 AKHBAR = Path(sys.executable).parent / "akhbar"  # .venv/bin/akhbar
 FOOTER = ("جميع الحقوق محفوظة لوكالة المدار للأنباء، ولا يجوز إعادة نشر هذا المحتوى أو نسخه أو ترجمته"

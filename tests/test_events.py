@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tasks.events import extract_events, sentences
-from tasks.offices import office_spans
+from tasks.enrich.events import extract_events, sentences
+from tasks.enrich.offices import office_spans
 
 
 @dataclass

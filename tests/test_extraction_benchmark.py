@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from conftest import BENCHMARK, ROOT, need_shared
 
 sys.path.insert(0, str(ROOT / "bench"))

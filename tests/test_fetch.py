@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from outlet import Outlet
-from tasks.fetch import Conditional, FetchPolicy, HostRules
-from tasks.web import FetchSession
+
+from tasks.acquire.fetch import Conditional, FetchPolicy, HostRules
+from tasks.acquire.web import FetchSession
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1.5, total_timeout=8, retries=2, backoff_base=0.05,
                    backoff_max=0.2, max_bytes=5 * 1024 * 1024, max_compressed_bytes=5 * 1024 * 1024)

@@ -1,20 +1,20 @@
-"""Pages parsed by tasks.html_parse give trafilatura what its own parser gives: the same tree, the same
+"""Pages parsed by tasks.extract.html_parse give trafilatura what its own parser gives: the same tree, the same
 extracted text and metadata, on every page the project has and on inputs that take load_html's
-fallbacks. And the reused Extractor (tasks.extract.extractor_for) is the one bare_extraction builds."""
+fallbacks. And the reused Extractor (tasks.extract.articles.extractor_for) is the one bare_extraction builds."""
 from __future__ import annotations
 
 import pytest
 import trafilatura
 from lxml import etree
 from lxml.html import FormElement, HtmlElement
+from pages import html_pages
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
-import tasks.html_parse as html_parse
-from pages import html_pages
-from tasks.extract import DEFAULT_OPTIONS, ExtractOptions, extractor_for
-from tasks.html_parse import parse_html
-from tasks.page_metadata import page_metadata
+import tasks.extract.html_parse as html_parse
+from tasks.extract.articles import DEFAULT_OPTIONS, ExtractOptions, extractor_for
+from tasks.extract.html_parse import parse_html
+from tasks.extract.page_metadata import page_metadata
 
 
 def _serialized(tree) -> bytes | None:
@@ -89,7 +89,7 @@ def test_another_trafilatura_version_uses_its_own_loader(monkeypatch):
 
 
 def test_the_restated_loader_was_checked_against_the_installed_trafilatura():
-    """When this fails trafilatura's load_html changed: restate it (tasks.html_parse), check the tests
+    """When this fails trafilatura's load_html changed: restate it (tasks.extract.html_parse), check the tests
     above, and record the new fingerprint. Until then its own parser is used."""
     assert html_parse.fingerprint() == html_parse._CHECKED
 

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS, read_rows
 
 from flows.ingest import ingest
-
-from conftest import ROOT, SEEDS, read_rows
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 HTML_FIXTURE = Path(__file__).parent / "fixtures" / "html_pages" / "amman_water.html"

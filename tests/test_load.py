@@ -11,8 +11,8 @@ import pytest
 from courlan import normalize_url
 
 from schemas.records import Document, Reject
-from tasks.load import document_id, input_kind, list_folder, load_input
-from tasks.normalize import sha256_hex, stable_id
+from tasks.acquire.load import document_id, input_kind, list_folder, load_input
+from tasks.text.normalize import sha256_hex, stable_id
 
 ARABIC = "أعلنت الحكومة اليوم عن خطة جديدة لإعادة الإعمار في مدينة حلب، وقال الوزير إن العمل سيبدأ قريبا."
 FRENCH = "Élève, où es-tu ? Ça va très bien, merci. Les enfants jouent près de la fenêtre ; l'été approche."

@@ -13,16 +13,16 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-
 from outlet import ARTICLES
+
 from schemas.records import Document
-from tasks.neardup import (
+from tasks.dedup.minhash import (
     BANDS,
-    PREFIX_BANDS,
     CONTAINMENT_MIN,
     JACCARD_MIN,
     MIN_SHINGLES,
     NUM_PERM,
+    PREFIX_BANDS,
     Signature,
     buckets,
     containment,
@@ -31,9 +31,9 @@ from tasks.neardup import (
     signature_of,
     similar,
 )
-from tasks.normalize import sha256_hex, stable_id, text_key
-from tasks.pipeline import Tally, process_documents
-from tasks.warehouse import Warehouse
+from tasks.run.pipeline import Tally, process_documents
+from tasks.text.normalize import sha256_hex, stable_id, text_key
+from tasks.warehouse.database import Warehouse
 
 # Arabic articles of the outlet fixture (tehran-air-pollution is Persian; private-secret is a stub).
 SLUGS = [s for s, a in ARTICLES.items() if a["lang"] == "ar" and s != "private-secret"]
@@ -145,7 +145,7 @@ def test_signature_is_datasketchs_minhash_of_the_shingles(n_words, repeats):
     values must be those of datasketch's own MinHash (default hash) over the shingle sets."""
     from datasketch import MinHash
 
-    from tasks.neardup import PREFIX_MIN_WORDS, PREFIX_WORDS, ROWS, SEED
+    from tasks.dedup.minhash import PREFIX_MIN_WORDS, PREFIX_WORDS, ROWS, SEED
 
     tokens = " ".join(ARTICLES["amman-solar-plant"]["paragraphs"]).split()
     text = " ".join((tokens * 3)[:n_words])
@@ -177,7 +177,7 @@ def test_signature_is_deterministic_within_and_across_processes():
     assert a.shingles > 200  # 241 words: one shingle per 3-word window, a few repeats
     # Signatures are stored and compared across runs: they must not depend on Python's hash seed.
     code = ("import hashlib, sys, json; sys.path.insert(0, 'tests'); from outlet import ARTICLES;"
-            " from tasks.neardup import signature_of;"
+            " from tasks.dedup.minhash import signature_of;"
             " s = signature_of('\\n'.join(ARTICLES['amman-solar-plant']['paragraphs']));"
             " print(hashlib.sha256(s.to_bytes()).hexdigest(), s.shingles)")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -539,7 +539,7 @@ def test_every_truncated_copy_similar_accepts_is_linked(wh, part):
 def test_the_pipeline_imports_neither_datasketch_nor_scipy():
     """Importing datasketch imports scipy (62 MB and 0.5 s of CPU in each worker and in the writer): the
     signatures are computed without it, and it stays a test dependency."""
-    code = "import sys, tasks.pipeline, tasks.prepare; print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))"
+    code = "import sys, tasks.run.pipeline, tasks.run.prepare; print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -547,8 +547,8 @@ def test_the_pipeline_imports_neither_datasketch_nor_scipy():
 
 
 def test_similar_pairs_gives_what_similar_gives_pair_by_pair(monkeypatch):
-    import tasks.neardup as neardup
-    from tasks.neardup import NUM_PERM, Signature, similar, similar_pairs
+    import tasks.dedup.minhash as neardup
+    from tasks.dedup.minhash import NUM_PERM, Signature, similar, similar_pairs
 
     rng = np.random.default_rng(7)
     base = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64).astype(np.uint32)

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from akhbar.cli import main
-from tasks.eval_ner import NerInputError, eval_ner, score
-from tasks.ner import Mention, proclitics, recognise
-from tasks.ner_data import clean_tag, parse_line, read_tagged, spans
-from tasks.ner_features import FeatureCache, sentence_features, sentences, tokenize
-from tasks.ner_lexicon import lexicon
-from tasks.normalize import normalize_arabic
-from tasks.roles import roles
+from evaluation.ner import NerInputError, eval_ner
+from tasks.enrich.ner.data import clean_tag, parse_line, read_tagged, score, spans
+from tasks.enrich.ner.features import FeatureCache, sentence_features, sentences, tokenize
+from tasks.enrich.ner.lexicon import lexicon
+from tasks.enrich.ner.tagger import Mention, proclitics, recognise
+from tasks.enrich.roles import roles
+from tasks.text.normalize import normalize_arabic
 
 UNSEEN = Path(__file__).parent / "fixtures" / "ner_unseen.txt"
 
@@ -186,7 +186,7 @@ def test_features_are_cached_per_word_type():
 
 
 def test_names_found_in_a_document_propagate_to_untagged_recurrences():
-    from tasks.ner_doc import propagate
+    from tasks.enrich.ner.document import propagate
 
     norms = [["قال", "زوران", "ميلوفيتش", "ان", "بنك", "التعمير", "الشرقي", "مستعد"],
              ["واضاف", "ميلوفيتش", "ان", "التعمير", "الشرقي", "سيقرض", "لميلوفيتش", "ما", "يريد"]]
@@ -203,7 +203,7 @@ def test_names_found_in_a_document_propagate_to_untagged_recurrences():
 
 
 def test_frequency_features_tell_names_from_common_words():
-    from tasks.ner_lexicon import Lexicon
+    from tasks.enrich.ner.lexicon import Lexicon
 
     lex = Lexicon(zipf={"الكتاب": 5.0, "كتاب": 5.2, "كتابات": 4.1, "القرضاوي": 3.4, "دمشق": 5.0, "بدمشق": 3.9,
                         "برشلونه": 4.8})
@@ -220,8 +220,8 @@ def test_frequency_features_tell_names_from_common_words():
 
 
 def test_external_names_are_features_and_merge_their_types():
-    from tasks.ner_lexicon import Lexicon
-    from tasks.ner_resources import merge_gazetteers
+    from tasks.enrich.ner.lexicon import Lexicon
+    from tasks.enrich.ner.resources import merge_gazetteers
 
     merged = merge_gazetteers([{"فلاديمير": "LOC", "بوركينا فاسو": "LOC"}, {"فلاديمير": "PERS"}])
     assert merged == {"فلاديمير": "LOC+PERS", "بوركينا فاسو": "LOC"}
@@ -236,7 +236,7 @@ def test_external_names_are_features_and_merge_their_types():
 
 
 def test_lexicon_round_trip_keeps_external_names_and_frequencies(tmp_path):
-    from tasks.ner_lexicon import Lexicon, read_lexicon, write_lexicon
+    from tasks.enrich.ner.lexicon import Lexicon, read_lexicon, write_lexicon
 
     lex = Lexicon(gazetteer={"دمشق": "LOC"}, external={"فلاديمير": "LOC+PERS"}, zipf={"الكتاب": 5.0})
     write_lexicon(lex, tmp_path / "lex.tsv.gz")
@@ -245,7 +245,7 @@ def test_lexicon_round_trip_keeps_external_names_and_frequencies(tmp_path):
 
 
 def test_particles_and_bare_titles_do_not_begin_a_person():
-    from tasks.ner_doc import repair
+    from tasks.enrich.ner.document import repair
 
     words = ["وبحسب", "الإعلام", "فإنّ", "باقري", "تفقد"]
     norms = [normalize_arabic(w) for w in words]
@@ -258,7 +258,7 @@ def test_particles_and_bare_titles_do_not_begin_a_person():
 
 
 def test_a_person_after_a_person_with_a_preposition_is_split_off():
-    from tasks.ner_doc import propagate
+    from tasks.enrich.ner.document import propagate
 
     norms = [["قال", "اللواء", "باقري", "ان"], ["وقال", "الاسد", "لباقري", "ان"]]
     tags = [["O", "O", "B-PERS", "O"], ["O", "B-PERS", "I-PERS", "O"]]

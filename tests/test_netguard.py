@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from tasks.netguard import AddressGuard, Blocked, is_internal
+from tasks.acquire.netguard import AddressGuard, Blocked, is_internal
 
 
 @pytest.mark.parametrize("address", [

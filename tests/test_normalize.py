@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.normalize import (Recent, full_key, normalize_arabic, paragraph_keys, remember_paragraph_keys, sha256_hex,
-                             stable_id, text_key, words)
+from tasks.text.normalize import (
+    Recent,
+    full_key,
+    normalize_arabic,
+    paragraph_keys,
+    remember_paragraph_keys,
+    sha256_hex,
+    stable_id,
+    text_key,
+    words,
+)
 
 TATWEEL = "\u0640"
 

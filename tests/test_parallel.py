@@ -1,4 +1,4 @@
-"""The worker pool (tasks.parallel) changes where the CPU work runs, never what is written: one folder
+"""The worker pool (tasks.run.pool) changes where the CPU work runs, never what is written: one folder
 ingested in-process and with two workers gives the same warehouse, row for row (wall-clock columns aside)."""
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tasks.load import list_folder
-from tasks.parallel import WorkerPool, active_pool, default_workers, worker_pool
-from tasks.pipeline import ingest_listing
-from tasks.warehouse import Warehouse, apply_migrations
+
+from tasks.acquire.load import list_folder
+from tasks.run.pipeline import ingest_listing
+from tasks.run.pool import WorkerPool, active_pool, default_workers, worker_pool
+from tasks.warehouse.database import Warehouse, apply_migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "tests" / "fixtures" / "html_pages"
@@ -67,7 +68,7 @@ def test_one_and_two_workers_write_the_same_warehouse(tmp_path):
 
 
 def test_next_batch_starts_in_the_workers_while_one_is_written(tmp_path, monkeypatch):
-    from tasks import pipeline
+    from tasks.run import pipeline
 
     folder = _folder(tmp_path)
     events, started = [], Counter()
@@ -93,7 +94,8 @@ def test_next_batch_starts_in_the_workers_while_one_is_written(tmp_path, monkeyp
 def test_the_workers_read_the_files_not_the_writer(tmp_path, monkeypatch):
     """With a pool, the writer process never reads a file (its bytes would cross to a worker and back and
     sit in the writer's memory): here, a read in this process fails, and the run does not notice."""
-    from tasks import load, prepare
+    from tasks.acquire import load
+    from tasks.run import prepare
 
     def refuse(*args, **kwargs):
         raise AssertionError("the writer read a file")
@@ -115,7 +117,7 @@ def test_the_workers_read_the_files_not_the_writer(tmp_path, monkeypatch):
 
 
 def test_a_failure_to_start_the_next_batch_ahead_fails_nothing(tmp_path, monkeypatch, caplog):
-    from tasks import pipeline
+    from tasks.run import pipeline
 
     folder = _folder(tmp_path)
     start_files, calls = pipeline.start_files, []
@@ -183,7 +185,7 @@ def test_workers_from_the_environment(monkeypatch):
 def test_cache_reset_empties_trafilaturas_caches_without_a_false_error(caplog):
     from trafilatura.utils import trim
 
-    from tasks.parallel import RESET_EVERY, count_extracted
+    from tasks.extract.caches import RESET_EVERY, count_extracted
 
     trim("  some text  ")
     assert trim.cache_info().currsize > 0
@@ -197,7 +199,7 @@ PROBE = '''
 import json
 import sys
 
-from tasks.parallel import WorkerPool
+from tasks.run.pool import WorkerPool
 
 
 def loaded(names):
@@ -207,7 +209,7 @@ def loaded(names):
 if __name__ == "__main__":
     pool = WorkerPool(2)
     try:
-        print(json.dumps(pool.map(loaded, ["duckdb", "pyarrow", "prefect", "tasks.prepare"])))
+        print(json.dumps(pool.map(loaded, ["duckdb", "pyarrow", "prefect", "tasks.run.prepare"])))
     finally:
         pool.close()
 '''
@@ -221,4 +223,4 @@ def test_workers_load_what_they_run_and_not_the_warehouse_libraries(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == ["tasks.prepare"]
+    assert json.loads(done.stdout) == ["tasks.run.prepare"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tasks.quotes import find_quotes
+from tasks.enrich.quotes import find_quotes
 
 
 @dataclass

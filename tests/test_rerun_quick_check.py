@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 import shutil
 
-from tasks.load import list_folder
-from tasks.pipeline import ingest_listing
-from tasks.warehouse import Warehouse, apply_migrations
-
 from conftest import SEEDS, read_rows
+
+from tasks.acquire.load import list_folder
+from tasks.run.pipeline import ingest_listing
+from tasks.warehouse.database import Warehouse, apply_migrations
 
 
 def _run(folder, warehouse: Warehouse, force: bool = False):
@@ -61,7 +61,7 @@ def test_untouched_files_are_not_read_touched_ones_are_hashed_changed_ones_extra
 def test_a_rerun_sets_untouched_files_aside_before_batching(tmp_path, monkeypatch):
     """Files that need nothing make no batch: they are found in a few large lookups, and counted with the
     first batch's tally (which the flows' ledger sums)."""
-    import tasks.pipeline as pipeline
+    import tasks.run.pipeline as pipeline
 
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder)

@@ -3,14 +3,14 @@ extraction chunks, and the ingest flow's batches, give exactly what they give in
 from __future__ import annotations
 
 import shutil
-
-import duckdb
 from dataclasses import asdict
 
+import duckdb
 from conftest import ROOT, SEEDS
+
 from flows.extract import chunked, dask_runner, extract_files, extract_folder
 from flows.ingest import ingest, ingest_on_dask
-from tasks.load import list_folder
+from tasks.acquire.load import list_folder
 
 
 def test_chunked_keeps_order_and_everything():

@@ -10,13 +10,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS
 from postgres import bin_dir, postgres_server
-from tasks.lake import Lake
-from tasks.load import list_folder
-from tasks.pipeline import ingest_listing
-from tasks.warehouse import keyless, migrations, open_warehouse, transaction
+
+from tasks.acquire.load import list_folder
+from tasks.run.pipeline import ingest_listing
+from tasks.warehouse.database import keyless, migrations, transaction
+from tasks.warehouse.lake import Lake
+from tasks.warehouse.setting import open_warehouse
 
 # Compared before and after a re-run: what a run writes about the articles themselves.
 CONTENT = {

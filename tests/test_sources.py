@@ -6,10 +6,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from tasks.sources import Source, SourcesError, load_sources, parse_sources, select_sources
-
 from conftest import ROOT
+
+from tasks.acquire.sources import Source, SourcesError, load_sources, parse_sources, select_sources
 
 FULL = """
 [[source]]

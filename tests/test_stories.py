@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from outlet import ARTICLES
+
 from schemas.records import Document
-from tasks.normalize import sha256_hex, stable_id
-from tasks.pipeline import Tally, process_documents
-from tasks.stories import STORY_DAYS, STORY_MIN
-from tasks.terms import cosine, terms_of
-from tasks.warehouse import Warehouse
+from tasks.dedup.stories import STORY_DAYS, STORY_MIN
+from tasks.dedup.terms import cosine, terms_of
+from tasks.run.pipeline import Tally, process_documents
+from tasks.text.normalize import sha256_hex, stable_id
+from tasks.warehouse.database import Warehouse
 
 HAPPENINGS = ["beirut-port-reconstruction", "oman-fisheries-season", "basra-date-palms", "sfax-olive-oil"]
 UNRELATED = ["amman-solar-plant", "kuwait-heatwave-power", "morocco-wheat-drought", "cairo-book-fair-2024"]
@@ -259,10 +259,10 @@ def test_a_batch_of_new_articles_deletes_nothing(wh, monkeypatch):
     """The per-article tables hold rows only for articles stored before: a batch of new ones has nothing to
     replace, and each DELETE would scan a whole table (outlet_paragraphs and article_terms grow by dozens
     of rows an article)."""
-    import tasks.warehouse
+    import tasks.warehouse.database
 
     statements: list[str] = []
-    connect = tasks.warehouse._connect_retrying
+    connect = tasks.warehouse.database._connect_retrying
 
     class Recording:
         def __init__(self, con):
@@ -275,7 +275,7 @@ def test_a_batch_of_new_articles_deletes_nothing(wh, monkeypatch):
         def __getattr__(self, name):
             return getattr(self._con, name)
 
-    monkeypatch.setattr(tasks.warehouse, "_connect_retrying", lambda *a: Recording(connect(*a)))
+    monkeypatch.setattr(tasks.warehouse.database, "_connect_retrying", lambda *a: Recording(connect(*a)))
     docs = [report_a(s) for s in HAPPENINGS] + unrelated()
     tally = ingest(wh, "run-1", docs)
     assert tally.articles_new == len(docs)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.eval_dates import DatesInputError, eval_dates
-from tasks.temporal import find_temporal
+from evaluation.dates import DatesInputError, eval_dates
+from tasks.enrich.temporal.expressions import find_temporal
 
 WED = date(2023, 5, 10)  # a Wednesday
 DEV = Path(__file__).resolve().parents[1] / "bench" / "data" / "dates_dev.json"

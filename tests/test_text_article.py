@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tasks.clean import drop_repeated_paragraphs
-from tasks.text_article import extract_text_article
-
 from conftest import SEEDS
+
+from tasks.extract.clean import drop_repeated_paragraphs
+from tasks.extract.text_article import extract_text_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text_pages"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

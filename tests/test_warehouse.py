@@ -15,11 +15,11 @@ import duckdb
 import pytest
 
 from schemas.records import Article, Document, Reject
-from tasks.normalize import sha256_hex, stable_id, text_key
-from tasks.raw import decompress_raw
-from tasks.store import load_stored_documents, write_batch
-from tasks.warehouse import MigrationError, Warehouse, migrations
-from tasks.web import read_stored_raw
+from tasks.acquire.raw import decompress_raw
+from tasks.acquire.web import read_stored_raw
+from tasks.run.write import load_stored_documents, write_batch
+from tasks.text.normalize import sha256_hex, stable_id, text_key
+from tasks.warehouse.database import MigrationError, Warehouse, migrations
 
 SOURCE = "src"
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -134,7 +134,7 @@ def test_migrate_keeps_data(wh):
 
 
 def test_migration_009_keeps_the_signatures_and_drops_the_key(warehouse_path, monkeypatch):
-    import tasks.warehouse as warehouse_module
+    import tasks.warehouse.database as warehouse_module
 
     wh = Warehouse(warehouse_path)
     before = [m for m in migrations() if m.version < 9]
@@ -186,7 +186,7 @@ def test_connections_cap_duckdb_memory_and_threads(wh, monkeypatch):
 
 def test_connections_do_not_weigh_fsst_at_checkpoints(wh):
     """URL-like strings, which FSST wins on a plain connection, are stored another way through the
-    warehouse's (tasks.warehouse.DISABLED_COMPRESSION)."""
+    warehouse's (tasks.warehouse.database.DISABLED_COMPRESSION)."""
     fill = ("INSERT INTO t SELECT 'https://www.example.com/news/2026/12/' || i || '/story-about-' || (i * 7919 % 100003)"
             " FROM range(20000) r(i)")
     used = "SELECT DISTINCT compression FROM pragma_storage_info('t') WHERE column_name = 'u' AND compression <> 'Constant'"
@@ -213,7 +213,7 @@ def test_connections_do_not_weigh_fsst_at_checkpoints(wh):
     ([""], False),
 ])
 def test_id_list_writes_plain_ids_as_literals_and_binds_any_other(ids, literal):
-    from tasks.warehouse import id_list
+    from tasks.warehouse.database import id_list
 
     con = duckdb.connect()
     con.execute("CREATE TABLE t (id VARCHAR)")
@@ -224,21 +224,21 @@ def test_id_list_writes_plain_ids_as_literals_and_binds_any_other(ids, literal):
 
 
 def test_id_list_binds_a_value_that_is_not_a_string():
-    from tasks.warehouse import id_list
+    from tasks.warehouse.database import id_list
 
     assert id_list([7, "a"]) == ("(?, ?)", [7, "a"])
     assert id_list([None]) == ("(?)", [None])
 
 
 def test_id_list_needs_an_id():
-    from tasks.warehouse import id_list
+    from tasks.warehouse.database import id_list
 
     with pytest.raises(ValueError):
         id_list([])
 
 
 def test_id_set_as_parameters_or_as_a_table():
-    from tasks.warehouse import SMALL_ID_LIST, id_set
+    from tasks.warehouse.database import SMALL_ID_LIST, id_set
 
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT 'id' || i AS id FROM range(1000) r(i)")
@@ -256,7 +256,7 @@ def test_id_set_as_parameters_or_as_a_table():
 @pytest.mark.parametrize("ids", [[], [""], ["a"], ["a", "b", "a"], ["x", "", "y"], ["with\x1fseparator", "c"],
                                  [chr(c) for c in range(1, 31)] + ["plain"]])
 def test_split_ids_gives_back_every_id_and_no_other(ids):
-    from tasks.warehouse import SPLIT_IDS, split_ids
+    from tasks.warehouse.database import SPLIT_IDS, split_ids
 
     con = duckdb.connect()
     assert [r[0] for r in con.execute(f"SELECT * FROM {SPLIT_IDS}", split_ids(ids)).fetchall()] == ids
@@ -266,7 +266,7 @@ def test_split_ids_gives_back_every_id_and_no_other(ids):
 
 
 def test_split_ids_says_when_no_separator_is_left():
-    from tasks.warehouse import split_ids
+    from tasks.warehouse.database import split_ids
 
     with pytest.raises(ValueError, match="separator"):
         split_ids([chr(c) for c in range(1, 32)])
@@ -304,9 +304,9 @@ def test_binding_parameters_searches_for_no_pandas():
 
 def test_checkpoints_merge_row_groups_on_every_tenth_write_and_a_process_first(tmp_path, monkeypatch):
     """Each batch's checkpoint leaves it a row group of its own (DuckDB's vacuum off), and one write in
-    VACUUM_EVERY, and a process's first, merges them (tasks.warehouse.vacuum_due)."""
-    from tasks import warehouse as warehouse_module
-    from tasks.warehouse import VACUUM_EVERY
+    VACUUM_EVERY, and a process's first, merges them (tasks.warehouse.database.vacuum_due)."""
+    from tasks.warehouse import database as warehouse_module
+    from tasks.warehouse.database import VACUUM_EVERY
 
     w = Warehouse(tmp_path / "w.duckdb")
     w.write(lambda con: con.execute("CREATE TABLE t (x VARCHAR)"))

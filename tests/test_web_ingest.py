@@ -7,9 +7,9 @@ import json
 
 import duckdb
 import pytest
+from outlet import ARTICLES, Outlet, published
 
 from flows.ingest import ingest
-from outlet import ARTICLES, Outlet, published
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -1,0 +1,1 @@
+"""Scores of the pipeline against gold sets (`akhbar eval`): not a stage, no run calls it."""

@@ -1,0 +1,1 @@
+"""Dedup: exact and near duplicates (MinHash), boilerplate learned per outlet, stories across outlets and runs."""

@@ -1,0 +1,161 @@
+"""Sources a news text cites: agencies, newspapers, channels, sites ("وكالة تسنيم الإيرانية", "بحسب صحيفة
+الشرق الأوسط", "ذكرت رويترز"). Names are found by pattern: the words after a cue, up to a boundary;
+nationality and status adjectives are dropped from `surface` (the canonical name) and kept in `full_surface`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.enrich.temporal.lexicon import alternation
+from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
+
+
+@dataclass(frozen=True)
+class Attribution:
+    surface: str
+    start: int
+    end: int
+    cue: str
+    full_surface: str
+
+
+# Well-known agencies: a name after "قالت" needs an outlet word ("قالت صحيفة ...") unless it is one of these.
+KNOWN_AGENCIES = {normalize_arabic(n) for n in (
+    "واس", "سانا", "إرنا", "إيرنا", "ارنا", "تسنيم", "فارس", "مهر", "إيسنا", "رويترز", "فرانس برس", "الأناضول",
+    "أسوشيتد برس", "أسوشيتدبرس", "بترا", "وفا", "قنا", "وام", "كونا", "شينخوا", "سبوتنيك", "نوفوستي", "تاس",
+    "يونا", "د ب أ", "أ ف ب", "بي بي سي", "سي إن إن")}
+
+_VERBS_ANY_NAME = r"نقلت|افادت|ذكرت|اوردت"  # "ذكرت الإذاعة العامة ..." names any source
+_VERBS_OUTLET = r"نقل|افاد|ذكر|اورد|قالت|اشارت|كشفت|بثت|نشرت|اعلنت|اكدت|اضافت|اوضحت|تابعت|نسبت"  # need an outlet word or a known agency
+_PREPS = r"وفقا\s*ل|طبقا\s*ل|نقلا\s+عن|استنادا\s+(?:الي|ل)|(?:بحسب|حسب|وفق)(?!\w)"
+_WHAT = (r"(?:\s+ما\s+(?:ذكرت|ذكرته|ذكر|اوردت|اوردته|اورد|نقلت|نقلته|نقل|افادت|افادته|افاد|نشرت|نشرته|نشر"
+         r"|اعلنت|اعلنته|قالت|قالته|بثت|بثته))?")
+_OUTLET = r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|اذاعه|تلفزيون|مجله|التلفزيون"
+_NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
+_KNOWN = alternation(KNOWN_AGENCIES)
+
+_CUE = re.compile(
+    rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+(?:(?P<o1>{_OUTLET})\s+)?"
+    rf"|[وف]?(?P<prep>{_PREPS}){_WHAT}\s*(?:(?P<o2>{_OUTLET})\s+)?"
+    rf"|(?P<o3>{_OUTLET})\s+)"
+)
+_KNOWN_WITH_ADJECTIVE = re.compile(rf"(?<!\w)(?P<name>{_KNOWN})(?=\s+ال\w{{3,}}يه(?!\w))")
+_TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”]+")
+_TOKEN_AFTER_SPACE = re.compile(r"[ \t]+(?P<t>[^\s،,.:;؛!?؟()«»\"“”]+)")
+_NO_MARKS = str.maketrans("", "", "«»\"“”()")
+_CLOSING = {"«": "»", "\"": "\"", "“": "”", "(": ")"}
+_STOP = {normalize_arabic(w) for w in (
+    "عن", "أن", "إن", "أنه", "أنها", "بأن", "فإن", "في", "على", "من", "إلى", "مع", "حول", "التي", "الذي", "الذين",
+    "قوله", "قولها", "نقلا", "أمس", "اليوم", "غدا", "مساء", "صباح", "يوم", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء",
+    "الخميس", "الجمعة", "السبت", "حيث", "إذ", "بعد", "قبل", "خلال", "ضمن", "لدى", "عبر", "أيضا", "كما", "ما", "لا",
+    "الوكالة", "الصحيفة", "القناة", "الموقع", "بيانا", "تقريرا", "عنه", "عنها", "عنهم", "خلاله", "خلالها", "له", "لها",
+    "منه", "منها", "فيه", "فيها", "عليه", "عليها", "إليه", "إليها", "معه", "معها")}
+_DOCUMENT = {normalize_arabic(w) for w in ("بيان", "تقرير", "تصريحات", "معلومات", "بيانات")}
+_STATUS = {normalize_arabic(w) for w in (
+    "الرسمي", "الرسمية", "الحكومي", "الحكومية", "للأنباء", "الإخباري", "الإخبارية", "الإلكتروني", "الالكترونية",
+    "شبه", "المحلية", "الدولية", "الناطقة", "بالعربية", "العربية")}
+# Institution nouns in construct: the word after one is its complement ("وزارة الخارجية"), not an adjective.
+_HEADS = {normalize_arabic(w) for w in (
+    "وزارة", "هيئة", "مجلس", "رئاسة", "مكتب", "قيادة", "إدارة", "مديرية", "لجنة", "دائرة", "جهاز", "مركز", "مؤسسة",
+    "سلطة", "حكومة", "قوات", "جيش", "شرطة", "أمانة", "بعثة", "منظمة")}
+_NISBA_FEMININE = re.compile(r"^ال\w{3,}يه$")
+_NISBA_MASCULINE = re.compile(r"^ال\w{3,}ي$")
+_MAX_NAME_WORDS = 3
+_ACRONYM = re.compile(r"[ \t]*\((?P<a>[^()\n]{2,15})\)")  # "وكالة الأنباء السورية (سانا)"
+
+
+def _is_adjective(token: str, masculine_outlet: bool) -> bool:
+    return (token in _STATUS or bool(_NISBA_FEMININE.match(token))
+            or (masculine_outlet and bool(_NISBA_MASCULINE.match(token))))
+
+
+def _adjectives_end(folded: str, pos: int, masculine_outlet: bool) -> int | None:
+    """The end of the nationality and status adjectives right after `pos`, if any."""
+    end = None
+    for m in _TOKEN_AFTER_SPACE.finditer(folded, pos):
+        if m.start() != (end or pos) or not _is_adjective(m["t"], masculine_outlet):
+            break
+        end = m.end()
+    return end
+
+
+def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int, int] | None:
+    """(start, end, full end) in folded text of the name beginning at `pos`, or None."""
+    while pos < len(folded) and folded[pos] in " \t":
+        pos += 1
+    if pos < len(folded) and folded[pos] in _CLOSING:  # «واشنطن بوست»، (تسنيم) الإيرانية
+        close = folded.find(_CLOSING[folded[pos]], pos + 1, pos + 60)
+        if close <= pos + 1:
+            return None
+        return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close
+    start = end = full_end = previous = None
+    cursor, words = pos, 0
+    first = _TOKEN.match(folded, cursor)
+    if first and first.group() in _DOCUMENT and folded[first.end():first.end() + 1] == " ":  # "وفق بيان وزارة ...": the ministry
+        cursor = first.end() + 1
+    while True:
+        m = _TOKEN.match(folded, cursor)
+        if not m:
+            break
+        token = m.group()
+        if token in _STOP or (words and token.startswith("و") and token not in _STATUS):
+            break
+        if words and token.endswith("ا") and not token.startswith("ال"):  # an indefinite object: "بثت قناة X مقطعا"
+            break
+        if words and previous not in _HEADS and _is_adjective(token, masculine_outlet):
+            full_end = m.end()
+        elif full_end is not None or words == _MAX_NAME_WORDS:
+            break
+        else:
+            start, end, words = (m.start() if start is None else start), m.end(), words + 1
+        previous = token
+        gap = re.match(r"[ \t]+", folded[m.end():m.end() + 4])
+        if not gap:
+            break
+        cursor = m.end() + gap.end()
+    if start is None:
+        return None
+    return start, end, full_end or end
+
+
+def _looks_like_a_name(folded: str, name: tuple[int, int, int], known_only: bool) -> bool:
+    """A source named without an outlet word: a known agency; else (unless `known_only`) a quoted or definite
+    name ("الإعلام الحربي", "وزارة الدفاع"), not an indefinite one ("مصادر محلية")."""
+    start, end, _ = name
+    words = folded[start:end].split()
+    if folded[start:end] in KNOWN_AGENCIES:
+        return True
+    quoted = start > 0 and folded[start - 1] in _CLOSING
+    return not known_only and (quoted or words[0].startswith("ال") or (len(words) > 1 and words[-1].startswith("ال")))
+
+
+def find_attributions(text: str) -> list[Attribution]:
+    """Agencies and outlets the text cites, in order, with the cue that introduces each."""
+    folded, shifts = fold_keeping_offsets(text)
+    found: list[tuple[int, int, int, int, int, int]] = []  # surface start, end; full start, end; cue start, end
+    for m in _CUE.finditer(folded):
+        outlet = " ".join((m["o1"] or m["o2"] or m["o3"] or "").split())
+        if m["o3"] and outlet in _NEEDS_CUE:
+            continue
+        name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
+        if name is None or (not outlet and not _looks_like_a_name(folded, name, bool(m["verb"]))):
+            continue
+        start, end, full_end = name
+        full_start = start
+        if "انباء" in outlet and _is_adjective(folded[start:end].split()[0], False):  # "وكالة الأنباء السورية"
+            full_start = start = m.start("o1") if m["o1"] else m.start("o2") if m["o2"] else m.start("o3")
+            end = full_end
+        acronym = _ACRONYM.match(folded, full_end)
+        if acronym:
+            start, end = acronym.span("a")
+        found.append((start, end, full_start, full_end, m.start("cue"), m.end("cue")))
+    for m in _KNOWN_WITH_ADJECTIVE.finditer(folded):
+        name = _name_after(folded, m.start(), False)
+        if name and not any(f[2] <= m.start() < f[3] for f in found):
+            found.append((name[0], name[1], name[0], name[2], m.start(), m.start()))
+    results = []
+    for span in sorted(found):
+        start, end, full_start, full_end, cue_start, cue_end = (original_offset(shifts, i) for i in span)
+        full = " ".join(text[full_start:full_end].translate(_NO_MARKS).split())
+        results.append(Attribution(text[start:end], start, end, text[cue_start:cue_end].strip(), full))
+    return results

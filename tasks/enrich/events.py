@@ -1,0 +1,247 @@
+"""Events: who did what to whom, where and when, read from an article's sentences by trigger words.
+
+A trigger (tasks.enrich.event_lexicon: a verb or a verbal noun: زار / زيارة, استقبل, التقى / لقاء / مباحثات, وقّع / توقيع,
+أشاد, اتهم, انتقد, هدد, قصف...) gives the PLOVER type, the mode and the nearest CAMEO code. Its actor and
+target are entity mentions of the same sentence, by Arabic word order: the subject follows a verb (VSO:
+"استقبل الأسد باقري"), or stands before it ("باقري قام بزيارة"), or before a relative pronoun ("الأسد الذي
+استقبل باقري"); the target is the next entity, or the one after مع / بين X و Y. An office written instead of
+a name ("رئيس هيئة الأركان الإيرانية") stands for the person the article gave that office to (tasks.enrich.offices). The location
+is a place after إلى / في / قرب; the date is the sentence's temporal expression nearest the trigger; the
+modality is `planned` after من المقرر أن / يعتزم / سـ, else `reported`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from tasks.enrich.event_lexicon import (
+    PASSIVE,
+    PLACE_CUES,
+    PLANNED_WORD,
+    PREPOSITIONS,
+    RELATIVES,
+    SYMMETRIC,
+    TITLE_HEADS,
+    Trigger,
+    trigger_of,
+)
+from tasks.enrich.offices import EntitySpan, office_spans
+from tasks.text.normalize import normalize_arabic, stable_id
+
+MODEL_VERSION = "events-rules-1"
+_SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    event_type: str
+    mode: str
+    cameo: str
+    actor_entity_id: str | None
+    target_entity_id: str | None
+    location_entity_id: str | None
+    event_date: date | None
+    granularity: str | None
+    modality: str
+    sentence: str
+    sentence_start: int
+    confidence: float
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(start + w.start(), start + w.end(), normalize_arabic(w.group())) for w in _WORD.finditer(text[start:end])]
+
+
+def _gap_words(words, a: int, b: int) -> set[str]:
+    return {w.lstrip("وف") if len(w) > 2 else w for s, e, w in words if s >= a and e <= b}
+
+
+def _agents_in(spans: list[EntitySpan], a: int, b: int) -> list[EntitySpan]:
+    """Persons, bodies and places in [a, b) (not MISC), the same entity written twice in a row (office,
+    then name) once."""
+    out: list[EntitySpan] = []
+    for sp in sorted((s for s in spans if s.start >= a and s.end <= b and s.type != "MISC"), key=lambda s: s.start):
+        if out and out[-1].entity_id == sp.entity_id:
+            continue
+        out.append(sp)
+    return out
+
+
+def _nearest_date(temporals, a: int, b: int, at: int):
+    inside = [t for t in temporals if t.start >= a and t.end <= b and t.value is not None]
+    return min(inside, key=lambda t: abs(t.start - at)) if inside else None
+
+
+@dataclass
+class _Sentence:
+    """A sentence's words (start, end, normalized form) and the entities that can act in it."""
+
+    text: str
+    start: int
+    end: int
+    words: list[tuple[int, int, str]]
+    agents: list[EntitySpan]
+
+
+def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger, last_actor: str | None):
+    """(actor, entities after it that may be the target, confidence) for the trigger at word i, by word order."""
+    text, words, agents = sent.text, sent.words, sent.agents
+    w_start, w_end, _ = words[i]
+    people = [sp for sp in agents if sp.type != "LOC"]  # actors are persons and organisations ...
+    before = [sp for sp in people if sp.end <= w_start]
+    after = [sp for sp in agents if sp.start >= w_end]
+    confidence = 0.8 if kind == "verb" else 0.65
+    prev_word = words[i - 1][2] if i else ""
+    first = after[0] if after else None
+    # ... and countries and capitals too ("وتدعم طهران ..."), but they do not meet or sign
+    may_act = first is not None and (first.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
+    titled = may_act and i + 1 < len(words) and words[i + 1][2].lstrip("و") in TITLE_HEADS \
+        and first.start - w_end < 120 and "،" not in text[w_end:first.start]
+    close = may_act and first.start - w_end < (40 if kind == "verb" else 60) \
+        and not (_gap_words(words, w_end, first.start) & PREPOSITIONS)
+    if kind == "verb" and prev_word in RELATIVES and before:
+        return before[-1], after, confidence  # "الأسد الذي استقبل باقري"
+    if kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
+        return before[-1], after, confidence  # SVO: "أن الصفدي سيلتقي شكري"
+    if kind == "noun" and {w.lstrip("وف") for _, _, w in words[max(0, i - 2):i]} & PASSIVE \
+            and any(sp.type == "PER" for sp in people):
+        actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
+        return actor, [sp for sp in agents if sp.start > actor.end], confidence
+    if titled or close:
+        return first, after[1:], confidence  # VSO (a title may come first), or a verbal noun's genitive
+    if before:
+        return before[-1], after, confidence - 0.1
+    if last_actor is not None and kind == "verb":  # a verb's subject may be the previous sentence's
+        return EntitySpan(-1, -1, last_actor, "PER"), after, confidence - 0.25
+    return None, after, confidence
+
+
+def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
+    """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
+    party); persons and bodies only for meetings and agreements."""
+    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
+    if trig.event_type in ("CONSULT", "AGREE"):
+        others = [sp for sp in others if sp.type != "LOC"]
+    return others[0] if others else None
+
+
+def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
+    """Events of one article. `mentions` have start, end, type, entity_id and role; `temporals` have start,
+    end, value and granularity; `cited` (start, end) spans of agencies cited as sources, which take no part."""
+    offices = office_spans(text, mentions)
+    cited = [(c.start, c.end) for c in cited]
+    spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
+             if not any(o.start <= m.start and m.end <= o.end for o in offices)
+             and not any(a < m.end and m.start < b for a, b in cited)] + offices
+    found: dict[tuple, Event] = {}
+    last_actor: str | None = None
+    for s_start, s_end in sentences(text):
+        sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
+        for i, (w_start, w_end, word) in enumerate(sent.words):
+            hit = trigger_of(word)
+            if hit is None:
+                continue
+            trig, kind = hit
+            actor, after, confidence = _actor(sent, i, kind, trig, last_actor)
+            if actor is None:
+                continue
+            target = None
+            if trig.has_target:
+                pair = _between(sent.words, sent.agents, w_end)
+                actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
+                if target is None:
+                    continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
+            when = _nearest_date(temporals, s_start, s_end, w_start)
+            # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
+            planned = trig.planned_cameo is not None and (
+                (kind == "verb" and word.lstrip("وف").startswith("س"))
+                or any(PLANNED_WORD.match(w) for _, _, w in sent.words[max(0, i - 4):i]))
+            parties = (actor.entity_id, target.entity_id if target else None)
+            if trig.mode in SYMMETRIC:  # A met B is B met A: one event
+                parties = tuple(sorted(parties, key=str))
+            event = Event(
+                event_id=stable_id("event", article_id, str(w_start), trig.mode),
+                event_type=trig.event_type, mode=trig.mode,
+                cameo=trig.planned_cameo if planned else trig.cameo,
+                actor_entity_id=actor.entity_id, target_entity_id=target.entity_id if target else None,
+                location_entity_id=_location(text, sent.words, spans, w_end, s_end, (actor, target)),
+                event_date=when.value if when else None, granularity=when.granularity if when else None,
+                modality="planned" if planned else "reported",
+                sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
+            )
+            key = (trig.event_type, trig.mode, parties, planned)
+            found[key] = _merge(found[key], event) if key in found else event
+        persons = [sp for sp in sent.agents if sp.type == "PER"]
+        last_actor = persons[0].entity_id if persons else last_actor
+    return list(found.values())
+
+
+def _merge(old: Event, new: Event) -> Event:
+    """One event reported twice in an article: the first report, with the date (and its granularity) and
+    the place the second adds when the first lacks them."""
+    fill = {}
+    if old.event_date is None and new.event_date is not None:
+        fill.update(event_date=new.event_date, granularity=new.granularity)
+    if old.location_entity_id is None and new.location_entity_id is not None:
+        fill["location_entity_id"] = new.location_entity_id
+    return Event(**{**old.__dict__, **fill})
+
+
+def _after_preposition(words, span: EntitySpan) -> bool:
+    """The word before this name is a preposition other than مع."""
+    prev = [w for _, e, w in words if e <= span.start][-1:]
+    return bool(prev) and prev[0].lstrip("و") in PREPOSITIONS - {"مع"}
+
+
+def _between(words, agents, after_pos: int):
+    """(actor, target) for "بين X و Y" soon after the trigger: X is the last entity before the first
+    word opening with و that follows an entity, Y the first one after it."""
+    for s, e, w in words:
+        if s >= after_pos + 60:
+            return None
+        if s >= after_pos and w == "بين":
+            following = [sp for sp in agents if sp.start > e]
+            named = [(a.start, a.end) for a in following]
+            for s2, _, w2 in words:
+                if s2 > e and w2.startswith("و") and not any(a <= s2 < b for a, b in named):
+                    x = [sp for sp in following if sp.end <= s2]
+                    if not x:
+                        continue  # "بين وزير ...": a word that only begins with و, before the first party
+                    y = [sp for sp in following if sp.start > s2]
+                    if y and x[-1].entity_id != y[0].entity_id:
+                        return x[-1], y[0]
+                    return None
+            return None
+    return None
+
+
+def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str | None:
+    """The first place after a place cue following the trigger: a word (إلى, في, قرب...) or a clitic on the
+    name itself ("بدمشق")."""
+    used_ids = {sp.entity_id for sp in used if sp is not None}
+    clause_end = text.find("،", after_pos, s_end)  # the place of this clause, not of the next one
+    clause_end = s_end if clause_end < 0 else clause_end
+    places = [sp for sp in spans if sp.type == "LOC" and after_pos <= sp.start < clause_end and sp.entity_id not in used_ids]
+    for sp in sorted(places, key=lambda sp: sp.start):
+        prefix = text[max(0, sp.start - 2):sp.start]
+        if prefix[-1:] == "ب" and (len(prefix) < 2 or not prefix[0].isalpha() or prefix[0] == "و"):
+            return sp.entity_id
+        cue = [w for _, e, w in words if e <= sp.start][-1:]
+        if cue and cue[0].lstrip("و") in PLACE_CUES:
+            return sp.entity_id
+    return None

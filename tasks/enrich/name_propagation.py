@@ -1,0 +1,110 @@
+"""Names found once, found again, on character spans of the article. The recogniser itself re-tags a
+name's exact recurrences within ±20 sentences at token level (tasks.enrich.ner.document.propagate); this adds what a
+token tagger cannot: a found person's last name alone ("وقال باقري" after "اللواء محمد باقري"), clitic
+forms whose span must leave the clitic out ("للأسد" → "لأسد", name "الأسد"), the whole article rather
+than a window, and persons known from other articles (tasks.enrich.known_names). Also: a first name the tagger
+left out before a person (`extend_first_names`)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
+
+_PROCLITICS = "(?:[وف]?[بلك]?)"
+MIN_LETTERS = 3  # a last name shorter than this ("بن", "أل") is not searched on its own
+
+
+@dataclass(frozen=True)
+class PropagatedMention:
+    start: int
+    end: int
+    surface: str
+    type: str
+    name: str
+
+
+def _forms(mentions) -> dict[str, str]:
+    """Folded name -> type, for every found name and every found person's last name (the type of its
+    first finding wins)."""
+    forms: dict[str, str] = {}
+    for m in mentions:
+        name = normalize_arabic(getattr(m, "name", None) or m.surface).strip()
+        if not name:
+            continue
+        forms.setdefault(name, m.type)
+        words = name.split()
+        if m.type == "PER" and len(words) >= 2 and len(words[-1]) >= MIN_LETTERS:
+            forms.setdefault(words[-1], "PER")
+    return forms
+
+
+_PREVIOUS_WORD = re.compile(r"(?:^|(?<=\s))(\w+) $")
+
+
+def extend_first_names(text: str, mentions, first_names) -> list:
+    """Persons' spans widened over a first name right before them that the tagger left out ("علي" in
+    "وزير الدفاع علي محمود عباس", where the training data taught "محمود عباس" alone). `first_names`:
+    folded words known as persons' names; "على" (the preposition, folded like "علي") is told apart by its
+    spelling."""
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in mentions:
+        if m.type == "PER":
+            before = _PREVIOUS_WORD.search(text, max(0, m.start - 30), m.start)
+            if before and not before.group(1).endswith("ى") and normalize_arabic(before.group(1)) in first_names \
+                    and not any(a < m.start and before.start(1) < b for a, b in taken):
+                start = before.start(1)
+                surface = text[start:m.end]
+                m = PropagatedMention(start, m.end, surface, "PER", surface if m.name == m.surface else f"{before.group(1)} {m.name}")
+        out.append(m)
+    return out
+
+
+def person_names(mentions) -> set[str]:
+    """Folded full names (two words or more) of the persons among `mentions`, and their last words of
+    four letters or more: what other articles may name them by."""
+    names: set[str] = set()
+    for m in mentions:
+        if m.type != "PER":
+            continue
+        words = normalize_arabic(getattr(m, "name", None) or m.surface).split()
+        if len(words) >= 2:
+            names.add(" ".join(words))
+            if len(words[-1]) >= 4:
+                names.add(words[-1])
+    return names
+
+
+def propagate(text: str, mentions, known_persons: set[str] = frozenset()) -> list[PropagatedMention]:
+    """Mentions for the other occurrences of names already found in `text`, and of persons the warehouse
+    knows (`known_persons`: folded names, tasks.enrich.known_names), not overlapping any found one."""
+    forms = _forms(mentions)
+    for name in known_persons:
+        forms.setdefault(name, "PER")
+    if not forms:
+        return []
+    folded, shifts = fold_keeping_offsets(text)
+    taken = sorted((m.start, m.end) for m in mentions)
+    names = sorted(forms, key=len, reverse=True)  # the longest name at a place wins
+    alternatives = "|".join(re.escape(n) for n in names)
+    # "للأسد": the lam of ل swallows the alef of ال; the span keeps one lam ("لأسد"), the name its alef.
+    elided = "|".join(re.escape(n[1:]) for n in names if n.startswith("ال") and len(n) > 3)
+    pattern = rf"(?<!\w){_PROCLITICS}(?P<name>{alternatives})(?!\w)"
+    if elided:
+        pattern += rf"|(?<!\w)[وف]?ل(?P<elided>{elided})(?!\w)"
+    found = []
+    for match in re.finditer(pattern, folded, re.IGNORECASE):
+        group = "name" if match.group("name") else "elided"
+        start = original_offset(shifts, match.start(group))
+        end = original_offset(shifts, match.end(group) - 1) + 1
+        if any(a < end and start < b for a, b in taken):
+            continue
+        name = match.group(group) if group == "name" else "ا" + match.group(group)
+        kind = forms.get(name) or forms.get(normalize_arabic(name))
+        if kind is None:
+            continue
+        taken.append((start, end))
+        surface = text[start:end]
+        found.append(PropagatedMention(start, end, surface, kind, surface if group == "name" else "ا" + surface))
+    return found

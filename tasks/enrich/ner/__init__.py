@@ -1,0 +1,1 @@
+"""The Arabic entity recogniser: features, the CRF tagger, its lexicons and how they are trained."""

@@ -1,0 +1,277 @@
+"""Tokens with character offsets and CRF features for Arabic named-entity recognition.
+
+Per word type (cached): identity, normalized form, affixes, clitic-stripped stems, shape, gazetteer
+membership, trigger class, word cluster, external names and corpus frequency (tasks/enrich/ner/resources.py). Per sentence: multi-word gazetteer and known-name matches, and the
+features of the neighbours within ±2 (a subset, prefixed with their offset).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.enrich.ner.lexicon import Lexicon
+from tasks.text.normalize import normalize_arabic
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,٫٬]\d+)+"  # numbers with separators: 3.5, 1,000
+    r"|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+"  # words, marks and tatweel included
+    r"|[^\w\s]"  # one punctuation character
+)
+_SENTENCE_END = frozenset({".", "!", "?", "؟"})
+_ARABIC = re.compile("[\u0621-\u064a]")
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
+_LATIN = re.compile("[A-Za-z]")
+
+# Proclitic chains, longest first; stems must keep at least two letters.
+_PROCLITICS = tuple(sorted(
+    ("و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال",
+     "وكال", "وب", "ول", "وك", "فب", "فل", "فك", "س", "وس"),
+    key=len, reverse=True))
+
+TITLES = (
+    "الرئيس", "رئيس", "وزير", "الوزير", "وزيرة", "اللواء", "العماد", "الجنرال", "الشيخ", "الملك", "الملكة",
+    "الأمير", "الأميرة", "الأمين", "أمين", "السيد", "السيدة", "الدكتور", "المستشار", "النائب", "نائب", "السفير",
+    "القائد", "قائد", "العقيد", "العميد", "الفريق", "المشير", "الرائد", "النقيب", "المقدم", "الزعيم",
+    "زعيم", "المرشد", "الأدميرال", "البابا", "المطران", "الحاج", "السلطان", "ولي", "المتحدث", "الناطق",
+    "مدير", "المدير", "المبعوث", "المندوب", "الكاتب", "الشاعر", "الفنان", "المخرج", "اللاعب", "المدرب",
+    "الممثل", "المطرب", "الحاكم", "حاكم", "المفوض", "مساعد", "المحامي", "القاضي", "الإمام", "الأستاذ",
+    "رئيسة", "الرئيسة", "المستشارة", "السيناتور", "المرشح", "الدبلوماسي", "الصحفي", "الأسقف", "الكاردينال",
+)
+ORG_CUES = (
+    "وزارة", "حزب", "وكالة", "جامعة", "شركة", "مجلس", "منظمة", "هيئة", "اتحاد", "جمعية", "مؤسسة", "مصرف",
+    "بنك", "نادي", "فريق", "جبهة", "حركة", "مجموعة", "لجنة", "محكمة", "صحيفة", "جريدة", "قناة", "إذاعة",
+    "تلفزيون", "معهد", "مركز", "مكتب", "بورصة", "منتدى", "برلمان", "البنك", "الحزب", "الاتحاد", "المجلس",
+    "الجامعة", "الوكالة", "الشركة", "المنظمة", "الهيئة", "الجمعية", "الجبهة", "الحركة", "صندوق", "الصندوق",
+    "كتائب", "تنظيم", "قوات", "جيش", "الجيش", "القوات", "دائرة", "مديرية", "سلطة", "السلطة", "ائتلاف",
+)
+LOC_CUES = (
+    "مدينة", "محافظة", "العاصمة", "عاصمة", "ولاية", "إقليم", "منطقة", "بلدة", "قرية", "جزيرة", "جزر", "بحر",
+    "نهر", "جبل", "جبال", "مقاطعة", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "بلاد",
+    "دولة", "جمهورية", "مملكة", "مخيم", "حي", "شارع", "ميناء", "مطار", "ضواحي", "وسط", "قرب", "حدود",
+    "المدينة", "المحافظة", "الولاية", "المنطقة", "البلدة", "القرية", "الجزيرة", "إمارة", "سواحل", "خليج",
+)
+_ORG_HEADS = ("وزاره", "وكاله", "حزب", "مجلس", "منظمه", "هيئه", "جامعه", "شركه", "اتحاد", "مصرف", "بنك")
+_NEIGHBOUR = ("n", "st", "g", "tr", "m", "s2", "c8", "xg", "za")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and single punctuation marks of a text, with their character offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def sentences(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Tokens grouped into sentences: after . ! ? ؟ and at line breaks."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in tokens:
+        if current and "\n" in text[current[-1].end:tok.start]:
+            out.append(current)
+            current = []
+        current.append(tok)
+        if tok.text in _SENTENCE_END:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def strip_proclitics(norm: str) -> tuple[str, str]:
+    """(the clitic chain, the rest) of a normalized word; the longest chain that leaves two letters."""
+    if _ARABIC.match(norm):
+        for prefix in _PROCLITICS:
+            if norm.startswith(prefix) and len(norm) - len(prefix) >= 2:
+                return prefix, norm[len(prefix):]
+    return "", norm
+
+
+def stems(norm: str) -> tuple[str, str]:
+    """(bare stem without any proclitic or article, stem keeping the article: للاسد → اسد, الاسد)."""
+    prefix, bare = strip_proclitics(norm)
+    with_al = "ال" + bare if prefix.endswith(("ال", "لل")) else bare
+    return bare, with_al
+
+
+def _norm_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_arabic(w) for w in words)
+
+
+_TRIGGERS = {"TITLE": _norm_set(TITLES), "ORGCUE": _norm_set(ORG_CUES), "LOCCUE": _norm_set(LOC_CUES)}
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "D4" if len(word) == 4 else "D"
+    if _LATIN.search(word):
+        return "LAT"
+    if _ARABIC.match(word):
+        return "AR"
+    if any(c.isdigit() for c in word):
+        return "DX"
+    return "P" if not any(c.isalnum() for c in word) else "X"
+
+
+_MISSING_ZIPF = 1.5  # a word not in the frequency table (the table stops at Zipf 2)
+COMMON_ZIPF = 4.5  # an external name at least this frequent is as often a common word (ner_resources)
+_INFLECTIONS = ("ه", "ات", "ين", "ون", "يه", "يين", "ان")
+
+
+def _frequency_features(norm: str, bare: str, with_al: str, prefix: str, zipf: dict[str, float]) -> list[str]:
+    """What a large corpus says of the word (ner_resources.zipf_table): its frequency, and whether its
+    core (the word or, if more frequent, the word without its proclitics: بدمشق → دمشق, but برشلونة
+    stays whole) behaves like a common word (seen with and without the article, inflected) or a name."""
+    if not _ARABIC.match(norm):
+        return []
+    z = zipf.get(norm, _MISSING_ZIPF)
+    core = norm
+    if with_al != norm and zipf.get(with_al, _MISSING_ZIPF) > z:
+        core = with_al
+    zcore = zipf.get(core, _MISSING_ZIPF)
+    feats = [f"zf={int(z)}", f"zc={int(zcore)}"]
+    definite = core.startswith("ال") and len(core) > 4
+    stem = core[2:] if definite else core
+    other = zipf.get(stem if definite else "ال" + stem, _MISSING_ZIPF)
+    feats.append(f"za={'d' if definite else 'i'}{max(-3, min(2, round(other - zcore)))}")
+    root = stem[:-1] if stem.endswith("ه") else stem
+    infl = max(zipf.get(article + root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS for article in ("", "ال"))
+    feats.append(f"zi={max(-3, min(2, round(infl - zcore)))}")
+    return feats
+
+
+def word_features(word: str, lex: Lexicon) -> list[str]:
+    """Features of one word type, unprefixed (the model's token features at offset 0)."""
+    norm = normalize_arabic(word)
+    bare, with_al = stems(norm)
+    prefix = norm[: len(norm) - len(bare)]
+    feats = [f"w={_MARKS.sub('', word)}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}",
+             f"sh={_shape(norm)}", f"len={min(len(norm), 8)}"]
+    for k in range(1, 5):
+        if len(norm) > k:
+            feats.append(f"p{k}={norm[:k]}")
+            feats.append(f"s{k}={norm[-k:]}")
+    for k in range(1, 4):
+        if len(bare) > k + 1:
+            feats.append(f"bs{k}={bare[-k:]}")
+    for form, tag in ((norm, "g"), (with_al, "g"), (bare, "g"), ("ال" + bare, "g")):
+        kind = lex.gazetteer.get(form)
+        if kind:
+            feats.append(f"{tag}={kind}")
+            break
+    for name, members in _TRIGGERS.items():
+        if norm in members or with_al in members or bare in members:
+            feats.append(f"tr={name}")
+    if lex.external:
+        form = next((f for f in (norm, with_al, bare) if f in lex.external), None)
+        if form:  # a name that is also a frequent word (زار, visited) is marked: its weights are apart
+            common = "~" if lex.zipf.get(form, 0.0) >= COMMON_ZIPF else ""
+            feats.append(f"xg={lex.external[form]}{common}")
+    if lex.zipf:
+        feats += _frequency_features(norm, bare, with_al, prefix, lex.zipf)
+    cluster = lex.clusters.get(norm) or lex.clusters.get(with_al) or lex.clusters.get(bare)
+    if cluster:
+        feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
+    memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
+    if memory:
+        feats.append(f"m={memory.split('|')[0]}")
+        feats.append(f"mb={memory}")
+    return feats
+
+
+def _neighbour(feats: list[str]) -> list[str]:
+    """The features of a word that its neighbours see (to be prefixed with their offset)."""
+    return [f for f in feats if f[:f.index("=")] in _NEIGHBOUR]
+
+
+class FeatureCache:
+    """Per word type: its own features and the subsets its neighbours see at offsets -2..+2."""
+
+    def __init__(self, lex: Lexicon, keep: frozenset[str] | None = None) -> None:
+        """`keep`: if given, the only features worth emitting (those the model has weights for): the
+        tagger ignores any other, so dropping them once per word type changes no tag and saves time."""
+        self.lex = lex
+        self.firsts = lex.firsts()
+        self.keep = keep
+        self.table: dict[str, tuple] = {}
+
+    def get(self, word: str) -> tuple:
+        """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
+        of multi-word entries it can begin: its normalized form and its stem with the article)."""
+        entry = self.table.get(word)
+        if entry is None:
+            own = word_features(word, self.lex)
+            seen = _neighbour(own)
+            lists = [own, *([f"{o}:{f}" for f in seen] for o in (-2, -1, 1, 2))]
+            if self.keep is not None:
+                lists = [[f for f in fs if f in self.keep] for fs in lists]
+            norm = normalize_arabic(word)
+            heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+            entry = (*lists, norm, heads)
+            self.table[word] = entry
+        return entry
+
+
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
+    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`);
+    `heads`: per token, the forms of it that begin a multi-word entry (FeatureCache.get)."""
+    out = [""] * len(norms)
+    i = 0
+    while i < len(norms):
+        hit = 0
+        for n in range(min(6, len(norms) - i), 1, -1) if heads[i] else ():
+            rest = " ".join(norms[i + 1:i + n])
+            kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
+            if kind:
+                out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
+                hit = n
+                break
+        i += hit or 1
+    return out
+
+
+def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
+    """CRF features of each token of a sentence."""
+    entries = [cache.get(w) for w in words]
+    norms = [e[5] for e in entries]
+    lex = cache.lex
+    heads = [e[6] for e in entries]
+    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
+    known = _multiword(norms, heads, lex.names, "ms")
+    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else None
+    n = len(words)
+    keep = cache.keep
+    out = []
+    for i, entry in enumerate(entries):
+        feats = ["bias", *entry[0]]
+        if i == 0:
+            feats.append("BOS")
+        if i == n - 1:
+            feats.append("EOS")
+        if i >= 2:
+            feats.extend(entries[i - 2][1])
+        if i >= 1:
+            feats.extend(entries[i - 1][2])
+            bigram = f"bg={norms[i - 1]}|{norms[i]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
+        if i + 1 < n:
+            feats.extend(entries[i + 1][3])
+            bigram = f"bg+={norms[i]}|{norms[i + 1]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
+        if i + 2 < n:
+            feats.extend(entries[i + 2][4])
+        if gaz[i]:
+            feats.append(gaz[i])
+        if known[i]:
+            feats.append(known[i])
+        if ext is not None and ext[i]:
+            feats.append(ext[i])
+        out.append(feats)
+    return out

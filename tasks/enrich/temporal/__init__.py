@@ -1,0 +1,1 @@
+"""Dates and times in text, resolved against the publication date."""

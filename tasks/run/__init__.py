@@ -1,0 +1,1 @@
+"""Run: batches through the stages, a worker pool for the CPU stages, one writer per batch."""

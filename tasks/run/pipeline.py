@@ -1,0 +1,525 @@
+"""Batches through every stage (discover, fetch or load, extract, write), timed per stage, and the tally
+of a run. Plain functions: the Prefect flow wraps the batch functions as tasks, the benchmarks call them
+bare."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter, deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from schemas.records import Article, Document, InputRef, Reject
+from tasks.acquire.discover import Candidate
+from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, FolderListing, input_doc_id, same_file
+from tasks.acquire.sources import Source
+from tasks.acquire.web import (
+    FetchSession,
+    FetchState,
+    discover,
+    fetch_urls,
+    load_states,
+    page_meta,
+    plan_pages,
+    read_stored_raw,
+)
+from tasks.dedup.boilerplate import learned as learned_boilerplate
+from tasks.dedup.boilerplate import strip as strip_boilerplate
+from tasks.dedup.paragraph_hashes import remember_paragraph_hashes
+from tasks.enrich.facts import ENRICHER_VERSION
+from tasks.enrich.known_names import known_person_keys
+from tasks.enrich.name_propagation import person_names
+from tasks.extract.articles import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
+from tasks.run.pool import Pending, active_pool, worker_pool
+from tasks.run.prepare import Derived, FileJob, Prepared, derive, facts_chunk, prepare_chunk, prepare_files
+from tasks.run.write import Enrichment, StoredDocument, known_documents, load_stored_documents, write_batch
+from tasks.warehouse.database import Warehouse
+
+STAGES = ("discover", "fetch", "load", "extract", "dedup", "enrich", "write")
+EXTRACTED = ("mentions", "temporal_expressions", "quotes", "attributions", "events")
+log = logging.getLogger(__name__)
+FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
+
+
+@dataclass(frozen=True)
+class Window:
+    """[since, until) on publication dates; either end open when None."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def holds(self, when: datetime | None) -> bool:
+        if when is None:
+            return True  # undated: kept, there is nothing to filter on
+        return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
+
+
+ALL_TIME = Window()
+
+
+@dataclass
+class Tally:
+    """What a run did: the counts users see in the summary and in `runs.counts`."""
+
+    inputs: int = 0
+    documents_new_or_changed: int = 0
+    documents_unchanged: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_duplicate: int = 0
+    articles_out_of_window: int = 0
+    boilerplate_paragraphs: int = 0
+    fetch: Counter = field(default_factory=Counter)
+    rejects: Counter = field(default_factory=Counter)
+    extracted: Counter = field(default_factory=Counter)  # enrichment rows written: mentions, events, ...
+    seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    # CPU seconds of the per-document work, wherever it ran (workers or in-process): decode, gzip, extract,
+    # derive (signature, terms, recogniser). Summed over processes, so not comparable to `seconds`.
+    cpu_seconds: dict = field(default_factory=dict)
+
+    _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
+             "articles_unchanged", "articles_duplicate", "articles_out_of_window", "boilerplate_paragraphs")
+
+    def merge(self, other: "Tally") -> None:
+        for name in self._SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.fetch.update(other.fetch)
+        self.rejects.update(other.rejects)
+        self.extracted.update(other.extracted)
+        for stage, secs in other.seconds.items():
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + secs
+        for stage, secs in other.cpu_seconds.items():
+            self.cpu_seconds[stage] = self.cpu_seconds.get(stage, 0.0) + secs
+
+    @contextmanager
+    def timed(self, stage: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+    def as_dict(self) -> dict:
+        return {
+            "inputs": self.inputs,
+            "fetch": {k: self.fetch.get(k, 0) for k in FETCH_COUNTS},
+            "documents": {"new_or_changed": self.documents_new_or_changed, "unchanged": self.documents_unchanged},
+            "articles": {"new": self.articles_new, "updated": self.articles_updated, "unchanged": self.articles_unchanged,
+                         "duplicate": self.articles_duplicate, "out_of_window": self.articles_out_of_window},
+            "boilerplate_paragraphs_stripped": self.boilerplate_paragraphs,
+            "rejects": dict(sorted(self.rejects.items())),
+            "extracted": {k: self.extracted.get(k, 0) for k in EXTRACTED},
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+    def summary(self) -> str:
+        """The run summary printed for operators."""
+        d = self.as_dict()
+        lines = [f"inputs               {self.inputs}"]
+        if any(self.fetch.values()):
+            lines.append("fetch                " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["fetch"].items()))
+        lines += [
+            f"documents            new or changed {self.documents_new_or_changed}, unchanged {self.documents_unchanged}",
+            "articles             " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["articles"].items()),
+            "rejects              " + (", ".join(f"{k} {v}" for k, v in d["rejects"].items()) or "none"),
+            "extracted            " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["extracted"].items()),
+            "seconds per stage    " + ", ".join(f"{k} {v:.2f}" for k, v in d["seconds"].items() if v or k in ("load", "extract", "write")),
+        ]
+        return "\n".join(lines)
+
+
+def is_current(stored: StoredDocument | None, meta: dict) -> bool:
+    """Stored with this metadata, and its article made by the current extractor and enricher. (A document
+    without an article, one rejected before, is never current: it is tried again, the reject stays current.)"""
+    return (stored is not None and json.loads(stored.meta or "{}") == meta
+            and stored.extractor_version == EXTRACTOR_VERSION and stored.enricher_version == ENRICHER_VERSION)
+
+
+def is_unchanged(doc: Document, known: dict[str, StoredDocument]) -> bool:
+    """Same bytes, same metadata, current versions: nothing to redo."""
+    stored = known.get(doc.doc_id)
+    return is_current(stored, doc.meta) and stored.raw_sha256 == doc.raw_sha256
+
+
+@dataclass
+class Started:
+    """A batch whose round 1 (decode, extract, derive) is in the worker pool: its documents, the rejects
+    so far, the tally of its load stage, and the pending results. In a batch of files (`files`) the workers
+    read them: the documents and the read failures come with the results."""
+
+    changed: list[Document]
+    rejects: list[Reject]
+    tally: Tally
+    pending: Pending
+    doc_ids: set[str]  # every document the batch may write
+    files: bool = False
+
+
+def start_documents(
+    warehouse: Warehouse,
+    docs: list[Document],
+    rejects: list[Reject],
+    tally: Tally,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+    known: dict[str, StoredDocument] | None = None,
+) -> Started:
+    """Set the unchanged documents aside (unless `force`; `known`: what the warehouse holds of them, when
+    the caller has read it already) and submit the others' round 1 to the open worker pool."""
+    with tally.timed("load"):
+        if force:
+            known = {}
+        elif known is None:
+            with warehouse.connect() as con:
+                known = known_documents(con, [d.doc_id for d in docs])
+        changed = [d for d in docs if not is_unchanged(d, known)]
+        tally.documents_unchanged += len(docs) - len(changed)
+        tally.articles_unchanged += len(docs) - len(changed)
+        tally.documents_new_or_changed += len(changed)
+    return Started(changed, rejects, tally, active_pool().submit(prepare_chunk, changed, options), {d.doc_id for d in changed})
+
+
+def finish_documents(
+    warehouse: Warehouse,
+    run_id: str,
+    started: Started,
+    window: Window = ALL_TIME,
+    fetch_states: list[dict] | None = None,
+    facts_here: bool = False,
+) -> Tally:
+    """Collect round 1, strip learned boilerplate, run round 2 (the facts) and write the batch.
+    `facts_here`: round 2 runs in this process, not in the pool (whose workers are busy with the next
+    batch's round 1, started ahead: behind it, round 2 would wait for all of it). Articles dated outside
+    `window` are not written (their documents are: the raw input is kept, and a later run over a wider
+    window extracts them)."""
+    pool, changed, rejects, tally = active_pool(), started.changed, started.rejects, started.tally
+    with tally.timed("extract"):
+        prepared = started.pending.result()
+        if started.files:
+            prepared = _read_files(prepared, changed, rejects, tally)
+        for doc, p in zip(changed, prepared):
+            doc.encoding, doc.raw_compressed = p.encoding, p.raw_compressed
+            for stage, secs in p.seconds.items():
+                tally.cpu_seconds[stage] = tally.cpu_seconds.get(stage, 0.0) + secs
+        rejects.extend(p.decode_reject for p in prepared if p.decode_reject is not None)
+        rejects.extend(p.extract_reject for p in prepared if p.extract_reject is not None)
+        done = [p for p in prepared if p.article is not None]
+        articles = [p.article for p in done]
+        kept = [p for p in done if window.holds(p.article.published_at)]
+        tally.articles_out_of_window += len(articles) - len(kept)
+    with tally.timed("dedup"):
+        boilerplate_seen: set[tuple[str, str]] = set()
+        known_persons: set[str] = set()
+        for p in kept:
+            remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
+        if kept:
+            with warehouse.connect() as con:
+                boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])
+                # only Arabic articles are enriched (tasks.enrich.facts): other texts cannot name a known person
+                known_persons = known_person_keys(con, set().union(*(p.derived.name_keys or () for p in kept)))
+        stripped: list[Article] = []
+        derived: list[Derived] = []
+        for p in kept:
+            article, removed = strip_boilerplate(p.article, boilerplate_seen) if boilerplate_seen else (p.article, 0)
+            tally.boilerplate_paragraphs += removed
+            stripped.append(article)
+            derived.append(p.derived if article is p.article else derive(article, with_keys=False))
+    with tally.timed("enrich"):
+        arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]
+        names = set(known_persons) | person_names([m for _, d in arabic for m in d.found])
+        items = [(a.text, a.published_at.date() if a.published_at else None, d.found) for a, d in arabic]
+        facts = facts_chunk(items, names) if facts_here else pool.map(facts_chunk, items, names)
+        enrich = Enrichment(originals=[p.article for p in kept],
+                            signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
+                            terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
+                            facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
+    with tally.timed("write"):
+        written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
+                                                          fetch_states, enrich))
+    tally.articles_new += written.articles_new
+    tally.articles_updated += written.articles_updated
+    tally.articles_unchanged += written.articles_unchanged
+    tally.articles_duplicate += written.articles_duplicate
+    tally.rejects.update(written.rejects)
+    tally.extracted.update(written.extracted)
+    return tally
+
+
+def _read_files(prepared: list[Prepared], changed: list[Document], rejects: list[Reject], tally: Tally) -> list[Prepared]:
+    """A file batch's round 1 as documents (appended to `changed`, their results returned in the same
+    order): files that could not be read become rejects, files whose bytes are stored are counted."""
+    rejects.extend(p.load_reject for p in prepared if p.load_reject is not None)
+    unchanged = sum(p.unchanged for p in prepared)
+    tally.documents_unchanged += unchanged
+    tally.articles_unchanged += unchanged
+    read = [p for p in prepared if p.document is not None]
+    changed.extend(p.document for p in read)
+    tally.documents_new_or_changed += len(read)
+    return read
+
+
+def process_documents(
+    warehouse: Warehouse,
+    run_id: str,
+    docs: list[Document],
+    rejects: list[Reject],
+    tally: Tally,
+    window: Window = ALL_TIME,
+    fetch_states: list[dict] | None = None,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+    known: dict[str, StoredDocument] | None = None,
+) -> Tally:
+    """Decode, extract and write documents already read or fetched: the stages every source shares.
+    The CPU work runs in the open worker pool (tasks.run.pool; in-process without one), in two rounds
+    (tasks.run.prepare); this process reads and writes the warehouse."""
+    started = start_documents(warehouse, docs, rejects, tally, options, force, known)
+    return finish_documents(warehouse, run_id, started, window, fetch_states)
+
+
+def start_files(
+    warehouse: Warehouse,
+    refs: list[InputRef],
+    manifest: dict[str, dict],
+    extra_rejects: list[Reject] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+) -> Started:
+    """Start a batch of files: the workers read them (tasks.run.prepare.prepare_files). A file with the size and
+    modification time it had when stored, current metadata and versions is not even read (as make and
+    rsync judge); one whose bytes are those stored is read, not extracted. `force` reads and extracts every
+    file again."""
+    tally = Tally(inputs=len(refs))
+    rejects: list[Reject] = list(extra_rejects or [])
+    known: dict[str, StoredDocument] = {}
+    with tally.timed("load"):
+        if not force and refs:
+            with warehouse.connect() as con:
+                untouched, known = untouched_files(con, refs, manifest)
+            tally.documents_unchanged += len(untouched)
+            tally.articles_unchanged += len(untouched)
+            refs = [ref for ref in refs if ref.ref not in untouched]
+        ids = [input_doc_id(ref, manifest) for ref in refs]
+        jobs = []
+        for ref, doc_id in zip(refs, ids):
+            meta, stored = manifest.get(ref.relpath, {}), known.get(doc_id)
+            jobs.append(FileJob(ref, meta, stored.raw_sha256 if is_current(stored, meta) else None))
+    return Started([], rejects, tally, active_pool().submit(prepare_files, jobs, max_bytes, options), set(ids), files=True)
+
+
+def untouched_files(con, refs: list[InputRef], manifest: dict[str, dict]) -> tuple[set[str], dict[str, StoredDocument]]:
+    """The refs whose file is stored with the size and modification time it has now, current metadata and
+    versions (nothing to redo, not even a read); and what the warehouse holds of the refs' documents."""
+    ids = {ref.ref: input_doc_id(ref, manifest) for ref in refs}
+    known = known_documents(con, sorted(set(ids.values())))
+    untouched = {ref.ref for ref in refs if (stored := known.get(ids[ref.ref])) is not None
+                 and is_current(stored, manifest.get(ref.relpath, {}))
+                 and same_file(ref, stored.file_size, stored.file_mtime_ns)}
+    return untouched, known
+
+
+UNTOUCHED_CHUNK = 5000  # files checked per query when a listing is checked before it is cut into batches
+
+
+def set_untouched_aside(warehouse: Warehouse, listing: FolderListing) -> tuple[FolderListing, Tally]:
+    """The listing without the files that need nothing (untouched_files), and a tally that counts those:
+    checked in a few large lookups before the run is cut into batches, so that a rerun over an unchanged
+    folder opens the warehouse a few times, not once per batch (each lookup scans `documents`)."""
+    skipped: set[str] = set()
+    tally = Tally()
+    with tally.timed("load"):
+        if listing.inputs:
+            with warehouse.connect() as con:
+                for start in range(0, len(listing.inputs), UNTOUCHED_CHUNK):
+                    skipped |= untouched_files(con, listing.inputs[start:start + UNTOUCHED_CHUNK], listing.manifest)[0]
+    tally.inputs = tally.documents_unchanged = tally.articles_unchanged = len(skipped)
+    remaining = [ref for ref in listing.inputs if ref.ref not in skipped]
+    return FolderListing(remaining, listing.manifest, listing.rejects), tally
+
+
+# The one batch of files started ahead (ingest_batch's `prefetch`), by what identifies it.
+_ahead: dict[tuple, Started] = {}
+
+
+def _batch_key(warehouse: Warehouse, refs: list[InputRef], options: ExtractOptions, force: bool) -> tuple:
+    return (str(warehouse), tuple(ref.ref for ref in refs), options, force, id(active_pool()))
+
+
+def ingest_batch(
+    warehouse: Warehouse,
+    run_id: str,
+    refs: list[InputRef],
+    manifest: dict[str, dict],
+    extra_rejects: list[Reject] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    window: Window = ALL_TIME,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    force: bool = False,
+    prefetch: list[InputRef] | None = None,
+) -> Tally:
+    """Read, extract and write one batch of files; return its tally (see start_files).
+
+    `prefetch`: the next batch's files. With a worker pool, their round 1 is queued at once behind this
+    batch's, and the call for that batch picks it up: the workers go on from one batch to the next while
+    this process reads the warehouse, strips boilerplate, runs this batch's round 2 (here, so that it does
+    not wait behind the next batch's round 1) and writes (5% more documents a second on 2 cores,
+    docs/benchmarks.md). The next batch reads the warehouse before this one is written, so it is not
+    started ahead when it holds a document this one writes; results are the same either way."""
+    started = _ahead.pop(_batch_key(warehouse, refs, options, force), None)
+    if started is None:
+        started = start_files(warehouse, refs, manifest, extra_rejects, max_bytes, options, force)
+    else:
+        started.rejects.extend(extra_rejects or [])
+
+    def start_next() -> bool:
+        _ahead.clear()
+        if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(started.doc_ids):
+            return False
+        try:
+            _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,
+                                                                                  max_bytes, options, force)
+        except Exception as exc:  # this batch is written regardless; the next one starts itself, and says why it fails
+            log.warning("could not start the next batch ahead (%s: %s); it will start when its turn comes",
+                        type(exc).__name__, exc)
+            return False
+        return True
+
+    ahead = bool(prefetch) and not active_pool().in_process and start_next()
+    return finish_documents(warehouse, run_id, started, window, facts_here=ahead)
+
+
+def ingest_listing(
+    warehouse: Warehouse,
+    run_id: str,
+    listing: FolderListing,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    run_batch: Callable[..., Tally] = ingest_batch,
+    on_batch: Callable[[int, int, Tally], None] | None = None,
+    window: Window = ALL_TIME,
+    force: bool = False,
+    workers: int | None = None,
+    in_flight: int = 1,
+) -> Tally:
+    """Every input of a folder listing through `run_batch` (the Prefect task in a flow, `ingest_batch`
+    bare), `batch_size` at a time. Listing problems (a bad manifest) travel with the first batch, so a
+    folder with no inputs still reports them. The CPU work runs in a pool of `workers` processes (the
+    run's pool when one is open; tasks.run.pool). `run_batch` may return a future (a task's `.submit`, on
+    Dask workers say): then up to `in_flight` batches run at once, and are tallied in order. Otherwise each
+    call is given the next batch's files to start in the pool while it writes (ingest_batch's `prefetch`).
+    Unless `force`, files that need nothing are set aside first (set_untouched_aside) and counted with the
+    first batch: a rerun over an unchanged folder makes no batch of them."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    total, aside = Tally(), Tally()
+    if not force:
+        listing, aside = set_untouched_aside(warehouse, listing)
+    count = max(1, -(-len(listing.inputs) // batch_size))
+    pending: deque = deque()
+    done = 0
+    try:
+        with worker_pool(workers):
+            for number in range(1, count + 1):
+                refs = listing.inputs[(number - 1) * batch_size : number * batch_size]
+                extra = listing.rejects if number == 1 else None
+                ahead = {} if in_flight > 1 else {"prefetch": listing.inputs[number * batch_size : (number + 1) * batch_size] or None}
+                pending.append(run_batch(warehouse, run_id, refs, listing.manifest, extra, max_bytes, window, force=force, **ahead))
+                while pending and (len(pending) >= max(1, in_flight) or number == count):
+                    result = pending.popleft()
+                    tally = result.result() if hasattr(result, "result") else result
+                    if done == 0:
+                        tally.merge(aside)  # the files set aside are counted with the first batch
+                    done += 1
+                    total.merge(tally)
+                    if on_batch is not None:
+                        on_batch(done, count, tally)
+    finally:
+        _ahead.clear()  # a batch started ahead of a run that stopped early
+    return total
+
+
+def fetch_batch(
+    warehouse: Warehouse,
+    run_id: str,
+    session: FetchSession,
+    source: Source,
+    candidates: list[Candidate],
+    states: dict[str, FetchState],
+    window: Window = ALL_TIME,
+) -> Tally:
+    """Fetch one batch of a web source's candidate pages, then extract and write them."""
+    tally = Tally(inputs=len(candidates))
+    with tally.timed("fetch"):
+        metas = {c.url: page_meta(source, c) for c in candidates}
+        fetched = fetch_urls(session, source, [c.url for c in candidates], states, "page", metas)
+    tally.fetch.update({"fetched": fetched.bodies, "not_modified": fetched.not_modified})
+    return process_documents(warehouse, run_id, fetched.documents, fetched.rejects, tally, window, fetched.states)
+
+
+@dataclass
+class Plan:
+    """A web source's pages to fetch this run, with their fetch states."""
+
+    candidates: list[Candidate]
+    states: dict[str, FetchState]
+    tally: Tally
+
+
+def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, source: Source,
+                    window: Window = ALL_TIME, refetch: bool = False) -> Plan:
+    """Fetch a source's listings (conditionally), store them, and plan which pages to fetch."""
+    tally = Tally()
+    with tally.timed("discover"):
+        def states_of(urls: list[str]) -> dict[str, FetchState]:
+            with warehouse.connect() as con:
+                return load_states(con, urls)
+
+        def stored_raw(doc_id: str) -> bytes | None:  # a listing that answered 304: its last body
+            with warehouse.connect() as con:
+                return read_stored_raw(con, doc_id)
+
+        found = discover(session, source, states_of, stored_raw, window.since, window.until)
+        tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window})
+        written = warehouse.write(lambda con: write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [],
+                                                          found.fetched.states))
+        with warehouse.connect() as con:
+            page_states = load_states(con, [c.url for c in found.candidates])
+        tally.rejects.update(written.rejects)
+        todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))
+        tally.fetch.update({"known": known, "deferred": deferred})
+    return Plan(todo, page_states, tally)
+
+
+def stored_document_ids(warehouse: Warehouse, window: Window = ALL_TIME, sources: list[str] | None = None) -> list[str]:
+    """Stored pages and files (not feeds or sitemaps) whose article falls in `window`, or that have no
+    article and were listed or fetched in it: what `reprocess` extracts again."""
+    since = window.since or datetime(1, 1, 1, tzinfo=timezone.utc)
+    until = window.until or datetime(9999, 1, 1, tzinfo=timezone.utc)
+    with warehouse.connect() as con:
+        rows = con.execute(
+            """
+            SELECT d.doc_id FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id
+            WHERE NOT EXISTS (SELECT 1 FROM fetch_state f WHERE f.doc_id = d.doc_id AND f.kind = 'listing')
+              AND (? IS NULL OR list_contains(?::VARCHAR[], d.source))
+              AND CASE WHEN a.published_at IS NOT NULL THEN a.published_at >= ? AND a.published_at < ?
+                       ELSE coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) >= ?
+                        AND coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) < ? END
+            ORDER BY d.doc_id
+            """,
+            [sources, sources, since, until, since, until],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def reprocess_batch(warehouse: Warehouse, run_id: str, doc_ids: list[str], window: Window = ALL_TIME) -> Tally:
+    """Extract stored documents again from their raw bytes (no fetching) and write the results."""
+    tally = Tally(inputs=len(doc_ids))
+    with tally.timed("load"):
+        with warehouse.connect() as con:
+            docs = load_stored_documents(con, doc_ids)
+    return process_documents(warehouse, run_id, docs, [], tally, window, force=True)

@@ -1,0 +1,108 @@
+"""A pool of worker processes for the CPU stages (reading files, decode, extract, signatures, terms,
+enrichment), spawned once per run; the parent keeps the warehouse (every DuckDB read and write). Results
+never depend on the number of workers: work is split into chunks whose results come back in input order,
+and the batch-level enrichment step (persons named in one article looked for in the others) is merged in
+the parent between two rounds (tasks.run.pipeline).
+
+`worker_pool(n)` opens the pool for a run; the pipeline's batch functions use the open pool, or work
+in-process when none is open or n is 1. The size defaults to AKHBAR_WORKERS, else os.cpu_count()."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from typing import Any, Callable, Iterator, Sequence
+
+WORKERS_ENV = "AKHBAR_WORKERS"
+CHUNK = 8  # items per task sent to a worker: small enough to keep both cores busy to the end of a batch
+
+
+def default_workers() -> int:
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        n = int(value)
+        if n < 1:
+            raise ValueError(f"{WORKERS_ENV} must be at least 1, not {n}")
+        return n
+    return os.cpu_count() or 1
+
+
+def _init_worker() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # numpy in workers: one thread each
+    # What the workers run (tasks.run.prepare) and its imports, once per worker. Not DuckDB nor Arrow: the
+    # warehouse stays with the parent, and the two added about 60 MB to each worker's memory
+    # (tests/test_parallel.py holds it; docs/benchmarks.md, twelfth pass).
+    import tasks.run.prepare  # noqa: F401
+
+
+class Pending:
+    """Results of chunks submitted to the pool (or computed in-process), in input order."""
+
+    def __init__(self, futures: list[Future] | None = None, done: list | None = None):
+        self._futures = futures or []
+        self._done = done
+
+    def result(self) -> list:
+        if self._done is not None:
+            return self._done
+        out: list = []
+        for future in self._futures:
+            out.extend(future.result())
+        self._done, self._futures = out, []
+        return out
+
+
+class WorkerPool:
+    def __init__(self, workers: int | None = None):
+        self.workers = default_workers() if workers is None else workers
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+        self._executor: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init_worker)
+
+    @property
+    def in_process(self) -> bool:
+        return self._executor is None
+
+    def submit(self, fn: Callable[..., list], items: Sequence, *args: Any) -> Pending:
+        """fn(chunk, *args) -> one result per item, over chunks of `items`; in-process when the pool has
+        one worker (then computed now)."""
+        if self._executor is None or not items:
+            return Pending(done=fn(list(items), *args) if items else [])
+        futures = [self._executor.submit(fn, list(items[i:i + CHUNK]), *args) for i in range(0, len(items), CHUNK)]
+        return Pending(futures)
+
+    def map(self, fn: Callable[..., list], items: Sequence, *args: Any) -> list:
+        return self.submit(fn, items, *args).result()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+_IN_PROCESS = WorkerPool(1)
+_active: WorkerPool | None = None
+
+
+def active_pool() -> WorkerPool:
+    """The pool a run opened, else in-process work."""
+    return _active or _IN_PROCESS
+
+
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[WorkerPool]:
+    """Open a pool for the duration of a run (nested calls reuse the open one)."""
+    global _active
+    if _active is not None:
+        yield _active
+        return
+    pool = WorkerPool(workers)
+    _active = pool
+    try:
+        yield pool
+    finally:
+        _active = None
+        pool.close()

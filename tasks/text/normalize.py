@@ -1,0 +1,125 @@
+"""Arabic normalization for keys and matching. Stored text keeps the published letters.
+
+Folds: alef/hamza forms (أ إ آ ٱ → ا, ؤ → و, ئ → ي), ta marbuta (ة → ه), alef maqsura (ى → ي),
+Persian/Urdu letters (ی ې → ي, ک → ك, ۀ → ه), tatweel, diacritics and Quranic marks, Arabic-Indic and
+Persian digits, presentation forms (NFKC), and Latin case.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from bisect import bisect_right
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+
+_FOLD = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+        "ؤ": "و", "ئ": "ي", "ى": "ي", "ی": "ي", "ې": "ي", "ێ": "ي",
+        "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه",
+        "ک": "ك", "ڪ": "ك",
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u200c": " ", "\u200d": "", "\u200e": "", "\u200f": "", "\ufeff": "",
+    }
+)
+
+_WORD = re.compile(r"\w+")
+
+# For matching with offsets: marks and invisible characters are dropped, every other fold is one letter for one.
+_DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640\u200d\u200e\u200f\ufeff]")
+_FOLD_SAME_LENGTH = str.maketrans({k: v for k, v in _FOLD.items() if len(v) == 1})
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold letter variants, digits and marks so that spellings of one word compare equal."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    return text.translate(_FOLD).lower()
+
+
+def fold_keeping_offsets(text: str) -> tuple[str, list[int]]:
+    """Letter and digit folds of `normalize_arabic` (no NFKC, no case) with marks dropped, and the folded
+    positions at which marks were dropped, for `original_offset`."""
+    dropped = [m.start() for m in _DROPPED.finditer(text)]
+    return _DROPPED.sub("", text).translate(_FOLD_SAME_LENGTH), [pos - n for n, pos in enumerate(dropped)]
+
+
+def original_offset(shifts: list[int], i: int) -> int:
+    """The offset in the original text of folded position `i` (a start; for an end, marks after it count)."""
+    return i + bisect_right(shifts, i)
+
+
+class Recent:
+    """The values last put, the oldest forgotten first: a batch's texts are asked about several times in
+    a row in one process, and whoever computed a value on the way can put it in."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: dict = {}
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value):
+        self._items.pop(key, None)
+        if len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]  # the oldest
+        self._items[key] = value
+        return value
+
+
+_PARAGRAPH_KEYS = Recent(8)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalize_arabic(text)))
+
+
+def text_key(text: str) -> str:
+    """The normalized form two texts share when they differ only in letters, marks, spacing or punctuation."""
+    return " ".join(_words(text))
+
+
+def paragraph_keys(text: str) -> tuple[str, ...]:
+    """`text_key` of each of the text's lines ("" for a line with no words). An article's are asked for
+    by its key, its near-duplicate signature, its story terms and its boilerplate hashes, so the last few
+    texts' are kept; extraction, which has them already, puts them in (`remember_paragraph_keys`)."""
+    found = _PARAGRAPH_KEYS.get(text)
+    return found if found is not None else _PARAGRAPH_KEYS.put(text, tuple(map(text_key, text.split("\n"))))
+
+
+def remember_paragraph_keys(text: str, keys: tuple[str, ...]) -> None:
+    """Keys of `text`'s lines, computed by the caller on the way (`paragraph_keys(text)` must give them)."""
+    _PARAGRAPH_KEYS.put(text, keys)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Normalized word tokens of a text. Normalization never joins two lines, so these are its lines' keys'
+    words, one after the other."""
+    return tuple(" ".join(paragraph_keys(text)).split())
+
+
+def full_key(text: str) -> str:
+    """`text_key(text)`, from its lines' keys."""
+    return " ".join(key for key in paragraph_keys(text) if key)
+
+
+def sha256_hex(data: str | bytes) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    """A content-derived key: the same parts always give the same id."""
+    return sha256_hex("\x1f".join(parts))[:length]
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]{1,}")
+
+
+def word_count(line: str) -> int:
+    """Words of letters (digits and punctuation not counted), the measure of an article's length."""
+    return len(_LETTER_WORD.findall(line))
