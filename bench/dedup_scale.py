@@ -10,7 +10,7 @@ after the other:
      shares an LSH bucket with another one practically never: the realistic case for non-duplicates);
      its shingle count is random in [60, 900);
    * R real articles (R = 432 with the current dev set) with signatures of real text (tasks.dedup.minhash.signature_of): the originals of
-     the 150 duplicate groups of bench/data/dedup_dev.json (Arabic news from ANERcorp), the group's second
+     the 150 duplicate groups of tools/devsets/dedup_dev.json (Arabic news from ANERcorp), the group's second
      copy too when it has one (82, stored with `dup_of` set to the original), and 100 English units
      (pieces of the 181 article-extraction-benchmark pages) each with an edited copy (`dup_of` set), so
      that the measured batches find real near-duplicates and existing groups;
@@ -71,7 +71,7 @@ from ingest_throughput import peak_rss_mb  # noqa: E402
 from provenance import git_commit  # noqa: E402
 
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
-DEFAULT_DEVSET = ROOT / "bench" / "data" / "dedup_dev.json"
+DEFAULT_DEVSET = ROOT / "tools" / "devsets" / "dedup_dev.json"
 DEFAULT_OUT = ROOT / "bench" / "dedup_scale.json"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 BATCH_SIZE = 200

@@ -8,34 +8,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
-BENCHMARK = SHARED / "data" / "article-extraction-benchmark"
-GOLD = SHARED / "gold" / "seeds.json"
+from tests.support.paths import GOLD, need_shared
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
-def read_rows(path: Path, sql: str) -> list[tuple]:
-    """Rows of a query on a warehouse file, through a short read-only connection."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def need_shared(path: Path) -> None:
-    """Skip a test whose data from ../shared is missing on a developer's machine; in CI, where shared/
-    always stands beside the clone, fail instead: a skipped check there would be a check that cannot fail."""
-    if path.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{path} is missing: CI needs ../shared beside the clone")
-    pytest.skip(f"{path} is missing (../shared not beside the repo)")
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +31,13 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture()
+def wh(warehouse_path):
+    """A migrated warehouse file in a temporary folder."""
+    from tasks.warehouse.database import Warehouse
+
+    w = Warehouse(warehouse_path)
+    w.migrate()
+    return w

@@ -14,7 +14,7 @@ from tasks.dedup.terms import cosine
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow
 
 STORY_DAYS = 3
-STORY_MIN = 0.12  # chosen on bench/data/stories_dev.json (docs/dedup.md)
+STORY_MIN = 0.12  # chosen on tools/devsets/stories_dev.json (docs/dedup.md)
 _TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64())])
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 

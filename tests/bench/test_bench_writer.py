@@ -1,0 +1,52 @@
+"""The writer's per-step bench (bench/writer_costs.py): its summary, and a small run through the real
+pipeline in a process of its own (the bench rebinds the writer's functions to clocked ones)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.paths import BENCHMARK, ROOT, need_shared
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from writer_costs import main, summarise  # noqa: E402
+
+
+def batch(number: int, **cpu_ms: float) -> dict:
+    return {"batch": number, "articles_before": 0, "cpu_ms": cpu_ms}
+
+
+def test_summary_compares_the_first_and_the_last_quarter_without_the_first_batch():
+    batches = [batch(1, close=1000.0)] + [batch(n, close=10.0 * n, connect=5.0) for n in range(2, 10)]
+    rows = {r["step"]: r for r in summarise(batches, batch_size=100)}
+    assert list(rows) == ["close", "connect"]  # the costlier first
+    assert rows["close"]["first_quarter_ms"] == pytest.approx(25.0)  # batches 2 and 3
+    assert rows["close"]["last_quarter_ms"] == pytest.approx(85.0)  # batches 8 and 9
+    assert rows["close"]["ms_per_doc"] == pytest.approx(sum(10.0 * n for n in range(2, 10)) / 8 / 100)
+    assert rows["connect"]["first_quarter_ms"] == rows["connect"]["last_quarter_ms"] == 5.0
+
+
+def test_a_size_below_one_is_refused_before_any_work(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--n", "0"])
+    assert stopped.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_a_small_run_times_each_step_of_every_batch(tmp_path):
+    need_shared(BENCHMARK / "html")
+    out = tmp_path / "writer.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "writer_costs.py"), "--n", "30", "--batch-size", "10",
+                          "--workers", "1", "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["docs"] == 30 and [b["batch"] for b in report["batches"]] == [1, 2, 3]
+    assert [b["articles_before"] for b in report["batches"]] == [0, 10, 20]
+    for b in report["batches"]:
+        assert {"connect", "close", "upsert", "store_signatures", "link_duplicates", "assign_stories"} <= set(b["cpu_ms"])
+        assert b["cpu_ms"]["close"] > 0
+    assert report["writer_cpu_ms_per_doc"] > 0
+    assert "close" in run.stdout and "written to" in run.stdout
