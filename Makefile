@@ -39,7 +39,7 @@ postgres:
 
 # The Prefect end-to-end test alone (also part of `make test`).
 e2e: install
-	$(BIN)/python -m pytest tests/test_e2e_prefect.py
+	$(BIN)/python -m pytest tests/flows/test_e2e_prefect.py
 
 # A local Prefect server (127.0.0.1:$PREFECT_SERVER_API_PORT, default 4200), a worker and the deployments.
 serve: install

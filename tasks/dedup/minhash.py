@@ -51,7 +51,7 @@ def _shingles(tokens: list[str]) -> set[bytes]:
 
 
 # datasketch's MinHash (2.0, scheme "affine32", seed SEED) over 32-bit shingle hashes, computed here: importing
-# datasketch imports scipy (for its LSH), 62 MB and 0.5 s of CPU in every process. tests/test_neardup.py holds
+# datasketch imports scipy (for its LSH), 62 MB and 0.5 s of CPU in every process. tests/dedup/test_minhash.py holds
 # the values to datasketch's own MinHash.
 _GEN = np.random.RandomState(SEED)
 _A = _GEN.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
@@ -146,7 +146,7 @@ def similar_pairs(hashvalues: np.ndarray, shingles: np.ndarray, first: np.ndarra
     """`similar` for many pairs at once: the signatures as rows of `hashvalues` (uint32) with their shingle
     counts in `shingles`, the pairs as row numbers (`first[k]`, `second[k]`). The similarity of each pair, or
     NaN where `similar` gives None, computed with the same float64 operations in the same order (the same
-    values: tests/test_neardup.py). A batch of copies of a much-copied page has hundreds of candidates an
+    values: tests/dedup/test_minhash.py). A batch of copies of a much-copied page has hundreds of candidates an
     article; one Python call per pair cost most of the writer's time at 30,000 stored articles."""
     out = np.full(len(first), np.nan)
     for start in range(0, len(first), PAIR_CHUNK):

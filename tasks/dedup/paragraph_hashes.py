@@ -1,6 +1,6 @@
 """A hash of each paragraph of an article, by which tasks.dedup.boilerplate counts an outlet's repeated paragraphs.
 Apart from tasks.dedup.boilerplate, which reads and writes the warehouse, so that the worker processes that
-compute the hashes (tasks.run.prepare) import neither DuckDB nor Arrow (docs/benchmarks.md, twelfth pass)."""
+compute the hashes (tasks.run.prepare) import neither DuckDB nor Arrow (tests/run/test_pool.py holds it)."""
 from __future__ import annotations
 
 from tasks.text.normalize import Recent, paragraph_keys, sha256_hex

@@ -78,7 +78,7 @@ def _extractor_template(options: ExtractOptions) -> Extractor:
 
 
 def extractor_for(options: ExtractOptions, url: str | None) -> Extractor:
-    """`Extractor(..., url=url)` for these options, copied from a template (tests/test_extract.py checks
+    """`Extractor(..., url=url)` for these options, copied from a template (tests/extract/test_html_parse.py checks
     every field against one built anew)."""
     extractor = copy(_extractor_template(options))
     extractor.url = url

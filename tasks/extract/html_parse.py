@@ -7,7 +7,7 @@ the ~2,000 elements that metadata and extraction visit on an average page. trafi
 form classes' extra methods, so this parser gives every element the plain `HtmlElement` class, chosen in
 C. Everything else is `load_html` step for step (trafilatura 2.3.1): the same repairs (the scan for
 characters XML forbids skipped on a page that has none, `_repair`), the same parser options, the same
-fallbacks; `tests/test_html_parse.py` checks that trafilatura extracts the same text and metadata from
+fallbacks; `tests/extract/test_html_parse.py` checks that trafilatura extracts the same text and metadata from
 either tree. `load_html` and the repair are identified by a fingerprint of their source: on another
 trafilatura version, trafilatura's own function is used (and that test fails) until it is checked again.
 """

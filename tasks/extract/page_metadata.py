@@ -1,6 +1,6 @@
 """A parsed page's title, author, URL, date and site name: what `trafilatura.metadata.extract_metadata`
 gives for the fields the warehouse stores, in 1.6 ms a page against 5.4 (`bench/worker_costs.py`).
-`tests/test_page_metadata.py` checks every field against trafilatura's own functions.
+`tests/extract/test_page_metadata.py` checks every field against trafilatura's own functions.
 
 Two costs are avoided, not approximated:
 - trafilatura finds the author on a deep copy of the whole page pruned of comments, sidebars, dates and

@@ -32,7 +32,7 @@ def _init_worker() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # numpy in workers: one thread each
     # What the workers run (tasks.run.prepare) and its imports, once per worker. Not DuckDB nor Arrow: the
     # warehouse stays with the parent, and the two added about 60 MB to each worker's memory
-    # (tests/test_parallel.py holds it; docs/benchmarks.md, twelfth pass).
+    # (tests/run/test_pool.py holds it).
     import tasks.run.prepare  # noqa: F401
 
 

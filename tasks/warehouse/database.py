@@ -155,7 +155,7 @@ def vacuum_due(path: Path) -> bool:
 # CPU (make bench-writer: 2.52 -> 2.29 ms a document at 10k, the checkpoints 0.59 -> 0.36). On this
 # warehouse's columns (Arabic text, hex ids, JSON, already-compressed pages) it is almost never chosen:
 # 11 of 1,274 segments at 4,000 documents. Without it the file is the same size to the byte at 4,000 documents
-# and 0.6% larger at 100,000 (docs/benchmarks.md, eleventh pass).
+# and 0.6% larger at 100,000 (docs/benchmarks.md, "Tried and not kept").
 DISABLED_COMPRESSION = "fsst"
 THREADS_ENV = "AKHBAR_DUCKDB_THREADS"
 

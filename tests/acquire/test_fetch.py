@@ -1,4 +1,4 @@
-"""The fetcher against a real HTTP server on loopback (tests/outlet.py): politeness, retries, caps,
+"""The fetcher against a real HTTP server on loopback (tests/support/outlet.py): politeness, retries, caps,
 redirects, robots.txt and the address guard, each as a real request or a refusal before one."""
 from __future__ import annotations
 

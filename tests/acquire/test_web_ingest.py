@@ -1,4 +1,4 @@
-"""`ingest` over a sources.toml of web sources, against a real outlet on loopback (tests/outlet.py):
+"""`ingest` over a sources.toml of web sources, against a real outlet on loopback (tests/support/outlet.py):
 every good page lands once with its title, date and text; every hostile endpoint is a reject with a
 reason that says what happened; a second run downloads no page again."""
 from __future__ import annotations
