@@ -9,7 +9,8 @@ from prefect_dask import DaskTaskRunner
 
 from schemas.records import Article, InputRef, Reject
 from tasks.acquire.load import decode_document, list_folder, read_input
-from tasks.extract.articles import DEFAULT_OPTIONS, ExtractOptions, extract_batch
+from tasks.extract.articles import extract_batch
+from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions
 
 
 def extract_files(refs: list[InputRef], manifest: dict[str, dict],

@@ -3,20 +3,16 @@ then in-article cleaning, metadata merged (manifest over page), language, and no
 from __future__ import annotations
 
 import re
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
 
 import py3langid
 import trafilatura
-from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from schemas.records import Article, Document, Reject
-from tasks.extract.cascade import extract_tree
 from tasks.extract.clean import repeated_paragraphs
-from tasks.extract.html_parse import parse_html
-from tasks.extract.page_metadata import page_metadata
+from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions
+from tasks.extract.restated.page import read_page
 from tasks.extract.text_article import extract_text_article
 from tasks.text.normalize import full_key, remember_paragraph_keys, sha256_hex, stable_id, text_key, word_count
 
@@ -26,29 +22,6 @@ MIN_WORDS = 5
 _TAG = re.compile(r"<\s*(html|body|p|div|article|head)\b", re.I)
 
 
-@dataclass(frozen=True)
-class ExtractOptions:
-    """trafilatura options, chosen by measurement on the article-extraction benchmark (docs/benchmarks.md)."""
-
-    include_comments: bool = False
-    include_tables: bool = True
-    favor_precision: bool = False
-    favor_recall: bool = False
-    deduplicate: bool = False
-    fast: bool = True  # no fallback extractors (readability, jusText): F1 0.9623 vs 0.9598, a third less time
-
-    def as_kwargs(self) -> dict:
-        return dict(
-            include_comments=self.include_comments,
-            include_tables=self.include_tables,
-            favor_precision=self.favor_precision,
-            favor_recall=self.favor_recall,
-            deduplicate=self.deduplicate,
-            fast=self.fast,
-        )
-
-
-DEFAULT_OPTIONS = ExtractOptions()
 
 
 @dataclass
@@ -63,39 +36,13 @@ class Extracted:
     summary: str | None = None
 
 
-# What bare_extraction's defaults give load_html.
-_MAX_FILE_SIZE = DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE")
-
-
-@lru_cache(maxsize=8)
-def _extractor_template(options: ExtractOptions) -> Extractor:
-    """The `Extractor` that `bare_extraction(**options.as_kwargs(), output_format="python")` builds, without
-    a URL. Building one reads the configuration and formats today's date (0.4 ms), on every call; the
-    date is for metadata, which this extraction does not ask trafilatura for."""
-    return Extractor(output_format="python", fast=options.fast, precision=options.favor_precision,
-                     recall=options.favor_recall, comments=options.include_comments, tables=options.include_tables,
-                     dedup=options.deduplicate, with_metadata=False)
-
-
-def extractor_for(options: ExtractOptions, url: str | None) -> Extractor:
-    """`Extractor(..., url=url)` for these options, copied from a template (tests/extract/test_html_parse.py checks
-    every field against one built anew)."""
-    extractor = copy(_extractor_template(options))
-    extractor.url = url
-    extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")
-    return extractor
-
-
 def extract_html(html: str, url: str | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted | None:
-    """Main text and metadata of a page, or None when trafilatura finds no article text. The page is parsed
-    once (tasks.extract.html_parse): metadata are read from the tree, then trafilatura's cascade extracts from it
-    (tasks.extract.cascade, which prunes the tree in place), with the page's own URL when none is given, as
-    `bare_extraction(..., with_metadata=True)` does."""
-    tree = parse_html(html, _MAX_FILE_SIZE)
-    if tree is None:
+    """Main text and metadata of a page, or None when trafilatura finds no article text
+    (tasks.extract.restated.page.read_page), with repeated paragraphs and a headline that is the title removed."""
+    page = read_page(html, url, options)
+    if page is None:
         return None
-    meta = page_metadata(tree, url)
-    result = extract_tree(tree, extractor_for(options, url or meta.url))
+    meta, result = page
     if result is None or not result.text:
         return None
     paragraphs = [p for p in result.text.split("\n") if p.strip()]

@@ -32,7 +32,8 @@ from tasks.dedup.paragraph_hashes import remember_paragraph_hashes
 from tasks.enrich.facts import ENRICHER_VERSION
 from tasks.enrich.known_names import known_person_keys
 from tasks.enrich.name_propagation import person_names
-from tasks.extract.articles import DEFAULT_OPTIONS, EXTRACTOR_VERSION, ExtractOptions
+from tasks.extract.articles import EXTRACTOR_VERSION
+from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from tasks.run.pool import Pending, active_pool, worker_pool
 from tasks.run.prepare import Derived, FileJob, Prepared, derive, facts_chunk, prepare_chunk, prepare_files
 from tasks.run.write import Enrichment, StoredDocument, known_documents, load_stored_documents, write_batch

@@ -22,8 +22,9 @@ from tasks.dedup.terms import terms_of
 from tasks.enrich.facts import ArticleFacts, facts_of, is_arabic
 from tasks.enrich.known_names import candidate_keys
 from tasks.enrich.ner.tagger import recognise
-from tasks.extract.articles import ExtractOptions, extract_document
+from tasks.extract.articles import extract_document
 from tasks.extract.caches import count_extracted
+from tasks.extract.options import ExtractOptions
 
 
 @dataclass

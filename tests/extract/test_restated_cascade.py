@@ -1,4 +1,4 @@
-"""tasks.extract.cascade restates trafilatura's bare_extraction for this project's options: the same text on every
+"""tasks.extract.restated.cascade restates trafilatura's bare_extraction for this project's options: the same text on every
 page the project has, with fewer whole-page passes, and trafilatura's own code whenever it cannot vouch
 for the result (other options, another trafilatura)."""
 from __future__ import annotations
@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 import trafilatura
 from trafilatura.baseline import html2txt
+from trafilatura.utils import load_html
 
-import tasks.extract.cascade as cascade
-from tasks.extract.articles import DEFAULT_OPTIONS, ExtractOptions, extractor_for
-from tasks.extract.html_parse import parse_html
+import tasks.extract.restated.cascade as cascade
+from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions, extractor_for
 from tests.support.pages import BENCHMARK, html_pages
 
 ARTICLE = "".join(f"<p>Paragraph {i} of the article, long enough to be kept as body text by the extractor.</p>"
@@ -24,11 +24,11 @@ def _text(document) -> str | None:
 
 
 def _theirs(html: str, options=DEFAULT_OPTIONS):
-    return _text(trafilatura.bare_extraction(parse_html(html), options=extractor_for(options, None)))
+    return _text(trafilatura.bare_extraction(load_html(html), options=extractor_for(options, None)))
 
 
 def _ours(html: str, options=DEFAULT_OPTIONS):
-    return _text(cascade.extract_tree(parse_html(html), extractor_for(options, None)))
+    return _text(cascade.extract_tree(load_html(html), extractor_for(options, None)))
 
 
 def test_the_restatement_is_checked_against_the_installed_trafilatura():
@@ -43,7 +43,7 @@ def test_every_page_gives_trafilaturas_text():
     assert pages, "no pages to compare"
     extracted = 0
     for name, html in pages:
-        if parse_html(html) is None:
+        if load_html(html) is None:
             continue
         theirs = _theirs(html)
         assert _ours(html) == theirs, name
@@ -54,10 +54,10 @@ def test_every_page_gives_trafilaturas_text():
 def test_the_page_text_bound_is_never_below_the_measure_it_stands_in_for():
     checked = 0
     for name, html in html_pages() + [("nested", "<div>a<div> b <p>c</p>\n\n d</div><script>var x;</script></div>")]:
-        tree = parse_html(html)
+        tree = load_html(html)
         if tree is None:
             continue
-        assert cascade._page_text_bound(tree) >= len(html2txt(parse_html(html))), name
+        assert cascade._page_text_bound(tree) >= len(html2txt(load_html(html))), name
         checked += 1
     assert checked >= 2
 
@@ -140,7 +140,7 @@ def test_the_page_text_measure_is_html2txts_and_leaves_the_page_as_it_is():
     from lxml.html import tostring
     checked = Counter()
     for name, html in html_pages() + _extra_pages():
-        tree = parse_html(html)
+        tree = load_html(html)
         if tree is None:
             continue
         classes_and_ids = cascade._classes_and_ids(tree)
@@ -155,7 +155,7 @@ def test_the_comments_selection_is_the_expressions_on_every_page():
     from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
     selected = 0
     for name, html in html_pages() + _extra_pages():
-        tree = parse_html(html)
+        tree = load_html(html)
         if tree is None:
             continue
         ours = cascade._comments_and_lists(tree)
@@ -172,7 +172,7 @@ def test_the_gates_open_on_every_page_whose_expressions_select_something():
              ("cookie", cascade._COOKIE_GATE, [cookie_clause]))
     hits = Counter()
     for name, html in html_pages() + _extra_pages() + [("mvp", '<div class="mvp-post-add-box">x</div>')]:
-        tree = parse_html(html)
+        tree = load_html(html)
         if tree is None:
             continue
         classes_and_ids = cascade._classes_and_ids(tree)
@@ -221,7 +221,7 @@ def _cleaned_pages():
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     options = extractor_for(DEFAULT_OPTIONS, None)
     for name, html in html_pages():
-        tree = parse_html(html)
+        tree = load_html(html)
         if tree is not None:
             yield name, convert_tags(tree_cleaning(tree, options), options)
 
@@ -247,7 +247,7 @@ def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_
 ])
 def test_the_overall_discards_read_attributes_as_xpath_does(element):
     tag = element[1:element.index(" ") if " " in element else -1]
-    tree = parse_html(f"<html><body><div>{element}text</{tag}><p>more</p></div></body></html>")
+    tree = load_html(f"<html><body><div>{element}text</{tag}><p>more</p></div></body></html>")
     ours = tuple(list(found) for found in cascade._overall_discards(tree))
     assert ours == _xpath_discards(tree)
 
@@ -275,9 +275,9 @@ def test_a_discarded_result_is_none_as_trafilaturas(html, setting, caplog):
     for name, value in setting.items():
         setattr(options, name, value)
     assert cascade.restated_for(options)
-    assert trafilatura.bare_extraction(parse_html(html), options=options) is None
+    assert trafilatura.bare_extraction(load_html(html), options=options) is None
     caplog.clear()
-    assert cascade.extract_tree(parse_html(html), options) is None
+    assert cascade.extract_tree(load_html(html), options) is None
     assert "discarding data: https://example.org/a" in caplog.text
 
 
@@ -308,7 +308,7 @@ def test_the_first_frame_is_the_expressions_first_selection_on_every_page():
     '<div id="" class="">x</div>', '<div>x</div>',
 ])
 def test_the_first_frame_reads_attributes_as_the_expression_does(body):
-    tree = parse_html(f"<html><body>{body}<div class='post'>last</div></body></html>")
+    tree = load_html(f"<html><body>{body}<div class='post'>last</div></body></html>")
     assert cascade._FIRST_FRAME(tree) == _xpath_first_frame(tree)
     inner = tree.find(".//body")[0]  # `.//*` leaves out the element it is asked about
     assert cascade._FIRST_FRAME(inner) == _xpath_first_frame(inner)

@@ -3,8 +3,8 @@ restated for the options this project extracts with: the same result with less w
 
 `bare_extraction` given a parsed tree, in fast mode (no fallback extractors), comments off, without
 metadata, does six things this module does not need to:
-- it copies the whole tree first, to leave the caller's intact: tasks.extract.articles reads the page's metadata
-  before and nothing after, so the tree is pruned in place here;
+- it copies the whole tree first, to leave the caller's intact: `page.read_page` reads the page's metadata before
+  and nothing after, so the tree is pruned in place here;
 - it copies the cleaned tree before tag conversion, as a backup that only the fallback extractors and
   comment capture read (both off);
 - it runs two XPath prunes over every element of the page with EXSLT regular expressions (a call back into
@@ -31,7 +31,7 @@ metadata, does six things this module does not need to:
   have a class, id or itemprop, with the same tests (`_FirstFrame`), in half the time.
 
 Everything else is trafilatura's own functions, called in the same order with the same arguments.
-`tests/extract/test_cascade.py` checks that both give the same text on every page the project has. The restated
+`tests/extract/test_restated_cascade.py` checks that both give the same text on every page the project has. The restated
 functions are identified by a fingerprint of their source: on another trafilatura version, or with other
 options, trafilatura's own `bare_extraction` runs (and that test fails until this is checked again).
 """
@@ -79,7 +79,7 @@ def _gate_pattern(paths: list[str]) -> re.Pattern:
     expression of `paths` can select an element by: every branch of the expressions gated here requires its
     element's class or id to match one of their `re:test` patterns or hold one of their `contains` strings.
     Multiline, so that `^` anchors at each value; none of the patterns can match a line break
-    (tests/extract/test_cascade.py), so a hit never straddles two values."""
+    (tests/extract/test_restated_cascade.py), so a hit never straddles two values."""
     tests = [test for path in paths for test in _RE_TEST.findall(path)]
     parts = [p for _, p, _ in tests] + [re.escape(c) for path in paths for c in _CONTAINS.findall(path)]
     flags = re.I if any("i" in f for _, _, f in tests) else 0
@@ -226,7 +226,7 @@ _LISTS = ("ol", "ul")  # those its second predicate tests again
 def _comments_and_lists(tree: HtmlElement) -> list:
     """What REMOVE_COMMENTS_AND_LISTS_XPATH selects under `tree`, in document order: an element whose id or
     class matches the first pair of patterns and, for a list, the second pair. No pattern matches an empty
-    string (tests/extract/test_cascade.py), so an element with neither attribute is never selected."""
+    string (tests/extract/test_restated_cascade.py), so an element with neither attribute is never selected."""
     any_id, any_class, list_id, list_class = _COMMENTS_PATTERNS
     selected = []
     for element in tree.iterdescendants(*_COMMENTS_TAGS):

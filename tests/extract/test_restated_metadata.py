@@ -1,4 +1,4 @@
-"""The page metadata reader (tasks.extract.page_metadata) gives what trafilatura's own functions give for the
+"""The page metadata reader (tasks.extract.restated.metadata) gives what trafilatura's own functions give for the
 fields the warehouse stores: on every page the project has, and on pages built to reach each branch of
 the author rules."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
-import tasks.extract.page_metadata as page_metadata_module
-from tasks.extract.page_metadata import extract_author, page_metadata
+import tasks.extract.restated.metadata as page_metadata_module
+from tasks.extract.restated.metadata import extract_author, page_metadata
 from tests.support.paths import FIXTURES, ROOT
 
 HTML = FIXTURES / "html_pages"
@@ -137,6 +137,6 @@ def test_another_trafilatura_version_uses_trafilaturas_own_function(monkeypatch)
 
 
 def test_the_rules_were_translated_from_the_installed_trafilatura():
-    """When this fails trafilatura's author expressions changed: translate them again (tasks.extract.page_metadata),
+    """When this fails trafilatura's author expressions changed: translate them again (tasks.extract.restated.metadata),
     check the tests above, and record the new fingerprint. Until then its own, slower function is used."""
     assert page_metadata_module._fingerprint() == page_metadata_module._TRANSLATED

@@ -1,6 +1,6 @@
 """A parsed page's title, author, URL, date and site name: what `trafilatura.metadata.extract_metadata`
-gives for the fields the warehouse stores, in 1.6 ms a page against 5.4 (`bench/worker_costs.py`).
-`tests/extract/test_page_metadata.py` checks every field against trafilatura's own functions.
+gives for the fields the warehouse stores, in 1.6 ms a page against 5.4 (docs/benchmarks.md).
+`tests/extract/test_restated_metadata.py` checks every field against trafilatura's own functions.
 
 Two costs are avoided, not approximated:
 - trafilatura finds the author on a deep copy of the whole page pruned of comments, sidebars, dates and
@@ -138,7 +138,7 @@ def page_metadata(tree, url: str | None = None, date_params: dict | None = None)
     The date: htmldate's quick search (markup, meta tags, URL) first, its extensive search (the page's
     text too) only when that finds nothing. On the article-extraction benchmark's 181 pages the quick
     search gives the extensive one's date on every page where it finds one (179), in 0.45 ms a page
-    against 8.3 (`bench/date_search.py`)."""
+    against 8.3 (docs/benchmarks.md)."""
     date_config = {**(date_params or set_date_params(_EXTENSIVE_DATES))}
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
