@@ -1,81 +1,37 @@
-"""Cost of the near-duplicate index (tasks.dedup.duplicates) per article as the warehouse grows.
+"""Cost of the near-duplicate index (tasks.dedup.duplicates) per article as the warehouse grows (`make bench-dedup`).
 
-For each S in --sizes (default 10k, 100k, 1M stored signatures), two freshly spawned processes, one
-after the other:
-
-1. build: a fresh DuckDB file migrated with tasks.warehouse.database.apply_migrations, then S stored articles
-   written in bulk through Arrow (through write_batch 1M rows would take over an hour):
-   * S - R synthetic articles: distinct random article_id, norm_sha256 and published_at (one every 30 s
-     before 2024), a placeholder text, and a MinHash signature of 128 random uint32 (a random signature
-     shares an LSH bucket with another one practically never: the realistic case for non-duplicates);
-     its shingle count is random in [60, 900);
-   * R real articles (R = 432 with the current dev set) with signatures of real text (tasks.dedup.minhash.signature_of): the originals of
-     the 150 duplicate groups of tools/devsets/dedup_dev.json (Arabic news from ANERcorp), the group's second
-     copy too when it has one (82, stored with `dup_of` set to the original), and 100 English units
-     (pieces of the 181 article-extraction-benchmark pages) each with an edited copy (`dup_of` set), so
-     that the measured batches find real near-duplicates and existing groups;
-   * lsh_buckets: computed with tasks.dedup.minhash.buckets on each signature: BANDS = 32 over the whole
-     text plus PREFIX_BANDS = 12 over the opening words (synthetic articles get random opening-words
-     minimums too), so 44 rows per article;
-   * CHECKPOINT after articles, after minhash and after lsh_buckets: the growth of the file between them
-     is the index's on-disk size (minhash with its primary-key index, lsh_buckets).
-   Then the parent calls os.sync() (hygiene: DuckDB's CHECKPOINT has already made the file durable, so
-   there is normally nothing left to write back when the measurement starts).
-2. measure: --batches batches (default 5) of --batch-size new articles (default 200) written the way
-   tasks.run.pipeline.process_documents does it: signature_of for each text (timed on its own: it does not
-   depend on S), then a fresh `Warehouse.connect()` and `tasks.run.write.write_batch(...)` with an Enrichment
-   of the signatures (no boilerplate originals, no terms: stories and boilerplate are not measured here).
-   tasks.run.write.store_signatures, tasks.run.write.link_duplicates and tasks.dedup.duplicates._near_links are wrapped with
-   timers, and the connection handed to write_batch times every statement (execute + fetch), so the
-   dedup time splits into SQL statements and the Python around them. Each batch: 30 real copies from the
-   dev set's duplicate groups, 10 newly edited copies of stored English units, 2 exact copies of stored
-   English units (42 planted duplicates), and 158 fresh units never seen before (the other benchmark-page
-   units and the dev set's singletons; a few of them are near-duplicates of each other for real: pieces of
-   one repetitive page, pages of one newsletter). Texts are extracted once, in the parent, with
-   trafilatura.extract(html, output_format="txt", include_comments=False).
-
-Reported per S: medians over the batches of ms per article for signature_of, store_signatures,
-link_duplicates (of which _near_links), their sum (the dedup work inside write_batch), and all of
-write_batch; the growth of the dedup work 1M / 100k and 100k / 10k; peak RSS (VmHWM) of the measuring
-process; the DuckDB file size and the index's bytes per 1M signatures; duplicates found against planted.
+For each S in --sizes (default 10k, 100k, 1M stored signatures), two fresh spawned processes. Build: a migrated
+DuckDB file holding S articles written in bulk through Arrow: S - R synthetic ones with random MinHash signatures
+(sharing an LSH bucket practically never, as unrelated texts do) and R = 432 real ones with signatures of real
+text: the duplicate groups of tools/devsets/dedup_dev.json (Arabic news) and 100 English units cut from the 181
+article-extraction-benchmark pages, each stored with a copy (`dup_of` set). Measure: --batches batches (default
+5) of 200 new articles (42 planted duplicates: real copies, edited and exact copies of stored units; the rest
+fresh) through signature_of and write_batch as the pipeline writes them, with store_signatures,
+link_duplicates, _near_links and every SQL statement timed. Reported per S: medians of ms per article, the
+growth of the dedup work from size to size, peak RSS, the file and index sizes, duplicates found against planted.
 
     python bench/dedup_scale.py [--sizes 10000,100000,1000000] [--batches 5] [--out bench/dedup_scale.json]
 """
-
 from __future__ import annotations
 
 import argparse
 import gzip
 import json
 import os
-import platform
 import random
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "bench"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from harness import BENCHMARK, ROOT, Clock, file_bytes, in_fresh_process, peak_rss_mb, print_table, write_results
 
-from ingest_throughput import peak_rss_mb  # noqa: E402
-from provenance import git_commit  # noqa: E402
-
-DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
-DEFAULT_DEVSET = ROOT / "tools" / "devsets" / "dedup_dev.json"
-DEFAULT_OUT = ROOT / "bench" / "dedup_scale.json"
-DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEVSET = ROOT / "tools" / "devsets" / "dedup_dev.json"
 BATCH_SIZE = 200
-BATCHES = 5
 SEED = 20241122
 UNIT_WORDS = 220  # benchmark pages are cut into units of about this many words (at paragraph ends)
 UNIT_MIN_WORDS = 80
@@ -85,20 +41,13 @@ SYNTHETIC_START = datetime(2023, 1, 1, tzinfo=timezone.utc)
 SYNTHETIC_STEP_S = 30  # S = 1M spans 347 days, all before the real articles (2024)
 EN_START = datetime(2024, 2, 1, tzinfo=timezone.utc)
 FRESH_START = datetime(2024, 6, 1, tzinfo=timezone.utc)
-TEXT_FOR_SYNTHETIC = "synthetic"
 
 
-# --- corpus (parent process, once) -------------------------------------------------------------
-
-
-def extract_pages(data_dir: Path) -> list[str]:
+def extract_pages() -> list[str]:
     import trafilatura  # corpus building only
 
-    texts = []
-    for path in sorted((data_dir / "html").glob("*.html.gz")):
-        html = gzip.decompress(path.read_bytes()).decode("utf-8")
-        texts.append(trafilatura.extract(html, output_format="txt", include_comments=False) or "")
-    return texts
+    return [trafilatura.extract(gzip.decompress(path.read_bytes()).decode("utf-8"), output_format="txt", include_comments=False)
+            or "" for path in sorted((BENCHMARK / "html").glob("*.html.gz"))]
 
 
 def units_of(text: str) -> list[str]:
@@ -151,27 +100,27 @@ def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat()
 
 
-def plan_corpus(data_dir: Path, devset: Path, batches: int, batch_size: int) -> dict[str, Any]:
+def plan_corpus(batches: int, batch_size: int) -> dict[str, Any]:
     """The real stored articles and the measured batches (ids, texts, dates, what each is planted as)."""
     rng = random.Random(SEED)
-    pages = extract_pages(data_dir)
+    pages = extract_pages()
     en_units = [u for page in pages for u in units_of(page)]
     rng.shuffle(en_units)
-    dev = json.loads(devset.read_text(encoding="utf-8"))
+    dev = json.loads(DEVSET.read_text(encoding="utf-8"))
     docs = {d["id"]: d for d in dev["documents"]}
     groups = [g for g in dev["duplicate_groups"] if len(g) >= 2]
     in_groups = {x for g in groups for x in g}
     ar_singletons = [d for d in dev["documents"] if d["id"] not in in_groups]
 
+    def arabic(doc: dict[str, Any], suffix: str = "", **more: Any) -> dict[str, Any]:
+        return {"id": f"ar-{doc['id']}{suffix}", "text": doc["text"], "published": doc["published"], "outlet": doc["outlet"],
+                "language": "ar", **more}
+
     stored: list[dict[str, Any]] = []
     for g in groups:  # original stored; second copy stored as its duplicate; first copy arrives later
-        orig = docs[g[0]]
-        stored.append({"id": f"ar-{orig['id']}", "text": orig["text"], "published": orig["published"], "outlet": orig["outlet"],
-                       "language": "ar"})
+        stored.append(arabic(docs[g[0]]))
         if len(g) >= 3:
-            c = docs[g[2]]
-            stored.append({"id": f"ar-{c['id']}", "text": c["text"], "published": c["published"], "outlet": c["outlet"],
-                           "language": "ar", "dup_of": f"ar-{orig['id']}"})
+            stored.append(arabic(docs[g[2]], dup_of=f"ar-{g[0]}"))
     en_stored = en_units[:EN_STORED]
     for i, text in enumerate(en_stored):
         t = EN_START + timedelta(hours=6 * i)
@@ -197,9 +146,7 @@ def plan_corpus(data_dir: Path, devset: Path, batches: int, batch_size: int) -> 
         batch = []
         for j in range(PER_BATCH["ar_copy"]):
             orig_id, copy_id = ar_copies[b * PER_BATCH["ar_copy"] + j]
-            c = docs[copy_id]
-            batch.append({"id": f"ar-{c['id']}-b", "text": c["text"], "published": c["published"], "outlet": c["outlet"],
-                          "language": "ar", "planted": "near", "expect_dup_of": f"ar-{orig_id}"})
+            batch.append(arabic(docs[copy_id], "-b", planted="near", expect_dup_of=f"ar-{orig_id}"))
         for j in range(PER_BATCH["en_near"]):
             i = en_near[b * PER_BATCH["en_near"] + j]
             batch.append({"id": f"en-s{i:04d}-b{b}", "text": edit_copy(en_stored[i], rng),
@@ -237,13 +184,6 @@ def make_article(row: dict[str, Any], source: str):
     )
 
 
-def file_bytes(path: str) -> int:
-    return sum(os.path.getsize(p) for p in (path, path + ".wal") if os.path.exists(p))
-
-
-# --- build (its own spawned process) -----------------------------------------------------------
-
-
 def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     """S stored articles with signatures and LSH buckets, written in bulk through Arrow."""
     import duckdb
@@ -279,41 +219,31 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
         raise RuntimeError("article ids collide")
     start = np.datetime64(SYNTHETIC_START.replace(tzinfo=None), "us")
     syn_times = start + np.arange(n_syn, dtype="int64") * np.timedelta64(SYNTHETIC_STEP_S, "s")
-    published = pa.concat_arrays([
-        pa.array(syn_times, type=TS),
-        pa.array([a.published_at for a in real_articles], type=TS),
-    ])
-    dup_of = [None] * n_syn
-    dup_sim: list[float | None] = [None] * n_syn
-    dup_method: list[str | None] = [None] * n_syn
+    published = pa.concat_arrays([pa.array(syn_times, type=TS), pa.array([a.published_at for a in real_articles], type=TS)])
+    links: list[tuple[str | None, float | None, str | None]] = [(None, None, None)] * n_syn  # dup_of, similarity, method
     for r, a in zip(real, real_articles):
         other = id_of.get(r.get("dup_of", ""))
-        if other is None:
-            dup_of.append(None), dup_sim.append(None), dup_method.append(None)
-        elif a.norm_sha256 == norm_of[other]:
-            dup_of.append(other), dup_sim.append(1.0), dup_method.append("exact")
-        else:
-            sim = similar(sig_of[a.article_id], sig_of[other])
-            dup_of.append(other if sim is not None else None)
-            dup_sim.append(sim)
-            dup_method.append("near" if sim is not None else None)
+        sim = None if other is None else 1.0 if a.norm_sha256 == norm_of[other] else similar(sig_of[a.article_id], sig_of[other])
+        links.append((None, None, None) if sim is None else (other, sim, "exact" if a.norm_sha256 == norm_of[other] else "near"))
+    dup_of, dup_sim, dup_method = (list(column) for column in zip(*links))
     now = datetime.now(timezone.utc)
     cols = {
         "article_id": ids, "doc_id": ids, "url": [None] * size, "source": ["bench-synthetic"] * n_syn + [a.source for a in real_articles],
         "outlet": ["synthetic"] * n_syn + [a.outlet for a in real_articles], "title": [None] * size, "author": [None] * size,
         "published_at": published, "published_from": ["manifest"] * size,
         "language": ["ar"] * n_syn + [a.language for a in real_articles],
-        "text": [TEXT_FOR_SYNTHETIC] * n_syn + [a.text for a in real_articles], "summary": [None] * size,
+        "text": ["synthetic"] * n_syn + [a.text for a in real_articles], "summary": [None] * size,
         "text_sha256": syn_norm + [a.text_sha256 for a in real_articles],
         "norm_sha256": syn_norm + [a.norm_sha256 for a in real_articles],
         "word_count": pa.array(np.concatenate([np.full(n_syn, 300, dtype=np.int32), [a.word_count for a in real_articles]]).astype(np.int32)),
-        "extractor_version": ["bench-dedup-scale"] * size, "run_id": ["bench-build"] * size, "first_run_id": ["bench-build"] * size,
+        "extractor_version": ["bench-dedup-scale"] * size, "enricher_version": [None] * size,
+        "run_id": ["bench-build"] * size, "first_run_id": ["bench-build"] * size,
         "updated_at": pa.array([now] * size, type=TS),
     }
     articles = pa.table({name: cols[name] for name in ARTICLES.names}, schema=ARTICLES)
-    articles = articles.append_column("dup_of", pa.array(dup_of, pa.string()))
-    articles = articles.append_column("dup_similarity", pa.array(dup_sim, pa.float64()))
-    articles = articles.append_column("dup_method", pa.array(dup_method, pa.string()))
+    for name, values, kind in (("dup_of", dup_of, pa.string()), ("dup_similarity", dup_sim, pa.float64()),
+                               ("dup_method", dup_method, pa.string())):
+        articles = articles.append_column(name, pa.array(values, kind))
 
     hashvalues = np.empty((size, NUM_PERM), dtype=np.uint32)
     hashvalues[:n_syn] = rng.integers(0, 2**32, size=(n_syn, NUM_PERM), dtype=np.uint32)
@@ -343,8 +273,7 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     seconds["arrow_buckets"] = time.perf_counter() - t
 
     sizes: dict[str, int] = {}
-    con = duckdb.connect(path)
-    try:
+    with duckdb.connect(path) as con:
         con.execute("SET TimeZone = 'UTC'")
         apply_migrations(con)
         con.execute("CHECKPOINT")
@@ -359,78 +288,39 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
             sizes[f"after_{name}"] = file_bytes(path)
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("articles", "minhash", "lsh_buckets")}
         counts["stored_duplicates"] = con.execute("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").fetchone()[0]
-    finally:
-        con.close()
     seconds["total"] = time.perf_counter() - t0
     return {"size": size, "synthetic": n_syn, "real": len(real), "seconds": seconds, "bytes": sizes, "counts": counts,
             "peak_rss_mb": peak_rss_mb()}
 
 
-# --- measure (its own spawned process) ---------------------------------------------------------
-
-
-class Clock:
-    """Seconds per phase (the wrapped functions) and per (phase, statement)."""
-
-    def __init__(self) -> None:
-        self.phase: list[str] = ["write_batch"]
-        self.phases: dict[str, float] = defaultdict(float)
-        self.sql: dict[tuple[str, str], float] = defaultdict(float)
-
-    def wrap(self, name: str, fn):
-        def timed(*args, **kwargs):
-            self.phase.append(name)
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.phases[name] += time.perf_counter() - start
-                self.phase.pop()
-        return timed
-
-
 _WS = re.compile(r"\s+")
 
 
-def sql_label(sql: str) -> str:
-    return _WS.sub(" ", sql).strip()[:110]
+class TimedConnection:
+    """A DuckDB connection whose statements (execute, and the fetch after it) are timed per (phase, statement);
+    the phase is the innermost function the clock is timing."""
 
-
-class TimedResult:
-    def __init__(self, result, clock: Clock, key: tuple[str, str]):
-        self._result, self._clock, self._key = result, clock, key
+    def __init__(self, con, clock: Clock):
+        self._con, self._clock, self._key = con, clock, ("", "")
+        self.sql: dict[tuple[str, str], float] = defaultdict(float)
 
     def _timed(self, name: str, *args):
         start = time.perf_counter()
         try:
-            return getattr(self._result, name)(*args)
+            return getattr(self._con, name)(*args)
         finally:
-            self._clock.sql[self._key] += time.perf_counter() - start
+            self.sql[self._key] += time.perf_counter() - start
+
+    def execute(self, sql: str, *params):
+        self._key = (self._clock.phase[-1], _WS.sub(" ", sql).strip()[:110])
+        self._timed("execute", sql, *params)
+        return self
 
     def fetchall(self):
         return self._timed("fetchall")
 
     def fetchone(self):
         return self._timed("fetchone")
-
-    def __getattr__(self, name):
-        return getattr(self._result, name)
-
-
-class TimedConnection:
-    """A DuckDB connection whose execute (and the fetch after it) is timed per statement and phase."""
-
-    def __init__(self, con, clock: Clock):
-        self._con, self._clock = con, clock
-
-    def execute(self, sql: str, *params):
-        key = (self._clock.phase[-1], sql_label(sql))
-        start = time.perf_counter()
-        try:
-            result = self._con.execute(sql, *params)
-        finally:
-            self._clock.sql[key] += time.perf_counter() - start
-        return TimedResult(result, self._clock, key)
 
     def __getattr__(self, name):
         return getattr(self._con, name)
@@ -448,62 +338,54 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
 
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     warehouse = Warehouse(path)
-    clock = Clock()
-    originals = (tasks.run.write.store_signatures, tasks.run.write.link_duplicates, tasks.dedup.duplicates._near_links)
-    tasks.run.write.store_signatures = clock.wrap("store_signatures", originals[0])
-    tasks.run.write.link_duplicates = clock.wrap("link_duplicates", originals[1])
-    tasks.dedup.duplicates._near_links = clock.wrap("near_links", originals[2])
+    clock = Clock(outer="write_batch")  # this process only: it ends with the measurement
+    clock.wrap(tasks.run.write, "store_signatures")
+    clock.wrap(tasks.run.write, "link_duplicates")
+    clock.wrap(tasks.dedup.duplicates, "_near_links", "near_links")
     rss_start = peak_rss_mb()
     batches = []
     memory: dict[str, int] = {}
     expected: dict[str, tuple[str | None, str | None]] = {}
-    try:
-        signature_of("warm up the hash functions")
-        for number, rows in enumerate(plan["batches"]):
-            arts = [make_article(r, "bench-new") for r in rows]
-            stored_id = {r["expect_dup_of"]: make_article({**r, "id": r["expect_dup_of"]}, "bench-stored").article_id
-                         for r in rows if r.get("expect_dup_of")}
-            for r, a in zip(rows, arts):
-                expected[a.article_id] = (r["planted"], stored_id.get(r.get("expect_dup_of")))
-            start = time.perf_counter()
-            sigs = {a.article_id: signature_of(a.text) for a in arts}
-            sig_seconds = time.perf_counter() - start
-            clock.phases.clear()
-            clock.sql.clear()
-            start = time.perf_counter()
-            with warehouse.connect() as con:
-                connected = time.perf_counter()
-                result = write_batch(TimedConnection(con, clock), f"bench-batch-{number}", [], arts, [], [], None,
-                                     Enrichment(signatures=sigs))
-                done = time.perf_counter()
-                if number == len(plan["batches"]) - 1:
-                    memory = {tag: b for tag, b in con.execute(
-                        "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0").fetchall()}
-            closed = time.perf_counter()
-            sql_by_phase: dict[str, float] = defaultdict(float)
-            for (phase, _), secs in clock.sql.items():
-                sql_by_phase[phase] += secs
-            batches.append({
-                "articles": len(arts), "signature_of": sig_seconds, "connect": connected - start,
-                "write_batch": done - connected, "close": closed - done,
-                "store_signatures": clock.phases["store_signatures"], "link_duplicates": clock.phases["link_duplicates"],
-                "near_links": clock.phases["near_links"],
-                "dedup": clock.phases["store_signatures"] + clock.phases["link_duplicates"],
-                "sql_by_phase": dict(sql_by_phase),
-                "sql": [{"phase": p, "sql": s, "seconds": v} for (p, s), v in sorted(clock.sql.items(), key=lambda kv: -kv[1])],
-                "duplicates": result.articles_duplicate, "new": result.articles_new,
-            })
-    finally:
-        tasks.run.write.store_signatures, tasks.run.write.link_duplicates, tasks.dedup.duplicates._near_links = originals
+    signature_of("warm up the hash functions")
+    for number, rows in enumerate(plan["batches"]):
+        arts = [make_article(r, "bench-new") for r in rows]
+        stored_id = {r["expect_dup_of"]: make_article({**r, "id": r["expect_dup_of"]}, "bench-stored").article_id
+                     for r in rows if r.get("expect_dup_of")}
+        for r, a in zip(rows, arts):
+            expected[a.article_id] = (r["planted"], stored_id.get(r.get("expect_dup_of")))
+        start = time.perf_counter()
+        sigs = {a.article_id: signature_of(a.text) for a in arts}
+        sig_seconds = time.perf_counter() - start
+        clock.take()
+        start = time.perf_counter()
+        with warehouse.connect() as con:
+            connected = time.perf_counter()
+            timed = TimedConnection(con, clock)
+            result = write_batch(timed, f"bench-batch-{number}", [], arts, [], [], None, Enrichment(signatures=sigs))
+            done = time.perf_counter()
+            if number == len(plan["batches"]) - 1:
+                memory = dict(con.execute(
+                    "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0").fetchall())
+        closed = time.perf_counter()
+        phases = clock.take()
+        sql_by_phase: dict[str, float] = defaultdict(float)
+        for (phase, _), secs in timed.sql.items():
+            sql_by_phase[phase] += secs
+        batches.append({
+            "articles": len(arts), "signature_of": sig_seconds, "connect": connected - start,
+            "write_batch": done - connected, "close": closed - done,
+            **{k: phases.get(k, 0.0) for k in ("store_signatures", "link_duplicates", "near_links")},
+            "dedup": phases.get("store_signatures", 0.0) + phases.get("link_duplicates", 0.0),
+            "sql_by_phase": dict(sql_by_phase),
+            "sql": [{"phase": p, "sql": s, "seconds": v} for (p, s), v in sorted(timed.sql.items(), key=lambda kv: -kv[1])],
+            "duplicates": result.articles_duplicate, "new": result.articles_new,
+        })
     peak = peak_rss_mb()
-    con = duckdb.connect(path, read_only=True)
-    try:
+    with duckdb.connect(path, read_only=True) as con:
         found = {a: (d, m) for a, d, m in con.execute(
             "SELECT article_id, dup_of, dup_method FROM articles WHERE source = 'bench-new'").fetchall()}
         total_rows = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in ("articles", "minhash", "lsh_buckets")}
-    finally:
-        con.close()
-    check = defaultdict(int)
+    check: dict[str, int] = defaultdict(int)
     for aid, (planted, want) in expected.items():
         dup, method = found.get(aid, (None, None))
         if planted is None:
@@ -516,18 +398,6 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
     return {"size": size, "batches": batches, "peak_rss_mb": peak, "rss_after_imports_mb": rss_start,
             "duckdb_memory_bytes": memory, "file_bytes_after": file_bytes(path), "rows_after": total_rows,
             "duplicates_check": dict(check)}
-
-
-def in_fresh_process(fn, *args):
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
-
-
-# --- report ------------------------------------------------------------------------------------
-
-
-def per_article_ms(batches: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(b[key] / b["articles"] * 1000 for b in batches)
 
 
 def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -544,7 +414,7 @@ def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     near_sql = [x["sql_by_phase"].get("near_links", 0) / x["articles"] * 1000 for x in batches]
     return {
         "stored": b["size"],
-        "ms_per_article": {k: per_article_ms(batches, k) for k in
+        "ms_per_article": {k: statistics.median(x[k] / x["articles"] * 1000 for x in batches) for k in
                            ("signature_of", "store_signatures", "link_duplicates", "near_links", "dedup", "write_batch", "connect")},
         "ms_per_article_dedup_sql": statistics.median(dedup_sql),
         "ms_per_article_dedup_python": statistics.median(
@@ -566,40 +436,41 @@ def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def print_table(report: dict[str, Any]) -> None:
+def show(report: dict[str, Any]) -> None:
     print(f"commit {report['commit']}; {report['batches']} batches of {report['batch_size']} per S; "
-          f"{report['machine']['nproc']} cores; DuckDB {report['duckdb']}; Python {report['python']}")
-    print(f"{'stored S':>9} {'build s':>8} {'sig ms/a':>9} {'store ms/a':>11} {'link ms/a':>10} {'(near)':>8} {'dedup ms/a':>11}"
-          f" {'write ms/a':>11} {'peak RSS MB':>12} {'file MB':>8} {'index MB/1M':>12} {'dups found/planted':>19}")
+          f"{report['machine']['nproc']} cores; DuckDB {report['duckdb']}; Python {report['python']}; "
+          f"{report['total_seconds']:.0f} s in all")
+    rows = []
     for s in report["summary"]:
-        ms = s["ms_per_article"]
-        chk = s["duplicates_check"]
-        planted = chk.get("near_planted", 0) + chk.get("exact_planted", 0)
-        found = chk.get("near_linked", 0) + chk.get("exact_linked", 0)
-        print(f"{s['stored']:>9} {s['build_seconds']:8.1f} {ms['signature_of']:9.2f} {ms['store_signatures']:11.2f}"
-              f" {ms['link_duplicates']:10.2f} {ms['near_links']:8.2f} {ms['dedup']:11.2f} {ms['write_batch']:11.2f}"
-              f" {s['peak_rss_mb']:12.0f} {s['file_mb']:8.1f} {s['index_mb_per_1m_signatures']:12.0f} {found:>9}/{planted}")
+        ms, chk = s["ms_per_article"], s["duplicates_check"]
+        found, planted = (chk.get(f"near_{k}", 0) + chk.get(f"exact_{k}", 0) for k in ("linked", "planted"))
+        rows.append([s["stored"], s["build_seconds"], *(ms[k] for k in ("signature_of", "store_signatures", "link_duplicates",
+                     "near_links", "dedup", "write_batch")), s["peak_rss_mb"], s["file_mb"], s["index_mb_per_1m_signatures"],
+                     f"{found}/{planted}"])
+    print_table(["stored S", "build s", "sig ms/a", "store ms/a", "link ms/a", "(near)", "dedup ms/a", "write ms/a",
+                 "peak RSS MB", "file MB", "index MB/1M", "dups found/planted"], rows,
+                ["", ".1f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".0f", ".1f", ".0f"])
     for name, value in report["growth"].items():
         print(f"dedup ms/article growth {name}: {value:.2f}x")
     big = report["summary"][-1]
     print(f"where the dedup time goes at S = {big['stored']} (median ms per article; SQL {big['ms_per_article_dedup_sql']:.2f},"
           f" Python {big['ms_per_article_dedup_python']:.2f}):")
-    for row in big["sql_ms_per_article"][:10]:
-        print(f"  {row['ms_per_article']:7.3f}  [{row['phase']}] {row['sql']}")
+    print_table(["ms/a", "phase", "statement"], [(r["ms_per_article"], r["phase"], r["sql"]) for r in big["sql_ms_per_article"][:10]],
+                [".3f"])
 
 
 def _short(n: int) -> str:
     return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-def run(sizes: list[int], out: Path, data_dir: Path, devset: Path, batches: int, batch_size: int, workdir: str | None) -> dict[str, Any]:
+def run(sizes: list[int], out: Path, batches: int) -> dict[str, Any]:
     import duckdb
 
     start = time.perf_counter()
-    plan = plan_corpus(data_dir, devset, batches, batch_size)
+    plan = plan_corpus(batches, BATCH_SIZE)
     plan_seconds = time.perf_counter() - start
     results = []
-    with tempfile.TemporaryDirectory(prefix="akhbar-dedup-scale-", dir=workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="akhbar-dedup-scale-") as tmp:
         plan_path = str(Path(tmp) / "plan.json")
         Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         for size in sizes:
@@ -617,38 +488,24 @@ def run(sizes: list[int], out: Path, data_dir: Path, devset: Path, batches: int,
                 if os.path.exists(p):
                     os.remove(p)
     summary = [r["summary"] for r in results]
-    by_size = {s["stored"]: s["ms_per_article"]["dedup"] for s in summary}
-    growth = {}
-    ordered = sorted(by_size)
-    for a, b in zip(ordered, ordered[1:]):
-        growth[f"{_short(b)}/{_short(a)}"] = by_size[b] / by_size[a]
+    by_size = dict(sorted((s["stored"], s["ms_per_article"]["dedup"]) for s in summary))
+    growth = {f"{_short(b)}/{_short(a)}": by_size[b] / by_size[a] for a, b in zip(by_size, list(by_size)[1:])}
     report = {
-        "sizes": sizes, "batches": batches, "batch_size": batch_size, "summary": summary, "growth": growth,
+        "sizes": sizes, "batches": batches, "batch_size": BATCH_SIZE, "summary": summary, "growth": growth,
         "corpus": plan["counts"], "planted_per_batch": PER_BATCH, "plan_seconds": plan_seconds,
-        "total_seconds": time.perf_counter() - start,
-        "commit": git_commit(), "python": platform.python_version(), "duckdb": duckdb.__version__,
-        "machine": {"nproc": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine()},
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "runs": results,
+        "total_seconds": time.perf_counter() - start, "duckdb": duckdb.__version__, "runs": results,
     }
-    print_table(report)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({report['total_seconds']:.0f} s in all)")
+    show(write_results(out, report))
     return report
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES), help="stored signatures, comma-separated")
-    parser.add_argument("--batches", type=int, default=BATCHES)
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
-    parser.add_argument("--workdir", default=None, help="where the temporary DuckDB files go (default: the system temp dir)")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="stored signatures, comma-separated (default %(default)s)")
+    parser.add_argument("--batches", type=int, default=5, help="batches of 200 new articles per size (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "dedup_scale.json")
     args = parser.parse_args(argv)
-    run([int(s) for s in args.sizes.split(",")], args.out, args.data_dir, args.devset, args.batches, args.batch_size, args.workdir)
+    run([int(s) for s in args.sizes.split(",")], args.out, args.batches)
 
 
 if __name__ == "__main__":

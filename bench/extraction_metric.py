@@ -1,19 +1,10 @@
-"""Shingle-overlap metric of the ScrapingHub/Zyte article-extraction benchmark.
+"""The metric of the ScrapingHub/Zyte article-extraction benchmark: its ``evaluate.py`` re-implemented (stdlib only).
 
-Re-implements ``evaluate.py`` of scrapinghub/article-extraction-benchmark
-(stdlib only), so extractor outputs can be scored against its ground truth:
-
-- tokens are ``\\w+`` matches (Unicode); shingles are token 4-grams, a text
-  with 1-3 tokens yields one shorter shingle, an empty text none;
-- per document, tp/fp/fn are the multiset overlap of predicted and true
-  shingles, normalised by their sum;
-- corpus precision/recall are per-document means (documents with
-  tp + fp == 0, resp. tp + fn == 0, are skipped), F1 their harmonic mean;
-- accuracy is the share of documents whose token list equals the truth's.
-
-Run as a script to score the published outputs shipped with the data set::
-
-    python bench/extraction_metric.py [DATA_DIR]
+- tokens are ``\\w+`` matches (Unicode); shingles are token 4-grams, a text with 1-3 tokens yields one
+  shorter shingle, an empty text none;
+- per document, tp/fp/fn are the multiset overlap of predicted and true shingles, normalised by their sum;
+- corpus precision/recall are per-document means (documents with tp + fp == 0, resp. tp + fn == 0, are
+  skipped), F1 their harmonic mean; accuracy is the share of documents whose token list equals the truth's.
 """
 
 from __future__ import annotations
@@ -23,16 +14,12 @@ import json
 import random
 import re
 import statistics
-import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "article-extraction-benchmark"
 NGRAM_N = 4
-
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
-
 TpFpFn = tuple[float, float, float]
 
 
@@ -93,32 +80,22 @@ def scores_from_counts(counts: Sequence[TpFpFn]) -> dict[str, float]:
     return {"f1": f1, "precision": precision, "recall": recall}
 
 
-def document_counts(
-    preds: Mapping[str, str | None], truths: Mapping[str, str]
-) -> list[TpFpFn]:
+def document_counts(preds: Mapping[str, str | None], truths: Mapping[str, str]) -> list[TpFpFn]:
     """Normalised tp/fp/fn per document, in sorted id order of ``truths``."""
     return [tp_fp_fn(preds.get(doc_id), truths[doc_id]) for doc_id in sorted(truths)]
 
 
-def corpus_scores(
-    preds: Mapping[str, str | None], truths: Mapping[str, str]
-) -> dict[str, float]:
+def corpus_scores(preds: Mapping[str, str | None], truths: Mapping[str, str]) -> dict[str, float]:
     """Score ``preds`` against ``truths`` (both keyed by document id).
 
     Returns f1, precision, recall, accuracy and n (number of documents).
     A missing or ``None`` prediction counts as an empty text.
     """
     exact = [tokenize(preds.get(i)) == tokenize(truths[i]) for i in sorted(truths)]
-    return {
-        **scores_from_counts(document_counts(preds, truths)),
-        "accuracy": statistics.mean(exact),
-        "n": len(truths),
-    }
+    return {**scores_from_counts(document_counts(preds, truths)), "accuracy": statistics.mean(exact), "n": len(truths)}
 
 
-def bootstrap_std(
-    counts: Sequence[TpFpFn], n_resamples: int = 1000, seed: int = 0
-) -> dict[str, float]:
+def bootstrap_std(counts: Sequence[TpFpFn], n_resamples: int = 1000, seed: int = 0) -> dict[str, float]:
     """Bootstrap standard deviation of f1/precision/recall (as the benchmark)."""
     rng = random.Random(seed)
     samples: dict[str, list[float]] = {}
@@ -129,12 +106,8 @@ def bootstrap_std(
     return {key: statistics.stdev(values) for key, values in samples.items()}
 
 
-def bootstrap_f1_diff(
-    counts_a: Sequence[TpFpFn],
-    counts_b: Sequence[TpFpFn],
-    n_resamples: int = 1000,
-    seed: int = 0,
-) -> tuple[float, float]:
+def bootstrap_f1_diff(counts_a: Sequence[TpFpFn], counts_b: Sequence[TpFpFn], n_resamples: int = 1000,
+                      seed: int = 0) -> tuple[float, float]:
     """Paired bootstrap of F1(a) - F1(b) over the same documents: (diff, std)."""
     rng = random.Random(seed)
     n = len(counts_a)
@@ -148,24 +121,22 @@ def bootstrap_f1_diff(
     return full, statistics.stdev(diffs)
 
 
-def load_ground_truth(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, str]:
+def load_ground_truth(data_dir: Path | str) -> dict[str, str]:
     """{id: articleBody} from ``ground-truth.json``."""
     items = json.loads((Path(data_dir) / "ground-truth.json").read_text("utf-8"))
     return {key: item.get("articleBody") or "" for key, item in items.items()}
 
 
-def load_urls(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, str]:
+def load_urls(data_dir: Path | str) -> dict[str, str]:
     """{id: url} from ``ground-truth.json``."""
     items = json.loads((Path(data_dir) / "ground-truth.json").read_text("utf-8"))
     return {key: item.get("url") or "" for key, item in items.items()}
 
 
-def load_pages(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, bytes]:
+def load_pages(data_dir: Path | str) -> dict[str, bytes]:
     """{id: gunzipped html bytes} from ``html/<id>.html.gz``."""
-    pages = {}
-    for path in sorted((Path(data_dir) / "html").glob("*.html.gz")):
-        pages[path.name.removesuffix(".html.gz")] = gzip.decompress(path.read_bytes())
-    return pages
+    paths = sorted((Path(data_dir) / "html").glob("*.html.gz"))
+    return {p.name.removesuffix(".html.gz"): gzip.decompress(p.read_bytes()) for p in paths}
 
 
 def load_predictions(path: Path | str) -> dict[str, str | None]:
@@ -174,19 +145,3 @@ def load_predictions(path: Path | str) -> dict[str, str | None]:
     items = data["output"] if "output" in data and "version" in data else data
     return {key: (item or {}).get("articleBody") for key, item in items.items()}
 
-
-def main(data_dir: Path = DEFAULT_DATA_DIR) -> None:
-    truths = load_ground_truth(data_dir)
-    print(f"{'output':<14} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'F1 std':>7}")
-    for path in sorted((data_dir / "output").glob("*.json")):
-        preds = load_predictions(path)
-        s = corpus_scores(preds, truths)
-        std = bootstrap_std(document_counts(preds, truths))["f1"]
-        print(
-            f"{path.stem:<14} {s['f1']:6.3f} {s['precision']:6.3f} "
-            f"{s['recall']:6.3f} {s['accuracy']:6.3f} {std:7.3f}"
-        )
-
-
-if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA_DIR)

@@ -1,35 +1,26 @@
-"""Speed of the Arabic NER on one core: tokenize + features + CRF tagging, i.e. `tasks.enrich.ner.tagger.recognise`.
+"""Speed of the Arabic NER on one core (`make bench-ner`): tokenize + features + CRF tagging, i.e.
+`tasks.enrich.ner.tagger.recognise`.
 
-Text: ANERcorp's training tokens in ../shared/data joined back into plain text (a paragraph per 20
-sentences, ~125k tokens), cut into articles of about 600 tokens. The process is pinned to one CPU.
-Measured, in this order: model load (lexicon, tagger, first call), a cold pass (every word type's
-features computed on first sight), a warm pass over the same text (the per-type feature cache full),
-and peak RSS (VmHWM). Prints a table; `--append` adds it, with the command, to docs/benchmarks.md.
+Text: ANERcorp's training tokens in ../shared/data joined back into plain text (a paragraph per 20 sentences,
+~125k tokens), cut into articles of about 600 tokens. The process is pinned to one CPU. Measured, in this
+order: model load (lexicon, tagger, first call), a cold pass (every word type's features computed on first
+sight), a warm pass over the same text (the per-type feature cache full), and peak RSS (VmHWM). Prints a table.
 
-    python bench/ner_speed.py [--append]
+    python bench/ner_speed.py
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "bench"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from harness import ROOT, SHARED, git_commit, peak_rss_mb, print_table
 
-from ingest_throughput import peak_rss_mb  # noqa: E402
+from tasks.enrich.ner.data import read_tagged
 
-from tasks.enrich.ner.data import read_tagged  # noqa: E402
-
-TRAIN = ROOT.parent / "shared" / "data" / "ner" / "anercorp-train.txt"
-
+TRAIN = SHARED / "data" / "ner" / "anercorp-train.txt"
 ARTICLE_TOKENS = 600
 
 
@@ -64,8 +55,7 @@ def measure() -> dict:
     for name in ("cold", "warm"):
         started = time.perf_counter()
         mentions = sum(len(recognise(t)) for t in texts)
-        seconds = time.perf_counter() - started
-        row[f"{name}_tokens_per_s"] = tokens / seconds
+        row[f"{name}_tokens_per_s"] = tokens / (time.perf_counter() - started)
         row["mentions"] = mentions
     row["peak_rss_mb"] = peak_rss_mb()
     row["model_mb"] = (ROOT / "models" / "ner.crfsuite").stat().st_size / 1e6
@@ -73,34 +63,19 @@ def measure() -> dict:
     return row
 
 
-def table(row: dict) -> str:
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    return "\n".join([
-        "| measure | value |", "|---|---|",
-        f"| text | {row['articles']} articles, {row['tokens']:,} tokens |",
-        f"| tokens/s, cold (features computed per new word type) | {row['cold_tokens_per_s']:,.0f} |",
-        f"| tokens/s, warm (feature cache full) | {row['warm_tokens_per_s']:,.0f} |",
-        f"| model load (import, lexicon, tagger, first call) | {row['load_s']:.2f} s |",
-        f"| peak RSS | {row['peak_rss_mb']:.0f} MB |",
-        f"| model size | {row['model_mb']:.1f} MB (+ lexicon {row['lexicon_mb']:.2f} MB) |",
-        f"| mentions found | {row['mentions']:,} |",
-        "", f"One core (sched_setaffinity), Python {platform.python_version()}, {date.today()}, commit {commit}.",
-    ])
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--append", action="store_true", help="append the table to docs/benchmarks.md")
-    args = parser.parse_args()
-    text = table(measure())
-    print(text)
-    if args.append:
-        with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as fh:
-            fh.write("\n## Arabic NER speed (one core)\n\nReproduce: `.venv/bin/python bench/ner_speed.py --append` "
-                     "(`make bench-ner`).\n\n" + text + "\n")
-    return 0
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    row = measure()
+    print_table(["measure", "value"], [
+        ("text", f"{row['articles']} articles, {row['tokens']:,} tokens"),
+        ("tokens/s, cold (features computed per new word type)", f"{row['cold_tokens_per_s']:,.0f}"),
+        ("tokens/s, warm (feature cache full)", f"{row['warm_tokens_per_s']:,.0f}"),
+        ("model load (import, lexicon, tagger, first call)", f"{row['load_s']:.2f} s"),
+        ("peak RSS", f"{row['peak_rss_mb']:.0f} MB"),
+        ("model size", f"{row['model_mb']:.1f} MB (+ lexicon {row['lexicon_mb']:.2f} MB)"),
+        ("mentions found", f"{row['mentions']:,}")])
+    print(f"One core (sched_setaffinity), Python {platform.python_version()}, {date.today()}, commit {git_commit()}.")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,21 +1,14 @@
-"""What the scale-out options cost and give, each against its one-machine baseline measured in the same run.
+"""What the scale-out options cost and give, each against its one-machine baseline measured in the same run
+(`make bench-scale`; needs PostgreSQL). Corpus: the 181 pages of the article-extraction benchmark, as files.
 
-Corpus: the 181 pages of the article-extraction benchmark (../shared/data/article-extraction-benchmark/html,
-`.html.gz`, read as they are by the pipeline's loader).
-
-1. Extraction (the CPU stage): `extract_files` (read, decode, extract) on every page in this process (the baseline, run before and
-   after the others: their mean), then the `extract-folder` flow (flows/extract.py) on a DaskTaskRunner
-   with a 2-worker LocalCluster (processes, one thread each, loopback): cold (the cluster started by the
-   flow, as `dask_runner(2)` does) and warm (the flow on an already running cluster, after a warm-up run).
-2. Writes: the pages through the real pipeline (`ingest_listing`, batches of --batch-size) into a fresh
-   DuckDB file (the baseline) and into a fresh DuckLake (PostgreSQL catalog started here, Parquet folder in
-   a temporary folder): seconds in the write stage for the same batches, and the whole run.
-3. The ingest flow on the pages (batches of --batch-size) into a fresh DuckDB file: batches one after
-   another in this process (the baseline), then `ingest_on_dask(2)` (two batches at a time on a 2-worker
-   LocalCluster, started by the flow), under one temporary Prefect API.
-4. Two writers at once: two processes, each half of the pages, started together, into a fresh DuckDB file
-   (writes queue on its lock) and into a fresh DuckLake (commits race; a conflicting one runs again): wall
-   time until both finish, against one process writing all pages into the same kind of warehouse (2).
+1. Extraction: `extract_files` in this process (the baseline, run before and after the others: their mean),
+   then the `extract-folder` flow on a 2-worker Dask LocalCluster, cold (started by the flow) and warm.
+2. Writes: the pages through `ingest_listing` (batches of --batch-size) into a fresh DuckDB file (the
+   baseline) and into a fresh DuckLake (PostgreSQL catalog started here): write-stage and run seconds.
+3. The ingest flow into a fresh DuckDB file: batches one after another (the baseline), then
+   `ingest_on_dask(2)`, under one temporary Prefect API.
+4. Two writers at once, each half of the pages, into a DuckDB file (writes queue on its lock) and into a
+   DuckLake (commits race; a conflicting one runs again), against one writer of all pages (2).
 
     python bench/scale.py [--batch-size 20] [--out bench/scale.json]
 """
@@ -23,25 +16,21 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import multiprocessing
 import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the throwaway PostgreSQL server the tests start
+from harness import BENCHMARK, ROOT, print_table, write_results
 
-from postgres import bin_dir, postgres_server  # noqa: E402
+from tasks.acquire.load import FolderListing, list_folder
+from tasks.run.pipeline import ingest_listing
+from tasks.warehouse.setting import open_warehouse
+from tests.support.postgres import bin_dir, postgres_server  # the throwaway PostgreSQL server the tests start
 
-from tasks.acquire.load import FolderListing, list_folder  # noqa: E402
-from tasks.run.pipeline import Tally, ingest_listing  # noqa: E402
-from tasks.warehouse.setting import open_warehouse  # noqa: E402
-
-PAGES = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared")) / "data" / "article-extraction-benchmark" / "html"
+PAGES = BENCHMARK / "html"
 
 
 def bench_extraction(listing: FolderListing) -> dict:
@@ -85,11 +74,6 @@ def bench_ingest_flow(batch_size: int, tmp: Path) -> dict:
     return timings
 
 
-def ingest(setting: str, lake_data: str | None, listing: FolderListing, batch_size: int, run_id: str) -> Tally:
-    warehouse = open_warehouse(setting, lake_data)
-    return ingest_listing(warehouse, run_id, listing, batch_size=batch_size)
-
-
 def _writer(setting, lake_data, listing, batch_size, run_id, start, out) -> None:
     warehouse = open_warehouse(setting, lake_data)
     start.wait()
@@ -129,7 +113,7 @@ def bench_writes(listing: FolderListing, batch_size: int, server, tmp: Path) -> 
     for name, (setting, data) in {"file": (str(tmp / "one.duckdb"), None), "lake": lake("one")}.items():
         open_warehouse(setting, data).migrate()
         start = time.perf_counter()
-        tally = ingest(setting, data, listing, batch_size, f"one-{name}")
+        tally = ingest_listing(open_warehouse(setting, data), f"one-{name}", listing, batch_size=batch_size)
         runs[name] = {"wall_s": round(time.perf_counter() - start, 3), "write_s": round(tally.seconds["write"], 3),
                       "articles_new": tally.articles_new, "batches": -(-len(listing.inputs) // batch_size)}
     for name, (setting, data) in {"file": (str(tmp / "two.duckdb"), None), "lake": lake("two")}.items():
@@ -138,11 +122,11 @@ def bench_writes(listing: FolderListing, batch_size: int, server, tmp: Path) -> 
     return runs
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batch-size", type=int, default=20)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "scale.json"))
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "scale.json", help="JSON results (default %(default)s)")
+    args = parser.parse_args(argv)
     if not PAGES.is_dir():
         print(f"{PAGES} is missing (../shared beside the repo)", file=sys.stderr)
         return 2
@@ -154,31 +138,27 @@ def main() -> int:
     listing = list_folder(PAGES, "benchmark")
     with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp, postgres_server(bin_dir()) as server:
         with prefect_test_harness(server_startup_timeout=120):  # one temporary Prefect API for every flow run
-            extraction = bench_extraction(listing)
+            e = bench_extraction(listing)
             flow = bench_ingest_flow(args.batch_size, Path(tmp))
-        writes = bench_writes(listing, args.batch_size, server, Path(tmp))
-    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "batch_size": args.batch_size,
-              "extraction": extraction, "ingest_flow": flow, "writes": writes}
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    e, w = extraction, writes
-    print(f"extraction, {e['documents']} pages           seconds   vs in-process")
-    print(f"  in process (baseline)            {e['baseline_s']:8.2f}   1.00")
-    print(f"  Dask, 2 workers, cold cluster    {e['dask2_cold_s']:8.2f}   {e['speedup_cold']:.2f}x faster")
-    print(f"  Dask, 2 workers, warm cluster    {e['dask2_warm_s']:8.2f}   {e['speedup_warm']:.2f}x faster")
-    print("ingest flow into a DuckDB file      wall s   vs sequential")
-    print(f"  batches one after another        {flow['sequential']['wall_s']:8.2f}   1.00")
-    print(f"  2 batches at a time, Dask (cold) {flow['dask2']['wall_s']:8.2f}   {flow['speedup']:.2f}x faster"
-          f"   (articles {flow['dask2']['articles_new']} vs {flow['sequential']['articles_new']})")
-    print(f"writes, {w['file']['batches']} batches of {args.batch_size}       write s   run s   write vs file")
-    for name, label in (("file", "DuckDB file (baseline)"), ("lake", "DuckLake + PostgreSQL")):
-        print(f"  {label:30s} {w[name]['write_s']:8.2f} {w[name]['wall_s']:7.2f}   "
-              f"{w[name]['write_s'] / w['file']['write_s']:.2f}x")
-    print("two writers at once (halves)       wall s   vs one writer, same warehouse")
-    for name, label in (("file", "DuckDB file (lock queues)"), ("lake", "DuckLake + PostgreSQL")):
-        two = w[f"{name}_two_writers"]
-        print(f"  {label:30s} {two['wall_s']:8.2f}   {w[name]['wall_s'] / two['wall_s']:.2f}x faster"
-              f"   (articles {two['articles_new']} vs {w[name]['articles_new']}, batches run again {two['batches_run_again']})")
-    print(f"written to {args.out}")
+        w = bench_writes(listing, args.batch_size, server, Path(tmp))
+    write_results(args.out, {"machine": {"cpus": os.cpu_count()}, "batch_size": args.batch_size, "extraction": e,
+                             "ingest_flow": flow, "writes": w})
+    print_table(["run", "seconds", "vs baseline", ""], [
+        (f"extraction, {e['documents']} pages, in process (baseline)", e["baseline_s"], "1.00", ""),
+        ("  Dask, 2 workers, cold cluster", e["dask2_cold_s"], f"{e['speedup_cold']:.2f}x faster", ""),
+        ("  Dask, 2 workers, warm cluster", e["dask2_warm_s"], f"{e['speedup_warm']:.2f}x faster", ""),
+        ("ingest flow into a DuckDB file, batches one after another", flow["sequential"]["wall_s"], "1.00", ""),
+        ("  2 batches at a time, Dask (cold)", flow["dask2"]["wall_s"], f"{flow['speedup']:.2f}x faster",
+         f"articles {flow['dask2']['articles_new']} vs {flow['sequential']['articles_new']}"),
+        *((f"writes, {w['file']['batches']} batches of {args.batch_size}, {label}: write s", w[name]["write_s"],
+           f"{w[name]['write_s'] / w['file']['write_s']:.2f}x the file's", f"run {w[name]['wall_s']:.2f} s")
+          for name, label in (("file", "DuckDB file"), ("lake", "DuckLake + PostgreSQL"))),
+        *((f"two writers at once (halves), {label}", w[f"{name}_two_writers"]["wall_s"],
+           f"{w[name]['wall_s'] / w[f'{name}_two_writers']['wall_s']:.2f}x faster than one",
+           f"articles {w[f'{name}_two_writers']['articles_new']} vs {w[name]['articles_new']}, "
+           f"batches run again {w[f'{name}_two_writers']['batches_run_again']}")
+          for name, label in (("file", "DuckDB file (lock queues)"), ("lake", "DuckLake + PostgreSQL")))],
+        ["", ".2f"])
     return 0
 
 

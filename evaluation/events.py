@@ -20,7 +20,8 @@ from pathlib import Path
 
 from evaluation.grouping import labelled_document
 from tasks.enrich.entities import entity_type, name_key
-from tasks.run.pipeline import Tally, process_documents
+from tasks.run.pipeline import process_documents
+from tasks.run.tally import Tally
 from tasks.text.normalize import text_key
 from tasks.warehouse.database import Warehouse, apply_migrations
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from schemas.records import Document
 from tasks.acquire.load import document_id
 from tasks.extract.articles import to_utc
-from tasks.run.pipeline import Tally, process_documents
+from tasks.run.pipeline import process_documents
+from tasks.run.tally import Tally
 from tasks.text.normalize import sha256_hex
 from tasks.warehouse.database import Warehouse, apply_migrations
 

@@ -18,7 +18,6 @@ from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folde
 from tasks.acquire.sources import Source, load_fetch_settings, load_sources, select_sources
 from tasks.acquire.web import FetchSession
 from tasks.run.pipeline import (
-    Window,
     discover_source,
     fetch_batch,
     ingest_batch,
@@ -27,6 +26,7 @@ from tasks.run.pipeline import (
     stored_document_ids,
 )
 from tasks.run.pool import worker_pool
+from tasks.run.tally import Window
 from tasks.warehouse.database import Warehouse
 from tasks.warehouse.setting import open_warehouse
 

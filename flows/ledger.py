@@ -10,7 +10,7 @@ from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 from prefect.runtime import flow_run
 
-from tasks.run.pipeline import Tally
+from tasks.run.tally import Tally
 from tasks.warehouse.database import Warehouse, apply_migrations, finish_run, mark_abandoned_runs, start_run
 
 

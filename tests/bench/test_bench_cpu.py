@@ -1,4 +1,4 @@
-"""The throughput bench's CPU accounting (bench/ingest_throughput.tree_cpu_seconds) counts a child's CPU
+"""The benches' CPU accounting (bench/harness.tree_cpu_seconds) counts a child's CPU
 while the child still runs (the temporary Prefect API server) and after it has been reaped (a worker pool,
 the trafilatura command line)."""
 import subprocess
@@ -11,7 +11,7 @@ import pytest
 from tests.support.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from ingest_throughput import tree_cpu_seconds  # noqa: E402
+from harness import tree_cpu_seconds  # noqa: E402
 
 # Burn about 0.4 s of CPU, say so, then wait for stdin to close.
 _BURN = ("import sys, time\n"

@@ -9,7 +9,8 @@ import pytest
 from schemas.records import Document
 from tasks.dedup.boilerplate import MIN_ARTICLES, MIN_KEPT_WORDS
 from tasks.dedup.paragraph_hashes import paragraph_hashes
-from tasks.run.pipeline import Tally, process_documents
+from tasks.run.pipeline import process_documents
+from tasks.run.tally import Tally
 from tasks.text.normalize import sha256_hex, stable_id, text_key, word_count
 from tasks.warehouse.database import Warehouse
 from tests.support.outlet import ARTICLES

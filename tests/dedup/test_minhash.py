@@ -30,7 +30,8 @@ from tasks.dedup.minhash import (
     signature_of,
     similar,
 )
-from tasks.run.pipeline import Tally, process_documents
+from tasks.run.pipeline import process_documents
+from tasks.run.tally import Tally
 from tasks.text.normalize import sha256_hex, stable_id, text_key
 from tasks.warehouse.database import Warehouse
 from tests.support.outlet import ARTICLES

@@ -10,7 +10,8 @@ import pytest
 from schemas.records import Document
 from tasks.dedup.stories import STORY_DAYS, STORY_MIN
 from tasks.dedup.terms import cosine, terms_of
-from tasks.run.pipeline import Tally, process_documents
+from tasks.run.pipeline import process_documents
+from tasks.run.tally import Tally
 from tasks.text.normalize import sha256_hex, stable_id
 from tasks.warehouse.database import Warehouse
 from tests.support.outlet import ARTICLES

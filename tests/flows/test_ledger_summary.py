@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flows.ledger import summary_markdown
-from tasks.run.pipeline import Tally
+from tasks.run.tally import Tally
 
 
 def test_summary_lists_articles_rejects_and_what_was_extracted():
