@@ -20,7 +20,7 @@ class InputRef:
 
 @dataclass
 class Reject:
-    """An input or stage that failed, with a stable reason code (see docs/rejects.md)."""
+    """An input or stage that failed, with a stable reason code (docs/warehouse.md, "Reject reasons")."""
 
     input_ref: str
     stage: str

@@ -33,7 +33,7 @@ def _ours(html: str, options=DEFAULT_OPTIONS):
 
 def test_the_restatement_is_checked_against_the_installed_trafilatura():
     # Fails when trafilatura (or the expressions and constants read) changes: compare the new sources with
-    # tasks/extract/cascade.py, then record the new fingerprint in _CHECKED.
+    # tasks/extract/restated/cascade.py, then record the new fingerprint in _CHECKED.
     assert cascade.fingerprint() == cascade._CHECKED
     assert cascade.restated_for(extractor_for(DEFAULT_OPTIONS, None))
 

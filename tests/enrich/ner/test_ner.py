@@ -1,5 +1,5 @@
 """Arabic NER: tokens and offsets, clitic-aware spans, roles, entity-level scoring, the CLI, and a score
-floor of the committed model on hand-written sentences it has never seen (tests/fixtures/ner_unseen.txt)."""
+floor of the committed model on hand-written sentences it has never seen (tests/enrich/ner/fixtures/ner_unseen.txt)."""
 from __future__ import annotations
 
 import json
