@@ -9,6 +9,7 @@ column listed is a change in what is stored. Exits 1 when the two hold different
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -18,6 +19,9 @@ def _values(con: duckdb.DuckDBPyConnection, table: str, column: str) -> list:
 
 
 def compare(before: str, after: str) -> bool:
+    for path in (before, after):
+        if not Path(path).is_file():
+            sys.exit(f"{path}: no such warehouse file")
     a, b = duckdb.connect(before, read_only=True), duckdb.connect(after, read_only=True)
     tables = "SELECT table_name FROM information_schema.tables ORDER BY 1"
     names = [r[0] for r in a.execute(tables).fetchall()]

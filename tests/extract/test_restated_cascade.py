@@ -13,7 +13,8 @@ from trafilatura.utils import load_html
 
 import tasks.extract.restated.cascade as cascade
 from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions, extractor_for
-from tests.support.pages import BENCHMARK, html_pages
+from tests.support.pages import html_pages
+from tests.support.paths import BENCHMARK_HTML
 
 ARTICLE = "".join(f"<p>Paragraph {i} of the article, long enough to be kept as body text by the extractor.</p>"
                   for i in range(12))
@@ -232,7 +233,7 @@ def test_the_overall_discards_are_what_trafilaturas_expressions_select_on_every_
         ours = tuple(list(found) for found in cascade._overall_discards(tree))
         assert ours == _xpath_discards(tree), name
         selected += len(ours[0]) + len(ours[1])
-    assert selected > (100 if BENCHMARK.is_dir() else 0), "the pages should exercise the expressions"
+    assert selected > (100 if BENCHMARK_HTML.is_dir() else 0), "the pages should exercise the expressions"
 
 
 @pytest.mark.parametrize("element", [
@@ -294,7 +295,7 @@ def test_the_first_frame_is_the_expressions_first_selection_on_every_page():
         ours = cascade._FIRST_FRAME(tree)
         assert ours == _xpath_first_frame(tree), name
         found += bool(ours)
-    assert found > (50 if BENCHMARK.is_dir() else 0), "the pages should exercise the expression"
+    assert found > (50 if BENCHMARK_HTML.is_dir() else 0), "the pages should exercise the expression"
 
 
 @pytest.mark.parametrize("body", [

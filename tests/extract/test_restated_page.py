@@ -51,3 +51,23 @@ def test_the_switch_chooses_trafilaturas_functions(monkeypatch):
 
 def test_a_page_that_is_not_html_gives_nothing():
     assert page.read_page("", None, DEFAULT_OPTIONS) is None
+
+
+@pytest.mark.parametrize("value, on", [("", True), ("1", True), ("on", True), ("0", False), (" False ", False), ("no", False)])
+def test_the_switch_reads_the_usual_spellings(monkeypatch, value, on):
+    monkeypatch.setenv(page.RESTATED_ENV, value)
+    assert page.restated() is on
+
+
+def test_a_misspelt_switch_is_refused_and_the_page_becomes_a_reject(monkeypatch):
+    from schemas.records import Document
+    from tasks.extract.articles import extract_document
+
+    monkeypatch.setenv(page.RESTATED_ENV, "of")
+    with pytest.raises(ValueError, match="AKHBAR_TRAFILATURA_RESTATED must be 1 or 0"):
+        page.restated()
+    html = "<html><body><article><p>" + "word " * 80 + "</p></article></body></html>"
+    doc = Document(doc_id="d", url=None, source="s", input_ref="s/a.html", fetched_at=None, kind="html",
+                   raw=html.encode(), raw_sha256="x", content_type="text/html", meta={}, text=html, encoding="utf-8")
+    article, reject = extract_document(doc)
+    assert article is None and reject.reason == "extract_error" and "AKHBAR_TRAFILATURA_RESTATED" in reject.detail

@@ -18,18 +18,16 @@ from tasks.acquire.load import list_folder
 from tasks.run.pipeline import ingest_listing
 from tasks.run.pool import WorkerPool, active_pool, default_workers, worker_pool
 from tasks.warehouse.database import Warehouse, apply_migrations
-from tests.support.paths import BENCHMARK as BENCHMARK_ROOT
-from tests.support.paths import FIXTURES, ROOT
+from tests.support.paths import BENCHMARK_HTML, FIXTURES, ROOT
 
 HTML = FIXTURES / "html_pages"
-BENCHMARK = BENCHMARK_ROOT / "html"  # optional: more pages
 WALL_CLOCK = {"updated_at", "fetched_at", "at", "first_at", "created_at", "started_at", "finished_at", "resolved_at"}
 
 
 def _folder(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", folder)
-    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz"))[:15]:
+    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK_HTML.glob("*.html.gz"))[:15]:
         shutil.copy(page, folder / page.name)
     return folder
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import gzip
 
-from tests.support.paths import BENCHMARK as BENCHMARK_ROOT
-from tests.support.paths import FIXTURES
+from tests.support.paths import BENCHMARK_HTML, FIXTURES
 
 HTML = FIXTURES / "html_pages"
-BENCHMARK = BENCHMARK_ROOT / "html"
 
 
 def html_pages() -> list[tuple[str, str]]:
     """(file name, text decoded as UTF-8 with replacement) of every page."""
     out = []
-    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK.glob("*.html.gz")):
+    for page in sorted(HTML.glob("*.htm*")) + sorted(BENCHMARK_HTML.glob("*.html.gz")):
         data = page.read_bytes()
         out.append((page.name, (gzip.decompress(data) if page.suffix == ".gz" else data).decode("utf-8", errors="replace")))
     return out

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
 BENCHMARK = SHARED / "data" / "article-extraction-benchmark"
+BENCHMARK_HTML = BENCHMARK / "html"  # its 181 pages, gzipped
 GOLD = SHARED / "gold" / "seeds.json"
 FIXTURES = ROOT / "tests" / "fixtures"  # pages more than one package's tests read
 

@@ -40,9 +40,16 @@ from tasks.extract.restated.metadata import PageMetadata, page_metadata
 RESTATED_ENV = "AKHBAR_TRAFILATURA_RESTATED"
 
 
+_SWITCH = {"": True, "1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
+
+
 def restated() -> bool:
-    """Whether the restatements run (the default), or trafilatura's own functions (AKHBAR_TRAFILATURA_RESTATED=0)."""
-    return os.environ.get(RESTATED_ENV, "1").strip() != "0"
+    """Whether the restatements run (the default), or trafilatura's own functions (AKHBAR_TRAFILATURA_RESTATED=0).
+    Any other value than 1/0, true/false, on/off, yes/no is refused, so a typo never leaves them silently on."""
+    value = os.environ.get(RESTATED_ENV, "").strip().lower()
+    if value not in _SWITCH:
+        raise ValueError(f"{RESTATED_ENV} must be 1 or 0 (true/false, on/off, yes/no), not {value!r}")
+    return _SWITCH[value]
 
 
 def read_page(html: str, url: str | None, options: ExtractOptions) -> tuple[PageMetadata, Document | None] | None:
