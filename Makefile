@@ -75,13 +75,16 @@ train-idf: install
 	$(BIN)/python -m tasks.dedup.terms ../shared/data/ner/anercorp-train.txt
 
 # The Arabic NER model (models/ner.crfsuite and models/ner_lexicon.tsv.gz, committed) from ANERcorp's training
-# text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead, CV=5 5-fold scores.
-# Training reads two PyPI packages the tagger does not need (tasks/enrich/ner/resources.py): wordfreq (the
-# ner-train extra) and arabnamer's name dictionary (its data file only, so without its xgboost dependency).
+# text and the ANERgazet lists in ../shared; DEV=1 prints scores on the held-out last 15% instead, CV=5 5-fold
+# scores. NEWS=1 adds the word clusters and neighbour types of the news corpus in ../shared/data/news (word2vec,
+# then k-means, into bench/out/ when missing: about 5 minutes, seeded; measured, not shipped: docs/ner.md).
+# Training reads PyPI packages the tagger does not need (the ner-train extra: wordfreq, gensim) and
+# arabnamer's name dictionary (its data file only, so without its xgboost dependency).
 train-ner: install
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check wordfreq==3.1.1
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check wordfreq==3.1.1 gensim==4.4.0
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps arabnamer==0.1.3
-	$(BIN)/python -m tasks.enrich.ner.train $(if $(DEV),--dev) $(if $(CV),--cv $(CV))
+	$(if $(NEWS),test -f bench/out/ner-vectors.npz || $(BIN)/python -m tasks.enrich.ner.embeddings)
+	$(BIN)/python -m tasks.enrich.ner.train $(if $(DEV),--dev) $(if $(CV),--cv $(CV)) $(if $(NEWS),--clusters --neighbours)
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

@@ -1,23 +1,17 @@
-"""Distributional word clusters for the NER features, learned from the training text alone.
-
-Each frequent normalized word gets a vector from its left and right neighbours (positive PMI over the
-most frequent context words, reduced by SVD), and a three-level cluster path: 16 clusters, 16 inside
-each, 16 inside those (k-means, fixed seeds), written as three hex digits (`a`, `a3`, `a3f`: the
-4-, 8- and 12-bit prefixes the features use). Numpy is needed only to build the table; the tagger reads
-`models/ner_clusters.tsv.gz`.
+"""Word clusters for the NER features: a three-level cluster path per word vector (16 clusters, 16 inside
+each, 16 inside those; k-means with fixed seeds), written as three hex digits (`a`, `a3`, `a3f`: the 4-,
+8- and 12-bit prefixes the features use). The vectors are word2vec's over the news corpus
+(tasks/enrich/ner/embeddings.py); numpy is needed only to build the table, which training with `--clusters`
+bakes into the lexicon.
 """
 from __future__ import annotations
 
 import gzip
-from collections import Counter
 from pathlib import Path
 
-from tasks import MODELS_DIR
+from tasks import PROJECT_ROOT
 
-CLUSTERS_PATH = MODELS_DIR / "ner_clusters.tsv.gz"
-MIN_COUNT = 3
-CONTEXTS = 1000
-DIMS = 48
+CLUSTERS_PATH = PROJECT_ROOT / "bench" / "out" / "ner-clusters.tsv.gz"  # built by ner/embeddings.py, not shipped
 BRANCH = 16
 LEVELS = 3
 
@@ -47,31 +41,11 @@ def _kmeans(x, k: int, seed: int, rounds: int = 25):
     return labels
 
 
-def build_clusters(norm_sents: list[list[str]]) -> dict[str, str]:
-    """Normalized word -> 3-hex-digit cluster path, for words seen at least MIN_COUNT times."""
+def cluster_tree(vec) -> list[str]:
+    """Per row of `vec` (unit vectors), its LEVELS-hex-digit path in a tree of BRANCH-way k-means splits."""
     import numpy as np
 
-    counts = Counter(w for s in norm_sents for w in s)
-    vocab = sorted((w for w, c in counts.items() if c >= MIN_COUNT), key=lambda w: (-counts[w], w))
-    index = {w: i for i, w in enumerate(vocab)}
-    contexts = {w: i for i, w in enumerate(vocab[:CONTEXTS])}
-    m = np.zeros((len(vocab), 2 * CONTEXTS + 2), dtype=np.float64)
-    for s in norm_sents:
-        padded = ["<s>", *s, "</s>"]
-        for i in range(1, len(padded) - 1):
-            row = index.get(padded[i])
-            if row is None:
-                continue
-            left, right = contexts.get(padded[i - 1], CONTEXTS), contexts.get(padded[i + 1], CONTEXTS)
-            m[row, left] += 1
-            m[row, CONTEXTS + 1 + right] += 1
-    total = m.sum()
-    pmi = np.log((m * total) / (m.sum(axis=1, keepdims=True) * m.sum(axis=0, keepdims=True) + 1e-12) + 1e-12)
-    ppmi = np.where(m > 0, np.maximum(pmi, 0), 0)
-    _, basis = np.linalg.eigh(ppmi.T @ ppmi)  # right singular vectors, ascending
-    vec = ppmi @ basis[:, ::-1][:, :DIMS]  # = U * singular values
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-12
-    paths = [""] * len(vocab)
+    paths = [""] * len(vec)
 
     def split(rows, level: int, seed: int) -> None:
         if level == LEVELS:
@@ -84,8 +58,8 @@ def build_clusters(norm_sents: list[list[str]]) -> dict[str, str]:
             if len(members):
                 split(members, level + 1, seed * BRANCH + j + 1)
 
-    split(np.arange(len(vocab)), 0, 1)
-    return {w: paths[i].ljust(LEVELS, "0") for i, w in enumerate(vocab)}
+    split(np.arange(len(vec)), 0, 1)
+    return [p.ljust(LEVELS, "0") for p in paths]
 
 
 def write_clusters(table: dict[str, str], path: Path = CLUSTERS_PATH) -> None:

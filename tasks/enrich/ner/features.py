@@ -145,6 +145,12 @@ def _frequency_features(norm: str, bare: str, with_al: str, prefix: str, zipf: d
     return feats
 
 
+def cluster_form(word: str, norm: str) -> str:
+    """The normalized form that keeps a final alef maqsura: `على` (on) and `علي` (Ali) normalize alike, but
+    the word vectors (tasks/enrich/ner/embeddings.py) and their clusters keep them apart."""
+    return norm[:-1] + "ى" if norm.endswith("ي") and _MARKS.sub("", word).endswith("ى") else norm
+
+
 def word_features(word: str, lex: Lexicon) -> list[str]:
     """Features of one word type, unprefixed (the model's token features at offset 0)."""
     norm = normalize_arabic(word)
@@ -174,9 +180,15 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
             feats.append(f"xg={lex.external[form]}{common}")
     if lex.zipf:
         feats += _frequency_features(norm, bare, with_al, prefix, lex.zipf)
-    cluster = lex.clusters.get(norm) or lex.clusters.get(with_al) or lex.clusters.get(bare)
+    forms = (norm, with_al, bare)
+    if (form := cluster_form(word, norm)) != norm:
+        forms = (form, with_al[:-1] + "ى", bare[:-1] + "ى")
+    cluster = next((lex.clusters[f] for f in forms if f in lex.clusters), None)
     if cluster:
         feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
+    near = next((lex.neighbours[f] for f in forms if f in lex.neighbours), None)
+    if near:
+        feats.append(f"kn={near}")
     memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
     if memory:
         feats.append(f"m={memory.split('|')[0]}")

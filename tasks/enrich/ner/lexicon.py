@@ -1,8 +1,8 @@
 """The word lists the NER features look up, built at training time and shipped beside the model
 (models/ner_lexicon.tsv.gz): gazetteer entries, and a memory of the entities in the training text
 (per word: its usual type and how often it is part of an entity; whole multi-word names), word
-clusters learned from the training text (tasks/enrich/ner/clusters.py), and the names and word frequencies
-of PyPI packages (tasks/enrich/ner/resources.py)."""
+clusters and neighbour types learned from the news corpus when trained with them (tasks/enrich/ner/embeddings.py,
+neighbours.py; the shipped lexicon has none), and the names and word frequencies of PyPI packages (tasks/enrich/ner/resources.py)."""
 from __future__ import annotations
 
 import gzip
@@ -16,7 +16,7 @@ from tasks.enrich.ner.data import Sentence, spans
 from tasks.text.normalize import normalize_arabic
 
 LEXICON_PATH = MODELS_DIR / "ner_lexicon.tsv.gz"
-_KINDS = ("gaz", "mem", "span", "name", "clus", "xgaz", "zipf")
+_KINDS = ("gaz", "mem", "span", "name", "clus", "nbr", "xgaz", "zipf")
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Lexicon:
     names: dict[str, str] = field(default_factory=dict)  # normalized multi-word entity -> TYPE
     words: Counter = field(default_factory=Counter)  # normalized words of names, how often (clitic stripping)
     clusters: dict[str, str] = field(default_factory=dict)  # normalized word -> cluster path (ner_clusters)
+    neighbours: dict[str, str] = field(default_factory=dict)  # normalized word -> "TYPE|bucket" (ner.neighbours)
     external: dict[str, str] = field(default_factory=dict)  # normalized name -> PERS, LOC+PERS ... (ner_resources)
     zipf: dict[str, float] = field(default_factory=dict)  # normalized word -> Zipf frequency (ner_resources)
 
@@ -70,7 +71,7 @@ def write_lexicon(lex: Lexicon, path: Path) -> None:
     """Sorted rows `kind key value`, gzip without a timestamp: the same input gives the same bytes."""
     rows = [("gaz", k, v) for k, v in lex.gazetteer.items()] + [("mem", k, v) for k, v in lex.memory.items()]
     rows += [("span", k, v) for k, v in lex.names.items()] + [("name", w, str(n)) for w, n in lex.words.items()]
-    rows += [("clus", k, v) for k, v in lex.clusters.items()]
+    rows += [("clus", k, v) for k, v in lex.clusters.items()] + [("nbr", k, v) for k, v in lex.neighbours.items()]
     rows += [("xgaz", k, v) for k, v in lex.external.items()] + _zipf_rows(lex.zipf)
     rows.sort(key=lambda r: (_KINDS.index(r[0]), r[1]))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,7 @@ def _zipf_rows(zipf: dict[str, float]) -> list[tuple[str, str, str]]:
 def read_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     lex = Lexicon()
     tables = {"gaz": lex.gazetteer, "mem": lex.memory, "span": lex.names, "clus": lex.clusters,
-              "xgaz": lex.external}
+              "nbr": lex.neighbours, "xgaz": lex.external}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             kind, key, value = line.rstrip("\n").split("\t")

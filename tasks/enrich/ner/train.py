@@ -1,5 +1,7 @@
 """Train the Arabic NER model: `python -m tasks.enrich.ner.train` writes models/ner.crfsuite and
-models/ner_lexicon.tsv.gz from ANERcorp's training text and the ANERgazet lists in ../shared/data.
+models/ner_lexicon.tsv.gz from ANERcorp's training text and the ANERgazet lists in ../shared/data;
+`--clusters --neighbours` add what the news corpus's word vectors say (`python -m tasks.enrich.ner.embeddings`
+builds them first; measured, not shipped: docs/ner.md).
 `--dev` trains on the first 85% (sentence-aligned) and prints scores on the last 15% instead; `--cv K`
 trains on K-1 of K contiguous parts of the whole file and scores the K-th, K times (mean and pooled scores)."""
 from __future__ import annotations
@@ -16,11 +18,13 @@ import pycrfsuite
 
 from tasks import PROJECT_ROOT
 from tasks.enrich.ner import document as ner_doc
-from tasks.enrich.ner.clusters import build_clusters
+from tasks.enrich.ner.clusters import CLUSTERS_PATH, read_clusters
 from tasks.enrich.ner.data import Sentence, read_tagged, score
 from tasks.enrich.ner.document import doc_features, tag_document
+from tasks.enrich.ner.embeddings import VECTORS
 from tasks.enrich.ner.features import FeatureCache, sentence_features
 from tasks.enrich.ner.lexicon import LEXICON_PATH, Lexicon, build_lexicon, read_lexicon, write_attributes, write_lexicon
+from tasks.enrich.ner.neighbours import label_counts, nearest, neighbour_types
 from tasks.enrich.ner.resources import external_gazetteer, merge_gazetteers, person_names, zipf_table
 from tasks.text.normalize import normalize_arabic
 
@@ -33,7 +37,10 @@ SECOND = ROOT / "models" / "ner-doc.crfsuite"  # the second (document) stage, wh
 ATTRIBUTES = ROOT / "models" / "ner-attributes.txt.gz"  # features with weights (tagging skips the rest)
 SCRATCH = ROOT / "bench" / "out" / f"ner-train-{os.getpid()}"  # models of --dev/--cv runs, removed at exit
 STACKED = False
-CLUSTERS = False  # distributional word clusters of the training text as features
+CLUSTERS = False  # word clusters of the news corpus (tasks/enrich/ner/embeddings.py) as features (measured)
+CLUSTERS_FILE = CLUSTERS_PATH
+NEIGHBOURS = False  # the types of a word's nearest neighbours in the news embeddings (measured)
+VECTORS_FILE = VECTORS
 FREQUENCIES = True  # word frequencies of a large corpus (wordfreq) as features (ner_resources)
 PERSONS = True  # person names of arabnamer's dictionary as features (ner_resources)
 EXTERNAL = False  # place and currency names of CLDR and GeoNames as features (measured, not shipped)
@@ -78,13 +85,15 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
     from the other folds only, so the model learns how far that memory holds on text it has not seen.
     `extra`: per sentence, per token, features to add (the second stage's document features)."""
     gazetteer = gazetteer_entries()
-    clusters = word_clusters(sentences) if CLUSTERS else {}
+    clusters = news_clusters() if CLUSTERS else {}
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
     folds = _folds(list(range(len(sentences))), FOLDS)
     for k, fold in enumerate(folds):
         others = [sentences[i] for j, part in enumerate(folds) if j != k for i in part]
         lex = build_lexicon(others, gazetteer)
         lex.clusters = clusters
+        if NEIGHBOURS:
+            lex.neighbours = neighbour_types(news_neighbours(), label_counts(others))
         _add_resources(lex)
         cache = FeatureCache(lex)
         for i in fold:
@@ -98,6 +107,8 @@ def train(sentences: list[Sentence], model: Path, lexicon_path: Path, params: di
     trainer.train(str(model))
     lex = build_lexicon(sentences, gazetteer)
     lex.clusters = clusters
+    if NEIGHBOURS:
+        lex.neighbours = neighbour_types(news_neighbours(), label_counts(sentences))
     _add_resources(lex)
     write_lexicon(lex, lexicon_path)
 
@@ -110,14 +121,21 @@ def _add_resources(lex: Lexicon) -> None:
         lex.external = merge_gazetteers([external_gazetteer() if EXTERNAL else {}, person_names() if PERSONS else {}])
 
 
-@lru_cache(maxsize=4)
-def _clusters_of(key: tuple) -> dict[str, str]:
-    return build_clusters([list(words) for words in key])
+@lru_cache(maxsize=1)
+def news_clusters() -> dict[str, str]:
+    """The word clusters of the news corpus (`make train-ner NEWS=1` builds them first, ner/embeddings.py)."""
+    table = read_clusters(CLUSTERS_FILE)
+    if not table:
+        raise SystemExit(f"{CLUSTERS_FILE} is missing: build it with `python -m tasks.enrich.ner.embeddings`")
+    return table
 
 
-def word_clusters(sentences: list[Sentence]) -> dict[str, str]:
-    """Word clusters of the sentences' normalized words (unlabelled: every training sentence may use them)."""
-    return _clusters_of(tuple(tuple(normalize_arabic(w) for w in tokens) for tokens, _ in sentences))
+@lru_cache(maxsize=1)
+def news_neighbours():
+    """Each news word's nearest neighbours in the embeddings (`make train-ner NEWS=1` keeps the vectors)."""
+    if not VECTORS_FILE.exists():
+        raise SystemExit(f"{VECTORS_FILE} is missing: build it with `python -m tasks.enrich.ner.embeddings`")
+    return nearest(VECTORS_FILE)
 
 
 def _norms(cache: FeatureCache, sentences: list[Sentence]) -> list[list[str]]:
@@ -234,7 +252,7 @@ def cross_validate(sentences: list[Sentence], k: int, params: dict, stacked: boo
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CLUSTERS, FREQUENCIES, EXTERNAL, PERSONS
+    global CLUSTERS, CLUSTERS_FILE, NEIGHBOURS, VECTORS_FILE, FREQUENCIES, EXTERNAL, PERSONS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=TRAIN)
     parser.add_argument("--dev", action="store_true", help="train on 85%%, print scores on the last 15%%")
@@ -242,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", action=argparse.BooleanOptionalAction, default=STACKED,
                         help="two stages: a second CRF with document features of the first one's tags")
     parser.add_argument("--clusters", action=argparse.BooleanOptionalAction, default=CLUSTERS,
-                        help="word-cluster features (tasks/enrich/ner/clusters.py)")
+                        help="word clusters of the news corpus as features (tasks/enrich/ner/embeddings.py)")
+    parser.add_argument("--clusters-file", type=Path, default=CLUSTERS_FILE, help="the cluster table to read")
+    parser.add_argument("--neighbours", action=argparse.BooleanOptionalAction, default=NEIGHBOURS,
+                        help="the types of each word's nearest neighbours in the news embeddings (ner.neighbours)")
+    parser.add_argument("--vectors", type=Path, default=VECTORS_FILE, help="the word vectors to read")
     parser.add_argument("--freq", action=argparse.BooleanOptionalAction, default=FREQUENCIES,
                         help="word-frequency features (wordfreq, tasks/enrich/ner/resources.py)")
     parser.add_argument("--external", action=argparse.BooleanOptionalAction, default=EXTERNAL,
@@ -255,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c2", type=float, default=PARAMS["c2"])
     parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     args = parser.parse_args(argv)
-    CLUSTERS = args.clusters
+    CLUSTERS, CLUSTERS_FILE = args.clusters, args.clusters_file
+    NEIGHBOURS, VECTORS_FILE = args.neighbours, args.vectors
     FREQUENCIES, EXTERNAL, PERSONS = args.freq, args.external, args.persons
     ner_doc.PROPAGATE = args.propagate
     params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
@@ -267,11 +290,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(SCRATCH, ignore_errors=True)
 
 
+def _options(args: argparse.Namespace) -> dict:
+    """The feature options a --dev or --cv result was measured with."""
+    names = ("stack", "clusters", "neighbours", "freq", "external", "persons", "propagate")
+    return {name: getattr(args, name) for name in names}
+
+
 def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, started: float) -> int:
     if args.cv:
         result = cross_validate(sentences, args.cv, params, args.stack)
         result["params"] = params
-        result["options"] = {"stack": args.stack, "clusters": args.clusters, "freq": args.freq, "external": args.external, "persons": args.persons, "propagate": args.propagate}
+        result["options"] = _options(args)
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result, indent=1))
     elif args.dev:
@@ -286,7 +315,7 @@ def _run(args: argparse.Namespace, sentences: list[Sentence], params: dict, star
         if args.propagate:
             result["first_stage_no_propagation"] = _brief(score(gold, tag_with(model, lex, dev, names=False)))
         result["params"] = params
-        result["options"] = {"stack": args.stack, "clusters": args.clusters, "freq": args.freq, "external": args.external, "persons": args.persons, "propagate": args.propagate}
+        result["options"] = _options(args)
         result["train_tokens"] = sum(len(t) for t, _ in train_part)
         result["dev_tokens"] = sum(len(t) for t, _ in dev)
         result["seconds"] = round(time.perf_counter() - started, 1)

@@ -257,6 +257,21 @@ def test_particles_and_bare_titles_do_not_begin_a_person():
     assert repair(words, norms, ["O", "B-PERS", "I-PERS", "O"]) == ["O", "B-PERS", "I-PERS", "O"]
 
 
+def test_a_title_inside_a_person_ends_the_name():
+    from tasks.enrich.ner.document import repair
+
+    words = ["عبد", "الفتاح", "السيسي", "الوزير", "الصفدي"]
+    norms = [normalize_arabic(w) for w in words]
+    tags = ["B-PERS", "I-PERS", "I-PERS", "I-PERS", "I-PERS"]
+    near = {"الوزير": "O|hi", "امين": "PERS|hi"}
+    assert repair(words, norms, tags, near) == ["B-PERS", "I-PERS", "I-PERS", "O", "B-PERS"]
+    assert repair(words, norms, tags) == tags  # without the news vectors' word types: left alone
+    # a title that is also a given name in the vectors (محمد أمين) stays inside the name
+    words = ["محمد", "أمين", "الصفدي"]
+    norms = [normalize_arabic(w) for w in words]
+    assert repair(words, norms, ["B-PERS", "I-PERS", "I-PERS"], near) == ["B-PERS", "I-PERS", "I-PERS"]
+
+
 def test_a_person_after_a_person_with_a_preposition_is_split_off():
     from tasks.enrich.ner.document import propagate
 
