@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
@@ -21,14 +21,8 @@ class ExtractOptions:
     fast: bool = True  # no fallback extractors (readability, jusText): F1 0.9623 vs 0.9598, a third less time
 
     def as_kwargs(self) -> dict:
-        return dict(
-            include_comments=self.include_comments,
-            include_tables=self.include_tables,
-            favor_precision=self.favor_precision,
-            favor_recall=self.favor_recall,
-            deduplicate=self.deduplicate,
-            fast=self.fast,
-        )
+        """The options as trafilatura's keyword arguments (the fields are named as its parameters)."""
+        return asdict(self)
 
 
 DEFAULT_OPTIONS = ExtractOptions()

@@ -151,6 +151,22 @@ def cluster_form(word: str, norm: str) -> str:
     return norm[:-1] + "ى" if norm.endswith("ي") and _MARKS.sub("", word).endswith("ى") else norm
 
 
+def _news_features(word: str, norm: str, bare: str, with_al: str, lex: Lexicon) -> list[str]:
+    """The word's cluster and neighbour type in the news vectors (tasks/enrich/ner/embeddings.py), looked up
+    whole, then by its stems; spelled as the vectors spell it (cluster_form)."""
+    forms = (norm, with_al, bare)
+    if (form := cluster_form(word, norm)) != norm:
+        forms = (form, with_al[:-1] + "ى", bare[:-1] + "ى")
+    feats = []
+    cluster = next((lex.clusters[f] for f in forms if f in lex.clusters), None)
+    if cluster:
+        feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
+    near = next((lex.neighbours[f] for f in forms if f in lex.neighbours), None)
+    if near:
+        feats.append(f"kn={near}")
+    return feats
+
+
 def word_features(word: str, lex: Lexicon) -> list[str]:
     """Features of one word type, unprefixed (the model's token features at offset 0)."""
     norm = normalize_arabic(word)
@@ -180,15 +196,8 @@ def word_features(word: str, lex: Lexicon) -> list[str]:
             feats.append(f"xg={lex.external[form]}{common}")
     if lex.zipf:
         feats += _frequency_features(norm, bare, with_al, prefix, lex.zipf)
-    forms = (norm, with_al, bare)
-    if (form := cluster_form(word, norm)) != norm:
-        forms = (form, with_al[:-1] + "ى", bare[:-1] + "ى")
-    cluster = next((lex.clusters[f] for f in forms if f in lex.clusters), None)
-    if cluster:
-        feats += [f"c4={cluster[0]}", f"c8={cluster[:2]}", f"c12={cluster}"]
-    near = next((lex.neighbours[f] for f in forms if f in lex.neighbours), None)
-    if near:
-        feats.append(f"kn={near}")
+    if lex.clusters or lex.neighbours:
+        feats += _news_features(word, norm, bare, with_al, lex)
     memory = lex.memory.get(norm) or lex.memory.get(with_al) or lex.memory.get(bare)
     if memory:
         feats.append(f"m={memory.split('|')[0]}")

@@ -111,3 +111,16 @@ def test_cluster_and_neighbour_features_reach_the_tagger():
     feats = sentence_features(["في", "بدمشق", "وحلب"], FeatureCache(lex))
     assert {"c4=a", "c8=a3", "c12=a3f"} <= set(feats[1])  # looked up by the stem: بدمشق → دمشق
     assert "-1:c8=a3" in feats[2] and "kn=LOC|hi" in feats[2]
+
+
+def test_training_with_news_features_names_the_missing_tables(tmp_path, monkeypatch):
+    from tasks.enrich.ner import train
+
+    monkeypatch.setattr(train, "CLUSTERS_FILE", tmp_path / "none.tsv.gz")
+    monkeypatch.setattr(train, "VECTORS_FILE", tmp_path / "none.npz")
+    train.news_clusters.cache_clear()
+    train.news_neighbours.cache_clear()
+    with pytest.raises(SystemExit, match="none.tsv.gz is missing: build it with"):
+        train.news_clusters()
+    with pytest.raises(SystemExit, match="none.npz is missing: build it with"):
+        train.news_neighbours()
