@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lock clean
+.PHONY: install postgres run test e2e serve bench bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -85,6 +85,11 @@ train-ner: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps arabnamer==0.1.3
 	$(if $(NEWS),test -f bench/out/ner-vectors.npz || $(BIN)/python -m tasks.enrich.ner.embeddings)
 	$(BIN)/python -m tasks.enrich.ner.train $(if $(DEV),--dev) $(if $(CV),--cv $(CV)) $(if $(NEWS),--clusters --neighbours)
+
+# The outlet names agencies are read by (tasks/enrich/lexicons/outlets.txt, committed), mined from the news corpus
+# in ../shared/data/news: names the corpus writes after an outlet word and also cites bare (about 45 s).
+lexicons: install
+	$(BIN)/python -m tasks.enrich.lexicons.outlets
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

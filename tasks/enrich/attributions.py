@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.enrich.lexicons.outlets import outlet_names
 from tasks.enrich.temporal.lexicon import alternation
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
@@ -23,23 +24,32 @@ class Attribution:
 KNOWN_AGENCIES = {normalize_arabic(n) for n in (
     "واس", "سانا", "إرنا", "إيرنا", "ارنا", "تسنيم", "فارس", "مهر", "إيسنا", "رويترز", "فرانس برس", "الأناضول",
     "أسوشيتد برس", "أسوشيتدبرس", "بترا", "وفا", "قنا", "وام", "كونا", "شينخوا", "سبوتنيك", "نوفوستي", "تاس",
-    "يونا", "د ب أ", "أ ف ب", "بي بي سي", "سي إن إن")}
+    "يونا", "د ب أ", "أ ف ب", "بي بي سي", "سي إن إن", "ريا نوفوستي", "إنترفاكس", "يونهاب", "بلومبرج")} | outlet_names()
+# Outlets cited wherever they are written ("اطلعت عليها رويترز", "مراسل بي بي سي"): names of five letters or
+# more that the corpus uses mostly as an outlet's (tasks.enrich.lexicons.outlets), or that are nothing else.
+_CITED_ANYWHERE = {n for n in outlet_names() if len(n) >= 5} | {normalize_arabic(n) for n in (
+    "رويترز", "فرانس برس", "أسوشيتد برس", "بي بي سي", "سي إن إن", "شينخوا", "سبوتنيك", "نوفوستي", "إنترفاكس",
+    "يونهاب", "بلومبرج")}
+_LATIN_OUTLETS = re.compile(r"(?<![A-Za-z])(?:CNN|BBC|AFP|Reuters|RT)(?![A-Za-z])")
 
 _VERBS_ANY_NAME = r"نقلت|افادت|ذكرت|اوردت"  # "ذكرت الإذاعة العامة ..." names any source
 _VERBS_OUTLET = r"نقل|افاد|ذكر|اورد|قالت|اشارت|كشفت|بثت|نشرت|اعلنت|اكدت|اضافت|اوضحت|تابعت|نسبت"  # need an outlet word or a known agency
 _PREPS = r"وفقا\s*ل|طبقا\s*ل|نقلا\s+عن|استنادا\s+(?:الي|ل)|(?:بحسب|حسب|وفق)(?!\w)"
 _WHAT = (r"(?:\s+ما\s+(?:ذكرت|ذكرته|ذكر|اوردت|اوردته|اورد|نقلت|نقلته|نقل|افادت|افادته|افاد|نشرت|نشرته|نشر"
-         r"|اعلنت|اعلنته|قالت|قالته|بثت|بثته))?")
-_OUTLET = r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|اذاعه|تلفزيون|مجله|التلفزيون"
+         r"|اعلنت|اعلنته|قال|قاله|قالت|قالته|بثت|بثته))?")
+_OUTLET = r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
 _NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
 _KNOWN = alternation(KNOWN_AGENCIES)
 
 _CUE = re.compile(
     rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+(?:(?P<o1>{_OUTLET})\s+)?"
     rf"|[وف]?(?P<prep>{_PREPS}){_WHAT}\s*(?:(?P<o2>{_OUTLET})\s+)?"
-    rf"|(?P<o3>{_OUTLET})\s+)"
+    rf"|(?:[وف]?[لب])?(?P<o3>{_OUTLET})\s+"  # "لوكالة رويترز"
+    rf"|[وف]?(?P<dative>ل)(?=[\"«“A-Za-z]))"  # "لـ«عكاظ»", "لـCNN" (the tatweel is folded away)
 )
 _KNOWN_WITH_ADJECTIVE = re.compile(rf"(?<!\w)(?P<name>{_KNOWN})(?=\s+ال\w{{3,}}يه(?!\w))")
+_KNOWN_PREFIX = re.compile(rf"(?:{_KNOWN})(?=\s)")
+_KNOWN_ANYWHERE = re.compile(rf"(?<![\w\"«“])[وفبل]?[\"«“]?(?P<name>{alternation(_CITED_ANYWHERE)})(?!\w)")
 _TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”]+")
 _TOKEN_AFTER_SPACE = re.compile(r"[ \t]+(?P<t>[^\s،,.:;؛!?؟()«»\"“”]+)")
 _NO_MARKS = str.maketrans("", "", "«»\"“”()")
@@ -58,10 +68,14 @@ _STATUS = {normalize_arabic(w) for w in (
 _HEADS = {normalize_arabic(w) for w in (
     "وزارة", "هيئة", "مجلس", "رئاسة", "مكتب", "قيادة", "إدارة", "مديرية", "لجنة", "دائرة", "جهاز", "مركز", "مؤسسة",
     "سلطة", "حكومة", "قوات", "جيش", "شرطة", "أمانة", "بعثة", "منظمة")}
+_INDEFINITE_ADJECTIVE = re.compile(r"^(?!ال)\w{3,}يه$")
+_NEWS_NOUNS = {normalize_arabic(w) for w in ("الإعلام", "الأخبار", "الصحافة", "الأنباء")}  # "وكالة الإعلام الروسية"
 _NISBA_FEMININE = re.compile(r"^ال\w{3,}يه$")
 _NISBA_MASCULINE = re.compile(r"^ال\w{3,}ي$")
 _MAX_NAME_WORDS = 3
-_ACRONYM = re.compile(r"[ \t]*\((?P<a>[^()\n]{2,15})\)")  # "وكالة الأنباء السورية (سانا)"
+_ACRONYM = re.compile(r"[ \t]*(?:\((?P<a>[^()\n]{2,15})\)"  # "وكالة الأنباء السورية (سانا)"
+                      r"|[ \t][ \t]*[\"«“](?P<q>[^\"«»“”\n،.]{2,15})[\"»”]"  # "الإماراتية "وام""
+                      r"|،[ \t]*(?P<c>\w{2,6})(?=[.،]|$))")  # "الإيرانية، إرنا."
 
 
 def _is_adjective(token: str, masculine_outlet: bool) -> bool:
@@ -85,8 +99,8 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         pos += 1
     if pos < len(folded) and folded[pos] in _CLOSING:  # «واشنطن بوست»، (تسنيم) الإيرانية
         close = folded.find(_CLOSING[folded[pos]], pos + 1, pos + 60)
-        if close <= pos + 1:
-            return None
+        if close <= pos + 1 or len(folded[pos + 1:close].split()) > 4 or re.search(r"[،,.!?؟]", folded[pos + 1:close]):
+            return None  # a quoted statement, not a quoted name
         return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close
     start = end = full_end = previous = None
     cursor, words = pos, 0
@@ -98,10 +112,12 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         if not m:
             break
         token = m.group()
-        if token in _STOP or (words and token.startswith("و") and token not in _STATUS):
+        if token in _STOP or (words and token.startswith("و") and token not in _STATUS) or not token.strip("-–"):
             break
-        if words and token.endswith("ا") and not token.startswith("ال"):  # an indefinite object: "بثت قناة X مقطعا"
-            break
+        after = _TOKEN_AFTER_SPACE.match(folded, m.end())
+        if words and token.endswith("ا") and not token.endswith("يا") and not token.startswith("ال") \
+                and not (after and after["t"] in _STATUS):
+            break  # an indefinite object: "بثت قناة X مقطعا" (but "تونس افريقيا للأنباء" is a name)
         if words and previous not in _HEADS and _is_adjective(token, masculine_outlet):
             full_end = m.end()
         elif full_end is not None or words == _MAX_NAME_WORDS:
@@ -118,15 +134,23 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
     return start, end, full_end or end
 
 
-def _looks_like_a_name(folded: str, name: tuple[int, int, int], known_only: bool) -> bool:
-    """A source named without an outlet word: a known agency; else (unless `known_only`) a quoted or definite
-    name ("الإعلام الحربي", "وزارة الدفاع"), not an indefinite one ("مصادر محلية")."""
+def _looks_like_a_name(folded: str, name: tuple[int, int, int]) -> bool:
+    """A source named without an outlet word: a known or mined outlet, a Latin one, or a quoted name; not a
+    body that also informs ("بحسب وزارة الدفاع", "ذكرت الشرطة": entities, not outlets)."""
     start, end, _ = name
-    words = folded[start:end].split()
-    if folded[start:end] in KNOWN_AGENCIES:
+    if folded[start:end] in KNOWN_AGENCIES or _LATIN_OUTLETS.fullmatch(folded[start:end]):
         return True
-    quoted = start > 0 and folded[start - 1] in _CLOSING
-    return not known_only and (quoted or words[0].startswith("ال") or (len(words) > 1 and words[-1].startswith("ال")))
+    return start > 0 and folded[start - 1] in _CLOSING
+
+
+def _surface_end(folded: str, start: int, full_end: int) -> int:
+    """The end of "وكالة الأنباء السورية" in "وكالة الأنباء السورية الرسمية": status words are not the name."""
+    end = full_end
+    for m in reversed(list(_TOKEN.finditer(folded, start, full_end))):
+        if m.group() not in _STATUS:
+            return m.end()
+        end = m.start()
+    return end
 
 
 def find_attributions(text: str) -> list[Attribution]:
@@ -138,24 +162,62 @@ def find_attributions(text: str) -> list[Attribution]:
         if m["o3"] and outlet in _NEEDS_CUE:
             continue
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
-        if name is None or (not outlet and not _looks_like_a_name(folded, name, bool(m["verb"]))):
+        if name is None or (not outlet and not _looks_like_a_name(folded, name)):
             continue
+        if m["dative"] and folded[name[0]:name[1]] not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(folded[name[0]:name[1]]):
+            continue  # "لـ«دعم الشرعية»": a quoted phrase after ل is a cited outlet only when it is one
+        if _INDEFINITE_ADJECTIVE.match(folded[name[0]:name[1]].split()[0]):
+            continue  # "قناة تلفزيونية", "صحيفة إسرائيلية": an outlet, unnamed
         start, end, full_end = name
         full_start = start
-        if "انباء" in outlet and _is_adjective(folded[start:end].split()[0], False):  # "وكالة الأنباء السورية"
-            full_start = start = m.start("o1") if m["o1"] else m.start("o2") if m["o2"] else m.start("o3")
-            end = full_end
+        first = folded[start:end].split()[0]
+        if outlet == "وكاله" and first.startswith("ال") and first not in _NEWS_NOUNS and not _is_adjective(first, False) \
+                and folded[start:end] not in KNOWN_AGENCIES:
+            continue  # "وكالة الاستخبارات", "وكالة الفضاء": an agency, not a news agency
+        known = _KNOWN_PREFIX.match(folded, start, end)
+        if known:  # "لوكالة أسوشيتد برس يفيد": the known name, not the words after it
+            end = full_end = known.end()
+        outlet_start = m.start("o1") if m["o1"] else m.start("o2") if m["o2"] else m.start("o3") if m["o3"] else None
+        if outlet.startswith("ال") and _is_adjective(first, True):  # "التلفزيون الروسي الرسمي"
+            if first in _STATUS:
+                continue  # "التلفزيون الرسمي": which one, the text does not say
+            full_start = start = outlet_start
+            end = _surface_end(folded, start, full_end)
+        elif "انباء" in outlet and _is_adjective(first, False) or (
+                outlet == "وكاله" and full_end > end and first in _NEWS_NOUNS):
+            # "وكالة الأنباء السورية", "وكالة الإعلام الروسية": the outlet word is part of the name
+            full_start = start = outlet_start
+            end = _surface_end(folded, start, full_end)
+            if first in _STATUS:  # "وكالة الأنباء الرسمية تونس أفريقيا": the name after the status words
+                after = _adjectives_end(folded, m.end() - 1, False) or full_end
+                named = _name_after(folded, after, False)
+                if named and not _is_adjective(folded[named[0]:named[1]].split()[0], False):
+                    start, end, full_end = named
+                else:
+                    end = full_end = after  # "وكالة الأنباء الرسمية": unnamed, the status is all the text says
         acronym = _ACRONYM.match(folded, full_end)
-        if acronym:
-            start, end = acronym.span("a")
+        if acronym and (acronym["a"] or acronym["q"] or acronym["c"] in KNOWN_AGENCIES):
+            start, end = acronym.span("a" if acronym["a"] else "q" if acronym["q"] else "c")
         found.append((start, end, full_start, full_end, m.start("cue"), m.end("cue")))
     for m in _KNOWN_WITH_ADJECTIVE.finditer(folded):
         name = _name_after(folded, m.start(), False)
         if name and not any(f[2] <= m.start() < f[3] for f in found):
             found.append((name[0], name[1], name[0], name[2], m.start(), m.start()))
+    for m in [*_KNOWN_ANYWHERE.finditer(folded), *_LATIN_OUTLETS.finditer(folded)]:
+        start, end = m.span("name") if m.re is _KNOWN_ANYWHERE else m.span()
+        if folded[start - 1:start] == "(" and re.match(r"\)?\s*[-–]", folded[end:end + 4]):
+            continue  # the dateline "دبي (CNN)--": the outlet's own byline, not a source it cites
+        if folded[max(0, start - 6):start].strip().endswith("تطبيق"):
+            continue  # "تطبيق بي بي سي عربي": the outlet's app advertised under the article
+        if not any(f[2] <= start < f[3] or f[0] <= start < f[1] for f in found):
+            found.append((start, end, start, end, start, start))
     results = []
     for span in sorted(found):
         start, end, full_start, full_end, cue_start, cue_end = (original_offset(shifts, i) for i in span)
         full = " ".join(text[full_start:full_end].translate(_NO_MARKS).split())
         results.append(Attribution(text[start:end], start, end, text[cue_start:cue_end].strip(), full))
-    return results
+    # "وكالة الأنباء الفلسطينية (وفا)" once: the agency is "وفا" wherever its full name is written again
+    short = {a.full_surface: a.surface for a in results if a.surface != a.full_surface and a.surface in a.full_surface
+             or a.surface != a.full_surface and len(a.surface) < len(a.full_surface) and "(" not in a.surface}
+    return [Attribution(short[a.surface], a.start, a.end, a.cue, a.full_surface)
+            if a.surface == a.full_surface and a.surface in short else a for a in results]

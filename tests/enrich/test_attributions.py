@@ -18,7 +18,15 @@ from tasks.enrich.attributions import find_attributions
     ("ذكر موقع أكسيوس الأميركي أن", "أكسيوس", "ذكر موقع", "أكسيوس الأميركي"),
     ("وقالت سانا الرسمية إن", "سانا", "وقالت", "سانا الرسمية"),
     ("حسب ما أفادت وكالة فرانس برس مساء", "فرانس برس", "حسب ما أفادت وكالة", "فرانس برس"),
-    ("وفق بيان وزارة الخارجية القطرية.", "وزارة الخارجية", "وفق", "وزارة الخارجية القطرية"),
+    ("وفق ما نقلته وكالة الأنباء القطرية الرسمية.", "وكالة الأنباء القطرية", "وكالة الأنباء",
+     "وكالة الأنباء القطرية الرسمية"),
+    ("حسب ما نقلته وكالة الإعلام الروسية الرسمية.", "وكالة الإعلام الروسية", "وكالة",
+     "وكالة الإعلام الروسية الرسمية"),
+    ("ونقلت وكالة الأنباء الإماراتية \"وام\"، عن ولي العهد", "وام", "ونقلت وكالة الأنباء",
+     "وكالة الأنباء الإماراتية"),
+    ("وقالت متظاهرة لوكالة رويترز للأنباء إن", "رويترز", "لوكالة", "رويترز للأنباء"),
+    ("واستطاع مصور لوكالة أسوشيتد برس يفيد بأن", "أسوشيتد برس", "لوكالة", "أسوشيتد برس"),
+    ("وأكد مصدر لـ\"فرانس برس\" أن", "فرانس برس", "لـ", "فرانس برس"),
     ("وأفادت وکالة إیسنا بأن", "إیسنا", "وأفادت وکالة", "إیسنا"),
 ])
 def test_names_after_cues(text, surface, cue, full):
@@ -33,6 +41,21 @@ def test_not_outlets():
     assert find_attributions("وقالت الوزارة إن الحادث وقع في موقع الانفجار") == []  # no name; موقع: a place
     assert find_attributions("وأفادت مصادر محلية بأن الطريق قطع") == []  # unnamed sources are not outlets
     assert find_attributions("وقالت فاطمة إن ابنها اعتقل") == []  # قالت + a name: an outlet only if well known
+    # bodies that inform are entities and speakers, not outlets (the annotation guide)
+    assert find_attributions("وفق بيان وزارة الخارجية القطرية. وذكرت الشرطة أن") == []
+    assert find_attributions("بحسب المرصد السوري لحقوق الإنسان") == []
+    # an outlet left unnamed, an agency that is not a news agency, a byline
+    assert find_attributions("بثت قناة تلفزيونية الأربعاء مشاهد") == []
+    assert find_attributions("وذكرت وكالة الاستخبارات المركزية أن") == []
+    assert find_attributions("دبي، الإمارات العربية المتحدة (CNN)-- أعلنت الرئاسة") == []
+    assert [a.surface for a in find_attributions("وقال في تصريحات خاصة لـCNN إن")] == ["CNN"]
+
+
+def test_outlet_lexicon_is_mined_not_remembered():
+    from tasks.enrich.lexicons.outlets import outlet_names
+    names = outlet_names()
+    assert {"رويترز", "فرانس برس", "يونهاب"} <= names  # cited bare and after an outlet word
+    assert not names & {"تونس", "روسيا", "الشرطه", "وزاره", "تويتر"}  # a place, a body, a site: not outlets
 
 
 def test_several_in_order():
