@@ -11,6 +11,7 @@ from functools import lru_cache
 from schemas.records import Article
 from tasks.enrich.attributions import Attribution, find_attributions
 from tasks.enrich.entities import LinkedMention, link_in_article
+from tasks.enrich.mention_spans import tidy
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.enrich.name_propagation import extend_first_names, propagate
@@ -25,7 +26,7 @@ from tasks.text.normalize import sha256_hex
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
 # recogniser's model and lexicon count by their bytes.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
@@ -63,7 +64,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
-    found = recognise(text) if found is None else found
+    found = tidy(text, recognise(text) if found is None else found)
     found = extend_first_names(text, found, _first_names())
     found = found + propagate(text, found, known_persons)
     cited = find_attributions(text)

@@ -44,7 +44,7 @@ _VERBS = [f for args in (
     ("اختتم", "ختتم", "مختتما"), ("أردف", "ردف", "مردفا"), ("حذر", "حذر", "محذرا"), ("تساءل", "تساءل", "متسائلا"),
     ("ذكر", "ذكر", "مذكرا"), ("كشف", "كشف", "كاشفا"), ("أفاد", "فيد", "مفيدا"), ("أعرب", "عرب", "معربا"),
     ("طالب", "طالب", "مطالبا"), ("رأى", "رى", "رائيا", "رأت"), ("استطرد", "ستطرد", "مستطردا"), ("أوضح", "وضح", "موضحا"),
-    ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"),
+    ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"), ("كتب", "كتب", "كاتبا"),
 ) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")]
 _PARTICIPLES = {normalize_arabic(w) for w in (
     "قائلا", "قائلة", "مؤكدا", "مؤكدة", "مضيفا", "مضيفة", "مشيرا", "مشيرة", "معتبرا", "مشددا", "موضحا", "لافتا",
@@ -60,13 +60,15 @@ _STOP = {normalize_arabic(w) for w in (
     "حول", "كما", "أيضا", "بعد", "قبل", "اليوم", "أمس", "غدا", "قوله", "قولها", "عنه", "عنها", "بدوره", "بدورها", "إنّ",
     "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "يوم", "مساء", "صباح", "قد", "لقد", "ان")}
 _PRONOUN_FROM = {"عنه", "عنها", "عنهم"}
+# "وقال مخاطبا ترامب": the name after these is the one spoken to, not the speaker
+_ADDRESSING = {normalize_arabic(w) for w in ("مخاطبا", "مخاطبة", "متوجها", "متوجهة", "موجها", "موجهة")}
 _TITLES = {normalize_arabic(w) for w in (
     "الرئيس", "رئيس", "الوزير", "وزير", "اللواء", "العميد", "العماد", "الجنرال", "الشيخ", "الدكتور", "السفير", "النائب",
     "المتحدث", "السيد", "السيدة", "الملك", "الأمير", "المبعوث", "القائد", "العقيد", "المستشار", "النقيب", "الوزيرة",
     "الرئيسة", "النائبة", "السفيرة", "المتحدثة", "الناطق", "الناطقة", "المدير", "المديرة", "الأمين", "المحافظ",
     "الجنرال", "الرائد", "المقدم", "العميد", "الشيخة", "القاضي", "المحامي", "الأستاذ", "البروفيسور")}
 _OUTLET_ANAPHORS = {normalize_arabic(w) for w in ("الوكالة", "الصحيفة", "القناة", "الموقع", "الشبكة", "الإذاعة")}
-MIN_WORDS = 2  # one quoted word is a scare quote, not a quote
+MIN_WORDS = 3  # a quoted term or two ("غير لائق", "الموت لأمريكا") is no quote (the annotation guide)
 _WINDOW = 300  # characters before a quote searched for its cue
 _AFTER = 40  # characters after a quote searched for a cue ("...»، قال الوزير")
 
@@ -151,7 +153,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
             return _speaker(ctx, verbs[-1], lo, cue.start(), last)
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
-    pronoun = not after or first in _PRONOUN_FROM
+    pronoun = not after or first in _PRONOUN_FROM or first in _ADDRESSING
     complementizer = re.compile(r"(?<!\w)(?:[اب]?ن|انه|انها|قوله|قولها)(?!\w)|:").search(folded, cue.end(), hi)
     subject_end = complementizer.start() if complementizer else hi
     if first == "عن" or (cue["v"].startswith("نقل") and not pronoun):
@@ -164,7 +166,8 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         agencies = [a for a in ctx.attributions_in(max(0, cue.start() - _WINDOW * 3), cue.start()) if ctx.fold(a.end) <= cue.start()]
         if agencies:
             return ctx.fold(agencies[-1].start), ctx.fold(agencies[-1].end)
-    outlet = next(iter(ctx.attributions_in(cue.end(), subject_end)), None)
+    outlet = next((a for a in ctx.attributions_in(cue.end(), subject_end)
+                   if not normalize_arabic(a.cue).startswith("ل")), None)  # "قالت متظاهرة لوكالة رويترز": told to it
     if outlet and not pronoun:  # "وقالت صحيفة «هآرتس» إن": the outlet speaks
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
     if ctx.mentions:
@@ -209,6 +212,11 @@ def find_quotes(text: str, mentions: Iterable[Mention] = (), attributions: list[
         after = [c for c in _between(ctx, q.end(), q.end() + _AFTER + 1) if not _BOUNDARY.search(folded, q.end(), c.start())]
         cue = before[-1] if before else after[0] if after else None
         speaker = via = None
+        if cue is None:  # no reporting verb: the subject of the sentence ("واتهم ماكرايفن ترامب باستخدام «...»"),
+            subject = None
+            speaker = subject or (last if previous_end and "\n" not in folded[previous_end:q.start()] else None)
+            if speaker is None:
+                continue  # a quoted title, slogan or term with no one saying it
         if cue:
             speaker = _speaker(ctx, cue, lo, q.start() if before else len(folded), last)
             agencies = [a for a in ctx.attributions_in(lo, q.start()) if (ctx.fold(a.start), ctx.fold(a.end)) != speaker]
