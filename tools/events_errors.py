@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,11 @@ SAMPLE = Path(__file__).resolve().parent.parent / "evaluation" / "gold" / "news-
 def _gold_items(kind: str, gold: dict) -> list[str]:
     if kind == "events":
         return [f"{e['type']} {e.get('actor')} -> {e.get('target')} [{e.get('cameo')}]" for e in gold.get("events", [])]
+    if kind == "events":
+        (gt, ga, _, gb), (pt, pa, _, pb) = (re.match(r"(\S+) (.*?) (->) (.*?) \[", x).groups() for x in (g, p))
+        def named(gn, pn):
+            return pn == "None" if gn == "None" else text_key(pn) in _keys(gold, gn)
+        return gt == pt and named(ga, pa) and named(gb, pb)
     if kind == "quotes":
         return [f"{q['speaker']}: {q['begins']}" for q in gold.get("quotes", [])]
     if kind == "dates":
@@ -38,8 +44,13 @@ def _pred_items(kind: str, pred: dict) -> list[str]:
         return names[eid][0] if eid in names else None
     if kind == "events":
         return [f"{t} {name(a)} -> {name(b)} [{mode}]" for t, mode, a, b in pred["events"]]
+    if kind == "events":
+        (gt, ga, _, gb), (pt, pa, _, pb) = (re.match(r"(\S+) (.*?) (->) (.*?) \[", x).groups() for x in (g, p))
+        def named(gn, pn):
+            return pn == "None" if gn == "None" else text_key(pn) in _keys(gold, gn)
+        return gt == pt and named(ga, pa) and named(gb, pb)
     if kind == "quotes":
-        return [f"{name(s)}: {' '.join(text.split()[:6])}" for s, text in pred["quotes"]]
+        return [f"{name(s)}: {' '.join(text.split()[:8])}" for s, text in pred["quotes"]]
     if kind == "dates":
         return [f"{s} = {_date_value(v, g)} {g}" for s, v, g in pred["dates"]]
     if kind == "entities":
@@ -53,8 +64,14 @@ def _same(kind: str, gold: dict, g: str, p: str) -> bool:
         gn, gt = g.rsplit(" ", 1)
         pn, pt = p.rsplit(" ", 1)
         return gt == pt and text_key(pn) in _keys(gold, gn)
-    if kind == "agencies":
-        return text_key(g) == text_key(p)
+    if kind == "events":
+        (gt, ga, _, gb), (pt, pa, _, pb) = (re.match(r"(\S+) (.*?) (->) (.*?) \[", x).groups() for x in (g, p))
+        def named(gn, pn):
+            return pn == "None" if gn == "None" else text_key(pn) in _keys(gold, gn)
+        return gt == pt and named(ga, pa) and named(gb, pb)
+    if kind == "quotes":
+        (gs, gb), (ps, pb) = g.split(": ", 1), p.split(": ", 1)
+        return text_key(ps) in _keys(gold, gs) and text_key(pb).startswith(text_key(gb))
     return text_key(g) == text_key(p)
 
 

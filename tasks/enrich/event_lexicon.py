@@ -17,6 +17,7 @@ class Trigger:
     cameo: str
     planned_cameo: str | None = None  # the CAMEO code of the intent, when the event is only planned
     has_target: bool = True
+    needs_target: bool = True  # without a named target, no event (an accusation of nobody); an attack may have none
 
 
 VISIT = Trigger("CONSULT", "visit", "042", "032", has_target=False)
@@ -29,7 +30,22 @@ SUPPORT = Trigger("SUPPORT", "support", "050")
 ACCUSE = Trigger("ACCUSE", "accuse", "112")
 CRITICIZE = Trigger("ACCUSE", "criticize", "111")
 THREATEN = Trigger("THREATEN", "threaten", "130")
-ATTACK = Trigger("ASSAULT", "attack", "190")
+ATTACK = Trigger("ASSAULT", "attack", "190", needs_target=False)
+KILL = Trigger("ASSAULT", "kill", "180", needs_target=False)
+PHONE = Trigger("CONSULT", "phone", "040")
+CONGRATULATE = Trigger("SUPPORT", "congratulate", "051")
+THANK = Trigger("SUPPORT", "thank", "051")
+WELCOME = Trigger("SUPPORT", "welcome", "051")
+CONDOLE = Trigger("SUPPORT", "condole", "051")
+APPEAL = Trigger("REQUEST", "appeal", "020")
+DEMAND = Trigger("REQUEST", "demand", "021")
+REJECT = Trigger("REJECT", "reject", "120")
+WARN = Trigger("THREATEN", "warn", "130")
+EXPEL = Trigger("SANCTION", "expel", "160")
+SANCTION = Trigger("SANCTION", "sanction", "163")
+ARREST = Trigger("COERCE", "arrest", "173", needs_target=False)
+AID = Trigger("AID", "aid", "070")
+COOPERATE = Trigger("COOPERATE", "cooperate", "060")
 
 SYMMETRIC = {"meet", "agree"}
 
@@ -45,12 +61,34 @@ VERBS: dict[Trigger, str] = {
     ACCUSE: r"اتهم|اتهمت|يتهم|تتهم",
     CRITICIZE: r"انتقد|انتقدت|ينتقد|تنتقد|ندد|نددت|يندد|ادان|ادانت|يدين|تدين",
     THREATEN: r"هدد|هددت|يهدد|تهدد|توعد|توعدت|يتوعد",
-    ATTACK: r"هاجم|هاجمت|يهاجم|قصف|قصفت|يقصف|تقصف|استهدف|استهدفت|يستهدف",
+    ATTACK: r"هاجم|هاجمت|يهاجم|قصف|قصفت|يقصف|تقصف|استهدف|استهدفت|يستهدف|شن|شنت|يشن|تشن|اغار|اغارت",
+    KILL: r"قتلت|طعن|طعنت|اغتال|اغتالت|اعدم|اعدمت",
+    PHONE: r"هاتف|هاتفت|يهاتف|اتصل|اتصلت|يتصل|تتصل",
+    CONGRATULATE: r"هنات|يهني|تهني|هنئ",
+    THANK: r"شكر|شكرت|يشكر|تشكر",
+    WELCOME: r"رحب|رحبت|يرحب|ترحب",
+    CONDOLE: r"عزي|عزت|يعزي|تعزي",
+    APPEAL: r"دعا|دعت|دعوا|يدعو|تدعو|حث|حثت|يحث|تحث|ناشد|ناشدت|يناشد|تناشد",
+    DEMAND: r"طالب|طالبت|طالبوا|يطالب|تطالب|يطالبون",
+    REJECT: r"رفض|رفضت|رفضوا|يرفض|ترفض|الغي|الغت|يلغي",
+    WARN: r"حذر|حذرت|يحذر|تحذر",
+    EXPEL: r"طرد|طردت|يطرد|تطرد",
+    SANCTION: r"عاقب|عاقبت|يعاقب",
+    ARREST: r"اعتقلت|احتجزت|تحتجز|يحتجز|اوقفت",
+    AID: r"تبرع|تبرعت|يتبرع",
+    COOPERATE: r"تعاون|تعاونت|يتعاون",
 }
 NOUNS: dict[Trigger, str] = {
     VISIT: r"زياره|زيارته|زيارتها|بزياره",
     MEET: r"لقاء|اللقاء|لقائه|لقاءات|اجتماع|الاجتماع|اجتماعات|مباحثات|المباحثات|محادثات|المحادثات",
     SIGN: r"توقيع|بتوقيع|وتوقيع|توقيعها|توقيعه",
+    PHONE: r"اتصالا|اتصال|الاتصال|مكالمه|المكالمه",
+    AGREE: r"اتفاقا|اتفاقيه|الاتفاقيه",
+    ACCUSE: r"اتهامات|اتهام|الاتهامات",
+    SANCTION: r"عقوبات|العقوبات",
+    ATTACK: r"غارات|غاره|هجوما|هجمات",
+    ARREST: r"اعتقال|باعتقال|احتجاز|باحتجاز",
+    AID: r"مساعدات|مساعده|المساعدات",
 }
 _TRIGGER_WORDS = [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "verb") for trig, pattern in VERBS.items()]
 _TRIGGER_WORDS += [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "noun") for trig, pattern in NOUNS.items()]

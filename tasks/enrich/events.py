@@ -164,8 +164,10 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             if trig.has_target:
                 pair = _between(sent.words, sent.agents, w_end)
                 actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
-                if target is None:
+                if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
+            else:  # a visit's target is its host when the sentence names one (the annotation guide)
+                target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id), None)
             when = _nearest_date(temporals, s_start, s_end, w_start)
             # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
             planned = trig.planned_cameo is not None and (
@@ -184,11 +186,32 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 modality="planned" if planned else "reported",
                 sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
             )
-            key = (trig.event_type, trig.mode, parties, planned)
+            # one event per (type, actor, target) happening, however many words report it; a visit and the
+            # hosting of it stay two (who went, who received)
+            key = (trig.event_type, trig.mode if trig.mode in ("visit", "host") else "", parties)
             found[key] = _merge(found[key], event) if key in found else event
         persons = [sp for sp in sent.agents if sp.type == "PER"]
         last_actor = persons[0].entity_id if persons else last_actor
-    return list(found.values())
+    return _visits_apart(list(found.values()))
+
+
+def _visits_apart(events: list[Event]) -> list[Event]:
+    """A visit whose host the article also reports meeting or hosting the visitor is the visit alone (target
+    omitted): the meeting is its own event, not a second report of the visit."""
+    met = {frozenset((e.actor_entity_id, e.target_entity_id)) for e in events
+           if e.event_type == "CONSULT" and e.mode != "visit" and e.target_entity_id}
+    out = []
+    for e in events:
+        if e.mode == "visit" and e.target_entity_id and frozenset((e.actor_entity_id, e.target_entity_id)) in met:
+            e = Event(**{**e.__dict__, "target_entity_id": None})
+        out.append(e)
+    seen, unique = set(), []
+    for e in out:  # two visits of one visitor that now both lack a target are one
+        key = (e.event_type, e.mode, e.actor_entity_id, e.target_entity_id)
+        if key not in seen:
+            seen.add(key)
+            unique.append(e)
+    return unique
 
 
 def _merge(old: Event, new: Event) -> Event:
