@@ -167,7 +167,9 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
-                target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id), None)
+                target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id
+                               and not _after_preposition(sent.words, sp)
+                               and sp.start - actor.end > 2), None)  # not the name in apposition to an office
             when = _nearest_date(temporals, s_start, s_end, w_start)
             # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
             planned = trig.planned_cameo is not None and (
@@ -205,13 +207,11 @@ def _visits_apart(events: list[Event]) -> list[Event]:
         if e.mode == "visit" and e.target_entity_id and frozenset((e.actor_entity_id, e.target_entity_id)) in met:
             e = Event(**{**e.__dict__, "target_entity_id": None})
         out.append(e)
-    seen, unique = set(), []
+    unique: dict[tuple, Event] = {}
     for e in out:  # two visits of one visitor that now both lack a target are one
         key = (e.event_type, e.mode, e.actor_entity_id, e.target_entity_id)
-        if key not in seen:
-            seen.add(key)
-            unique.append(e)
-    return unique
+        unique[key] = _merge(unique[key], e) if key in unique else e
+    return list(unique.values())
 
 
 def _merge(old: Event, new: Event) -> Event:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from schemas.records import Article
 from tasks.enrich.attributions import Attribution, find_attributions
 from tasks.enrich.entities import LinkedMention, link_in_article
+from tasks.enrich.institutions import with_institutions
 from tasks.enrich.mention_spans import tidy
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
@@ -64,7 +65,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
-    found = tidy(text, recognise(text) if found is None else found)
+    found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
     found = extend_first_names(text, found, _first_names())
     found = found + propagate(text, found, known_persons)
     cited = find_attributions(text)

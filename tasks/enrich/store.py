@@ -79,7 +79,8 @@ def _known_aliases(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]) -
 def _speaker(quote, mentions: list[ResolvedMention], offices: list[tuple[int, int, str]], batch: _Batch) -> str | None:
     """The entity of a quote's speaker: the mention or office its speaker span falls on, else a known name."""
     if quote.speaker_start is not None:
-        for start, end, eid in [(m.start, m.end, m.entity_id) for m in mentions] + offices:
+        exact = [o for o in offices if (o[0], o[1]) == (quote.speaker_start, quote.speaker_end)]  # an office, not a body in it
+        for start, end, eid in exact + [(m.start, m.end, m.entity_id) for m in mentions] + offices:
             if start < quote.speaker_end and quote.speaker_start < end:
                 return eid
     if quote.speaker_surface:

@@ -1,0 +1,181 @@
+"""Organisations and places of ordinary news that ANERcorp's 2003 text did not teach the recogniser,
+read by their shape: an institution noun and its complement ("وزارة الخارجية الروسية", "مجلس الشيوخ
+الأميركي", "محكمة جنايات القاهرة", "شرطة نيويورك", "الجيش الإسرائيلي", "المرصد السوري لحقوق الإنسان"),
+and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الهيمالايا").
+
+A definite institution noun (الجيش، الحكومة، القوات) is a name only with a nationality after it ("الجيش
+الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. An indefinite one (وزارة، مجلس،
+محكمة) takes the definite words, proper names and ل-complements that follow it, up to a boundary."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    type: str  # ORG | LOC
+
+
+def _norm(words: str) -> set[str]:
+    return {normalize_arabic(w) for w in words.split()}
+
+
+# needs a complement: a definite word, a proper name, a ل-complement
+_ORG_CONSTRUCT = _norm(
+    "وزارة شرطة مجلس محكمة لجنة هيئة جماعة حزب مديرية سفارة مستشفى حكومة حرس قوات تحالف اتحاد "
+    "منظمة جامعة رئاسة جهاز مكتب بنك مفوضية بلدية أكاديمية مؤسسة جمعية "
+    "نقابة رابطة صندوق برلمان الادعاء النيابة المفوضية المحكمة اللجنة الهيئة المجلس المديرية "
+    "السفارة المرصد الاتحاد التحالف الحرس القوات الديوان البنك المنظمة الجامعة الرئاسة")
+# adjectives that do not make a generic body a name ("قوات الأمن", "القوات العسكرية")
+_GENERIC = _norm("الأمنية الأمني العسكرية العسكري المسلحة الحكومية الحكومي المحلية المحلي الخاصة الخاص الشعبية "
+                 "الموالية الحليفة الكبرى الكبير الكبيرة العليا العامة العام الدولية الدولي النظامية الوطنية الوطني "
+                 "الأمن النظام الاحتلال المعارضة الطوارئ التحالف")
+# titles: an institution after one is part of an office ("رئيس هيئة الأركان"), which stands for a person
+_TITLES = _norm("رئيس رئيسة وزير وزيرة قائد مدير مديرة أمين نائب سفير سفيرة متحدث المتحدث الناطق باسم عضو "
+                "مستشار ممثل مندوب مبعوث محافظ الرئيس الوزير القائد المدير")
+# a name only with a nationality or status adjective after it
+_ORG_WITH_ADJECTIVE = _norm("الجيش الحكومة القوات البحرية الأسطول الحرس البرلمان الكونغرس الخارجية")
+_LOC_HEADS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة صحراء مطار ملعب مسرح مسجد كنيسة متحف وادي "
+                   "حائط قبة ميناء")
+_STOP = _norm(
+    "اليوم الأمس الماضي الماضية المقبل المقبلة الجاري الحالي الحالية الذي التي الذين اللذين اللتين الآن الأحد "
+    "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام السابق السابقة الأول الأولى الثاني الثانية الجديد "
+    "الجديدة أيضا الى إلى في على عن من مع بين بعد قبل خلال منذ حول ضد لدى عند إن أن الا إلا")
+_STATUS = _norm("الرسمي الرسمية السابق السابقة")
+_NISBA = re.compile(r"^ال\w{2,}(?:يه|ي|يين|يون)$")
+_TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”\-–]+")
+_CLITIC = re.compile(r"^(?:و|ف|ب|ل|ك|وب|ول|فب|فل)(?=\w{3,})")
+_MAX = 6
+
+
+def _tokens(folded: str) -> list[re.Match]:
+    return list(_TOKEN.finditer(folded))
+
+
+def _head(token: str) -> tuple[int, str] | None:
+    """(clitic length, head) when the token is an institution or landform noun, possibly behind و/ب/ل."""
+    for cut in (0, *(len(m.group()) for m in [_CLITIC.match(token)] if m)):
+        word = token[cut:]
+        if word.startswith("ل") and cut and token[cut - 1] == "ل":
+            continue
+        if word in _ORG_CONSTRUCT or word in _ORG_WITH_ADJECTIVE or word in _LOC_HEADS:
+            return cut, word
+        if cut and "ال" + word[1:] in _ORG_CONSTRUCT and token[:cut].endswith("ل") and word.startswith("ل"):
+            return cut, "ال" + word[1:]  # "للجنة": ل + اللجنة
+    return None
+
+
+def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list[Span]:
+    """ORG and LOC spans of `text` by the shapes above. `names`: (start, end, type) of the names the
+    recogniser found; a place or an organisation may complete an institution ("شرطة نيويورك")."""
+    folded, shifts = fold_keeping_offsets(text)
+    tokens = _tokens(folded)
+    named_starts = {s for s, _, _ in names}
+    named_end = {s: e for s, e, _ in names}
+    named_types = {s: t for s, _, t in names}
+    out: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        head = _head(tokens[i].group())
+        if head is None:
+            i += 1
+            continue
+        cut, word = head
+        kind = "LOC" if word in _LOC_HEADS else "ORG"
+        if kind == "ORG" and _in_office(folded, tokens, i):
+            i += 1
+            continue
+        start, end, j = tokens[i].start() + cut, tokens[i].end(), i + 1
+        taken = 0
+        definite_head = word.startswith("ال")
+        while j < len(tokens) and taken < _MAX:
+            gap = folded[tokens[j - 1].end():tokens[j].start()]
+            if gap.strip():
+                break
+            token = tokens[j].group()
+            nxt = tokens[j + 1].group() if j + 1 < len(tokens) and not folded[tokens[j].end():tokens[j + 1].start()].strip() else ""
+            o_start = original_offset(shifts, tokens[j].start())
+            if token in _STOP or token in _TITLES or token.startswith("و") and not token.startswith("ول") and taken \
+                    or (_head(token) or (0, ""))[0]:
+                break  # a second institution ("الجيش السوري لأكاديمية الأسد") is its own
+            if word in _ORG_WITH_ADJECTIVE and not taken:
+                if not _NISBA.match(token) or token in _STATUS or token in _GENERIC:
+                    break
+            elif o_start in named_starts and not definite_head and named_types.get(o_start) != "PER":
+                end_o = named_end[o_start]  # "شرطة نيويورك", "محكمة جنايات القاهرة"
+                while j < len(tokens) and original_offset(shifts, tokens[j].end()) <= end_o:
+                    end, j, taken = tokens[j].end(), j + 1, taken + 1
+                continue
+            elif token.startswith("ال"):
+                if definite_head and not taken and not _NISBA.match(token):
+                    break  # "المحكمة" + a noun: the court, then the clause
+            elif token.startswith("لل") and taken:
+                pass  # "المرصد السوري لحقوق الإنسان", "أكاديمية الأسد للهندسة العسكرية"
+            elif token.startswith("ل") and taken and nxt.startswith("ال") and len(token) > 3:
+                pass  # "لحقوق الإنسان"
+            elif kind == "LOC" and not taken and len(token) > 2:
+                pass  # "مضيق هرمز"
+            elif kind == "ORG" and not taken and not definite_head and _is_name_like(token) and nxt.startswith("ال"):
+                pass  # "محكمة جنايات القاهرة", "هيئة أركان القوات"
+            else:
+                break
+            end, j, taken = tokens[j].end(), j + 1, taken + 1
+        words_taken = folded[start:end].split()[1:]
+        if kind == "ORG" and words_taken and all(w in _GENERIC or w in _STATUS for w in words_taken):
+            taken = 0  # "قوات الأمن" is not, "القوات المسلحة المصرية" is
+        while taken and folded[start:end].split()[-1] in _STATUS:  # "... الرسمية": status, not the name
+            end = folded.rfind(" ", start, end)
+            taken -= 1
+        if taken and not folded[start:end].split()[-1].startswith("ل") or taken > 1:
+            out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _in_office(folded: str, tokens: list[re.Match], i: int) -> bool:
+    """A title within the five words before ("رئيس هيئة أركان الجيش الإيراني", "الأمين العام لمجلس ..."):
+    the institution is part of an office, which stands for a person."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if folded[tokens[k].end():tokens[k + 1].start()].strip():
+            return False
+        word = tokens[k].group()
+        if word in _TITLES or word[:1] == "و" and word[1:] in _TITLES or word in ("الامين", "امين"):
+            return True
+    return False
+
+
+def _is_name_like(token: str) -> bool:
+    """An indefinite word that may begin a name's complement ("جنايات" of "محكمة جنايات القاهرة")."""
+    return len(token) > 3 and not token.endswith("ا")
+
+
+def with_institutions(text: str, mentions: list) -> list:
+    """The recogniser's mentions (objects with start, end, surface, type, name) with the institutions and
+    landmarks of `text` added. An institution replaces the organisations and persons it contains (the
+    recogniser's "الخارجية" inside "وزارة الخارجية الروسية") and keeps the places ("نيويورك" of "شرطة
+    نيويورك", a place of its own); a proper organisation name the recogniser found after a generic head
+    ("منظمة [هيومن رايتس ووتش]") is the name, and the head is left out, as the guide writes it."""
+    if not mentions:
+        return mentions
+    spans = find_institutions(text, [(m.start, m.end, m.type) for m in mentions])
+    out = list(mentions)
+    template = mentions[0]
+    for sp in spans:
+        inside = [m for m in out if sp.start <= m.start and m.end <= sp.end]
+        crossing = [m for m in out if m.start < sp.end and sp.start < m.end and m not in inside]
+        if crossing:
+            continue
+        proper = [m for m in inside if m.type == "ORG" and len(m.surface.split()) > 1 and m.end == sp.end]
+        if proper:
+            continue
+        out = [m for m in out if m not in inside or m.type == "LOC"]
+        surface = text[sp.start:sp.end]
+        out.append(replace(template, start=sp.start, end=sp.end, surface=surface, type=sp.type, name=surface))
+    return sorted(out, key=lambda m: (m.start, -m.end))

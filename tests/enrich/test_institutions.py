@@ -1,0 +1,54 @@
+"""Institutions and landmarks by their shape: a head noun and its complement, up to a boundary."""
+from __future__ import annotations
+
+import pytest
+
+from tasks.enrich.institutions import find_institutions, with_institutions
+from tasks.enrich.ner.tagger import Mention
+
+
+def _found(text: str, names=()) -> list[tuple[str, str]]:
+    return [(text[s.start:s.end], s.type) for s in find_institutions(text, names)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وقالت وزارة الخارجية الروسية في بيان", [("وزارة الخارجية الروسية", "ORG")]),
+    ("أعلن الجيش الإسرائيلي اليوم", [("الجيش الإسرائيلي", "ORG")]),
+    ("وقضت محكمة جنايات القاهرة بإدراج", [("محكمة جنايات القاهرة", "ORG")]),
+    ("بحسب المرصد السوري لحقوق الإنسان.", [("المرصد السوري لحقوق الإنسان", "ORG")]),
+    ("ونقل عن مجلس الشيوخ الأميركي أن", [("مجلس الشيوخ الأميركي", "ORG")]),
+    ("عبر مضيق هرمز والخليج", [("مضيق هرمز", "LOC")]),
+    ("في الجيش السوري لأكاديمية الأسد للهندسة العسكرية",
+     [("الجيش السوري", "ORG"), ("أكاديمية الأسد للهندسة العسكرية", "ORG")]),
+])
+def test_institutions_and_landmarks(text, expected):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "وقال الجيش إن الهجوم فشل",  # a generic noun alone is no name (the annotation guide)
+    "وانتشرت قوات الأمن في الشوارع",  # generic adjectives do not make a name
+    "وقضت المحكمة بوضع الشحي في السجن",  # a definite head and a verbal noun: the court, then the clause
+    "وقال رئيس هيئة الأركان العامة إن",  # inside an office, which stands for a person
+])
+def test_not_names(text):
+    assert _found(text) == []
+
+
+def test_a_preposition_on_a_verb_is_no_complement():
+    assert _found("وأرسلت القوات الأمريكية لضربها") == [("القوات الأمريكية", "ORG")]
+
+
+def test_a_place_completes_an_institution_and_stays_a_place():
+    text = "وقالت شرطة نيويورك إن"
+    start = text.index("نيويورك")
+    place = Mention(start, start + len("نيويورك"), "نيويورك", "LOC", "نيويورك")
+    mentions = with_institutions(text, [place])
+    assert [(m.surface, m.type) for m in mentions] == [("شرطة نيويورك", "ORG"), ("نيويورك", "LOC")]
+
+
+def test_a_proper_name_after_a_generic_head_is_the_name():
+    text = "وقالت منظمة هيومن رايتس ووتش إن"
+    start = text.index("هيومن")
+    org = Mention(start, start + len("هيومن رايتس ووتش"), "هيومن رايتس ووتش", "ORG", "هيومن رايتس ووتش")
+    assert [m.surface for m in with_institutions(text, [org])] == ["هيومن رايتس ووتش"]
