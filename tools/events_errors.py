@@ -69,6 +69,9 @@ def _same(kind: str, gold: dict, g: str, p: str) -> bool:
         def named(gn, pn):
             return pn == "None" if gn == "None" else text_key(pn) in _keys(gold, gn)
         return gt == pt and named(ga, pa) and named(gb, pb)
+    if kind == "dates":
+        (gs, gv), (ps, pv) = g.split(" = ", 1), p.split(" = ", 1)
+        return gv == pv and (text_key(ps) in text_key(gs) or text_key(gs) in text_key(ps))
     if kind == "quotes":
         (gs, gb), (ps, pb) = g.split(": ", 1), p.split(": ", 1)
         return text_key(ps) in _keys(gold, gs) and text_key(pb).startswith(text_key(gb))

@@ -14,6 +14,7 @@ from tasks.enrich.entities import ResolvedMention, entity_id, name_key, resolve
 from tasks.enrich.events import extract_events
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.warehouse.database import arrow_table, id_list, stored_among, upsert
+from tasks.text.normalize import text_key
 
 _S, _I, _B, _F, _D = pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.date32()
 ENTITIES = pa.schema([("entity_id", _S), ("name", _S), ("type", _S), ("name_key", _S), ("first_run_id", _S)])
@@ -91,6 +92,15 @@ def _speaker(quote, mentions: list[ResolvedMention], offices: list[tuple[int, in
     return None
 
 
+def _distinct_dates(temporals) -> list:
+    """One row per date expression an article gives, at its first occurrence: "اليوم" written three times is
+    one date of the article (as the annotation guide lists them), "اليوم" and "اليوم الثلاثاء" are two."""
+    seen: dict[tuple, object] = {}
+    for t in sorted(temporals, key=lambda t: t.start):
+        seen.setdefault((text_key(t.surface), t.value, t.granularity), t)
+    return list(seen.values())
+
+
 def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[str, ArticleFacts], texts: dict[str, str],
                      stored: Collection[str] | None = None) -> Counter:
     """Replace the enrichment rows of these articles; return counts per table. `stored`: the articles that
@@ -140,7 +150,7 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
                                 "type": m.type, "role": m.role} for m in by_start.values()]
     batch.rows["temporal_expressions"] += [
         {**common, "surface": t.surface, "start": t.start, "end": t.end, "value": t.value, "granularity": t.granularity,
-         "weekday_mismatch": t.weekday_mismatch} for t in {t.start: t for t in f.temporals}.values()]
+         "weekday_mismatch": t.weekday_mismatch} for t in _distinct_dates(f.temporals)]
     batch.rows["attributions"] += [
         {**common, "entity_id": batch.organisation(a.surface), "surface": a.surface, "full_surface": a.full_surface,
          "start": a.start, "end": a.end, "cue": a.cue}

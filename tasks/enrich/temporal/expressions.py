@@ -22,7 +22,7 @@ from tasks.enrich.temporal.lexicon import (
     UNITS,
     WEEKDAYS,
 )
-from tasks.text.normalize import fold_keeping_offsets, original_offset
+from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
 FUTURE_SLACK = timedelta(days=7)  # a date without a year may lie this far after the anchor and keep its year
 
@@ -68,7 +68,9 @@ def _infer_year(make, year: int, anchor: date, mod: str | None, future: bool, mo
         return this if this > ref else nxt
     if future:
         return this if this >= ref - FUTURE_SLACK else nxt
-    if mod is None and this > ref + (timedelta(0) if month_only else FUTURE_SLACK):
+    if mod is None and not month_only:  # a day written without a year: the nearest one (within half a year)
+        return min((d for d in (this, last, nxt) if d), key=lambda d: (abs((d - anchor).days), d != this))
+    if mod is None and this > ref:
         return last
     return this
 
@@ -154,13 +156,23 @@ def _relative_year(m, anchor, future):
 
 
 def _year(m, anchor, future):
-    return date(int(m["y"] or m["bare"]), 1, 1), "year", 1.0
+    return date(int(m.groupdict().get("y") or m["bare"]), 1, 1), "year", 1.0
 
 
+# Words after a number that make it a count ("2000 شخص"), and before it ("نحو 2000").
+_COUNTED = {normalize_arabic(w) for w in (
+    "شخص", "أشخاص", "قتيل", "قتلى", "جريح", "جرحى", "دولار", "يورو", "جنيه", "ريال", "درهم", "دينار", "ليرة", "متر",
+    "كيلومتر", "كلم", "كم", "كيلوغرام", "كغ", "طن", "برميل", "مليون", "مليار", "ألف", "عنصر", "جندي", "مقاتل", "طالب",
+    "لاجئ", "منزل", "وحدة", "مواطن", "عامل", "سجين", "معتقل", "حالة", "إصابة", "صوت", "مشارك", "موظف", "مقعد", "نسمة",
+    "فرد", "امرأة", "طفل", "صورة", "سيارة", "مرة", "نقطة", "هدف", "دقيقة", "ساعة", "كلمة", "صفحة", "مترا", "شخصا",
+    "قطعة", "رأس", "عائلة", "أسرة", "مسلح", "مدني", "طائرة", "صاروخ", "جنيها", "دولارا", "ميغاواط", "هكتار")}
+_COUNTING = {normalize_arabic(w) for w in ("نحو", "حوالي", "قرابة", "أكثر", "أقل", "زهاء", "يقارب", "رقم", "الرقم", "عدد")}
 _UNIT_DAYS = {"day": 1, "week": 7}
 
 
 def _ago(m, anchor, future):
+    if m["dir"] != "قبل":
+        return None  # "منذ خمس سنوات", "بعد يومين": a duration, not a date (the annotation guide)
     unit, implied = UNITS[" ".join(m["unit"].split())]
     count = int(m["n"]) if m["n"] and m["n"].isdigit() else NUMBERS.get(" ".join((m["n"] or "").split()), implied)
     if not count:
@@ -176,7 +188,7 @@ def _ago(m, anchor, future):
     return date(anchor.year + sign * count, 1, 1), granularity, 0.9
 
 
-_DAY_WORDS = {"امس": -1, "الامس": -1, "البارحه": -1, "غدا": 1, "الغد": 1, "اليوم": 0}
+_DAY_WORDS = {"امس": -1, "الامس": -1, "البارحه": -1, "الليله الماضيه": -1, "غدا": 1, "الغد": 1, "اليوم": 0}
 
 
 def _day_word(m, anchor, future):
@@ -199,11 +211,22 @@ def _weekday(m, anchor, future, before: str):
         value = anchor + timedelta(days=_REL_WEEKDAY[" ".join(m["rel"].split())])
         return value, "day", 0.9
     back, ahead = (anchor.weekday() - wd) % 7, (wd - anchor.weekday()) % 7
+    if not back and not m["mod"]:
+        return anchor, "day", 0.8  # the publication's own weekday: that day (how the gold reads a dateline's day)
     if m["mod"] in PAST:
         return anchor - timedelta(days=back or 7), "day", 0.9
     if m["mod"] in NEXT:
         return anchor + timedelta(days=ahead or 7), "day", 0.9
     return (anchor + timedelta(days=ahead) if future else anchor - timedelta(days=back)), "day", 0.8
+
+
+def _lone_year(m, before: str):
+    """A year written alone, unless the words around it make it a count."""
+    after = m.string[m.end():m.end() + 20].split()
+    previous = before.split()[-1:] if before.split() else []
+    if (after and after[0].strip("،,.") in _COUNTED) or (previous and previous[0] in _COUNTING):
+        return None
+    return date(int(m["bare"]), 1, 1), "year", 0.8
 
 
 def _numeric(m, anchor, future):
@@ -221,9 +244,11 @@ _RULES = [
     (P.RELATIVE_MONTH, lambda m, a, f, b: _relative_month(m, a, f), 1),
     (P.RELATIVE_YEAR, lambda m, a, f, b: _relative_year(m, a, f), 1),
     (P.YEAR, lambda m, a, f, b: _year(m, a, f), 1),
+    (P.YEAR_AFTER_AND, lambda m, a, f, b: _year(m, a, f), 1),
     (P.AGO, lambda m, a, f, b: _ago(m, a, f), 1),
     (P.DAY_WORD, lambda m, a, f, b: _day_word(m, a, f), 1),
     (P.WEEKDAY, _weekday, 1),
+    (P.LONE_YEAR, lambda m, a, f, b: _lone_year(m, b), 2),
 ]
 _CONTEXT = 80  # characters before an expression searched for a future cue
 

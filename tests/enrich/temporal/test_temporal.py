@@ -31,8 +31,11 @@ def one(text: str, anchor: date | None = WED):
     ("أعلن الجيش اليوم الأربعاء انسحابه", "اليوم الأربعاء", date(2023, 5, 10), "day"),
     ("فرقت الشرطة أول أمس تجمعا", "أول أمس", date(2023, 5, 8), "day"),
     ("تستأنف الدراسة غداً", "غداً", date(2023, 5, 11), "day"),
-    ("اعتقل منذ ثلاثة أيام", "منذ ثلاثة أيام", date(2023, 5, 7), "day"),
-    ("أغلقت الحدود منذ ٣ أسابيع", "منذ ٣ أسابيع", date(2023, 4, 19), "day"),
+    ("اعتقل قبل ثلاثة أيام", "قبل ثلاثة أيام", date(2023, 5, 7), "day"),
+    ("أغلقت الحدود قبل ٣ أسابيع", "قبل ٣ أسابيع", date(2023, 4, 19), "day"),
+    ("انتخب في 2016، لفترة تستمر", "في 2016", date(2016, 1, 1), "year"),
+    ("بعد انقلاب 2014. وقد تعهدت", "2014", date(2014, 1, 1), "year"),
+    ("وأورد التلفزيون الرسمي الليلة الماضية نبأ", "الليلة الماضية", date(2023, 5, 9), "day"),
     ("وقعت الاتفاقية في 14 شباط 2021 في عمان", "14 شباط 2021", date(2021, 2, 14), "day"),
     ("توفي في ٢٣ أيار ٢٠٢٢", "٢٣ أيار ٢٠٢٢", date(2022, 5, 23), "day"),
     ("جرى ذلك في 18/3/2023 صباحا", "18/3/2023", date(2023, 3, 18), "day"),
@@ -107,6 +110,21 @@ def test_words_that_look_like_dates_are_not_dates():
     assert find_temporal("التقى الأب بابنه بعد غياب", WED) == []  # أب: father, not August
     assert find_temporal("اتفق الاثنان على أن الخلاف بين الاثنين قديم", WED) == []
     assert find_temporal("استمرت الزيارة ثلاثة أيام وشارك فيها 2000 شخص", WED) == []
+    # durations are not dates (the annotation guide); a number counting something is not a year
+    assert find_temporal("يحكم البلاد منذ خمس سنوات وسيغادر بعد يومين", WED) == []
+    assert find_temporal("وشارك نحو 2000. في المسيرة", WED) == []
+
+
+def test_years_written_alone_and_after_a_conjunction():
+    found = find_temporal("قاد العمليات بين عامي 2011 و2014، ثم تقاعد.", WED)
+    assert [(t.surface, t.value.year) for t in found] == [("عامي 2011", 2011), ("2014", 2014)]
+
+
+def test_a_bare_weekday_is_the_publication_day_when_it_is_that_day_and_a_date_without_year_the_nearest():
+    assert one("وقال الوزير الأربعاء إن").value == WED
+    assert one("وقال الوزير الأربعاء الماضي إن").value == date(2023, 5, 3)
+    assert one("ستعقد القمة في 25 تموز/يوليو").value == date(2023, 7, 25)  # ahead, in the same year
+    assert one("وقع الاتفاق في 20 كانون الأول/ديسمبر", date(2024, 1, 10)).value == date(2023, 12, 20)
 
 
 def test_several_expressions_in_order_without_overlap():
