@@ -46,6 +46,8 @@ SANCTION = Trigger("SANCTION", "sanction", "163")
 ARREST = Trigger("COERCE", "arrest", "173", needs_target=False)
 AID = Trigger("AID", "aid", "070")
 COOPERATE = Trigger("COOPERATE", "cooperate", "060")
+DESCRIBE = Trigger("ACCUSE", "describe", "112")  # "وصف X بأنه «خائن»": in news, mostly a charge
+PROTEST = Trigger("PROTEST", "protest", "140", needs_target=False)
 
 SYMMETRIC = {"meet", "agree"}
 
@@ -69,7 +71,9 @@ VERBS: dict[Trigger, str] = {
     WELCOME: r"رحب|رحبت|يرحب|ترحب",
     CONDOLE: r"عزي|عزت|يعزي|تعزي",
     APPEAL: r"دعا|دعت|دعوا|يدعو|تدعو|حث|حثت|يحث|تحث|ناشد|ناشدت|يناشد|تناشد",
-    DEMAND: r"طالب|طالبت|طالبوا|يطالب|تطالب|يطالبون",
+    DEMAND: r"طالب|طالبت|طالبوا|يطالب|تطالب|يطالبون|طلب|طلبت|يطلب|تطلب",
+    DESCRIBE: r"وصف|وصفت|يصف|تصف",
+    PROTEST: r"تظاهر|تظاهرت|يتظاهر|احتج|احتجت|يحتج|تحتج|قاطع|قاطعت|يقاطع",
     REJECT: r"رفض|رفضت|رفضوا|يرفض|ترفض|الغي|الغت|يلغي",
     WARN: r"حذر|حذرت|يحذر|تحذر",
     EXPEL: r"طرد|طردت|يطرد|تطرد",

@@ -15,7 +15,7 @@ from tasks.enrich.institutions import with_institutions
 from tasks.enrich.mention_spans import tidy
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
-from tasks.enrich.name_propagation import extend_first_names, propagate
+from tasks.enrich.name_propagation import extend_first_names, extend_last_names, propagate
 from tasks.enrich.ner.lexicon import LEXICON_PATH, lexicon
 from tasks.enrich.ner.tagger import MODEL_PATH, recognise
 from tasks.enrich.offices import EntitySpan, office_spans
@@ -67,6 +67,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     text."""
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
     found = extend_first_names(text, found, _first_names())
+    found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
     found = found + propagate(text, found, known_persons)
     cited = find_attributions(text)
     # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم.

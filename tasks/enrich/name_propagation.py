@@ -61,6 +61,34 @@ def extend_first_names(text: str, mentions, first_names) -> list:
     return out
 
 
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]{3,})(?!\w)")
+_PREVIOUS_TITLE = re.compile(r"(?:^|(?<=\s))(?:ال\w{2,}ي|ال\w{2,}يه|ال\w{2,}ية|\w+)[،,]?\s+$")
+_NOT_NAMES = {normalize_arabic(w) for w in (
+    "إن", "أن", "إنه", "أنه", "إنها", "أنها", "بأن", "في", "على", "عن", "من", "إلى", "مع", "حول", "خلال", "بعد", "قبل",
+    "الذي", "التي", "كما", "أيضا", "قد", "لقد", "إلا", "بين", "عبر", "لدى", "ضد", "منذ", "حتى", "عند", "أمس", "اليوم",
+    "غدا", "يوم", "مساء", "صباح", "هذا", "هذه", "ذلك", "تلك", "وقال", "قال", "قوله", "بدوره", "نفسه", "شخصيا")}
+
+
+def extend_last_names(text: str, mentions, first_names, titles) -> list:
+    """A person found as a first name alone after a title or a nationality ("الإيراني جواد" of "وزير الخارجية
+    الإيراني جواد ظريف": ظريف is also a common word the tagger reads as one) widened over the word after it,
+    when that word is no function word and no other name."""
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        if m.type == "PER" and " " not in m.surface.strip() and normalize_arabic(m.surface) in first_names:
+            before = text[max(0, m.start - 40):m.start]
+            title = before.split()[-1:] if before.split() else []
+            nxt = _NEXT_WORD.match(text, m.end)
+            if nxt and title and (normalize_arabic(title[0].strip("،,")) in titles or re.search(r"ي[،,]?\s*$", before)) \
+                    and normalize_arabic(nxt.group(1)) not in _NOT_NAMES and not nxt.group(1).startswith(("ال", "و")) \
+                    and nxt.start(1) not in starts:
+                surface = text[m.start:nxt.end(1)]
+                m = PropagatedMention(m.start, nxt.end(1), surface, "PER", surface)
+        out.append(m)
+    return out
+
+
 def person_names(mentions) -> set[str]:
     """Folded full names (two words or more) of the persons among `mentions`, and their last words of
     four letters or more: what other articles may name them by."""

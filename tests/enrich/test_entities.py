@@ -7,7 +7,7 @@ import pytest
 
 from tasks.enrich.entities import entity_id, entity_type, link_in_article, name_key, resolve
 from tasks.enrich.known_names import candidate_keys
-from tasks.enrich.name_propagation import extend_first_names, person_names, propagate
+from tasks.enrich.name_propagation import extend_first_names, extend_last_names, person_names, propagate
 
 
 @dataclass
@@ -100,4 +100,14 @@ def test_a_first_name_left_out_by_the_tagger_joins_the_span_but_not_a_prepositio
              M(second, second + 10, "محمود حداد", "PER", name="محمود حداد")]
     wider = extend_first_names(text, found, frozenset({"سمير", "علي"}))
     assert [(m.surface, m.name) for m in wider] == [("سمير محمود حداد", "سمير محمود حداد"), ("محمود حداد", "محمود حداد")]
+    assert all(text[m.start:m.end] == m.surface for m in wider)
+
+
+def test_a_first_name_alone_after_a_title_takes_the_last_name_the_tagger_read_as_a_word():
+    text = "دعا وزير الخارجية الإيراني جواد ظريف المملكة إلى الحوار، وقال جواد إن"
+    first, second = text.index("جواد"), text.rindex("جواد")
+    found = [M(first, first + 4, "جواد", "PER", name="جواد"), M(second, second + 4, "جواد", "PER", name="جواد")]
+    wider = extend_last_names(text, found, frozenset({"جواد"}), frozenset({"وزير"}))
+    # after a nationality: the last name joins; after a verb and before إن: nothing to join
+    assert [m.surface for m in wider] == ["جواد ظريف", "جواد"]
     assert all(text[m.start:m.end] == m.surface for m in wider)
