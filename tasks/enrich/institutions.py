@@ -19,6 +19,7 @@ class Span:
     start: int
     end: int
     type: str  # ORG | LOC
+    elided: bool = False  # "للجيش السوري": the span "لجيش السوري" lost its article's alef; the name has it
 
 
 def _norm(words: str) -> set[str]:
@@ -57,17 +58,28 @@ def _tokens(folded: str) -> list[re.Match]:
     return list(_TOKEN.finditer(folded))
 
 
+def _head_forms() -> dict[str, tuple[int, str]]:
+    """Every written form of a head noun (behind و ف ب ل ك and their pairs; "للجنة" = ل + اللجنة) ->
+    (clitic length, head)."""
+    forms: dict[str, tuple[int, str]] = {}
+    heads = sorted(_ORG_CONSTRUCT | _ORG_WITH_ADJECTIVE | _LOC_HEADS)
+    for head in heads:
+        forms[head] = (0, head)
+        for clitic in ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل"):
+            forms.setdefault(clitic + head, (len(clitic), head))
+    for head in heads:  # ل before the article drops its alef ("للجيش"), and a third lam ("للجنة": ل + اللجنة)
+        if head.startswith("ال"):
+            for clitic in ("ل", "ول", "فل"):
+                forms[(clitic + head[1:]).replace("للل", "لل")] = (len(clitic), head)
+    return forms
+
+
+_HEAD_FORMS = _head_forms()
+
+
 def _head(token: str) -> tuple[int, str] | None:
     """(clitic length, head) when the token is an institution or landform noun, possibly behind و/ب/ل."""
-    for cut in (0, *(len(m.group()) for m in [_CLITIC.match(token)] if m)):
-        word = token[cut:]
-        if word.startswith("ل") and cut and token[cut - 1] == "ل":
-            continue
-        if word in _ORG_CONSTRUCT or word in _ORG_WITH_ADJECTIVE or word in _LOC_HEADS:
-            return cut, word
-        if cut and "ال" + word[1:] in _ORG_CONSTRUCT and token[:cut].endswith("ل") and word.startswith("ل"):
-            return cut, "ال" + word[1:]  # "للجنة": ل + اللجنة
-    return None
+    return _HEAD_FORMS.get(token)
 
 
 def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list[Span]:
@@ -86,6 +98,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             i += 1
             continue
         cut, word = head
+        elided = word.startswith("ال") and not tokens[i].group()[cut:].startswith("ال")
         kind = "LOC" if word in _LOC_HEADS else "ORG"
         if kind == "ORG" and _in_office(folded, tokens, i):
             i += 1
@@ -132,7 +145,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             end = folded.rfind(" ", start, end)
             taken -= 1
         if taken and not folded[start:end].split()[-1].startswith("ل") or taken > 1:
-            out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind))
+            out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind, elided))
             i = j
         else:
             i += 1
@@ -177,5 +190,6 @@ def with_institutions(text: str, mentions: list) -> list:
             continue
         out = [m for m in out if m not in inside or m.type == "LOC"]
         surface = text[sp.start:sp.end]
-        out.append(replace(template, start=sp.start, end=sp.end, surface=surface, type=sp.type, name=surface))
+        out.append(replace(template, start=sp.start, end=sp.end, surface=surface, type=sp.type,
+                           name="ا" + surface if sp.elided else surface))
     return sorted(out, key=lambda m: (m.start, -m.end))

@@ -52,3 +52,12 @@ def test_a_proper_name_after_a_generic_head_is_the_name():
     start = text.index("هيومن")
     org = Mention(start, start + len("هيومن رايتس ووتش"), "هيومن رايتس ووتش", "ORG", "هيومن رايتس ووتش")
     assert [m.surface for m in with_institutions(text, [org])] == ["هيومن رايتس ووتش"]
+
+
+def test_after_the_preposition_lam_the_name_gets_its_article_back():
+    text = "وقال للجيش السوري إن"
+    (span,) = find_institutions(text)
+    assert (text[span.start:span.end], span.elided) == ("لجيش السوري", True)
+    place = Mention(0, 4, "وقال", "MISC", "وقال")  # any mention: the institutions are added beside it
+    (org,) = [m for m in with_institutions(text, [place]) if m.type == "ORG"]
+    assert (org.surface, org.name) == ("لجيش السوري", "الجيش السوري")
