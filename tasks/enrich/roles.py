@@ -7,6 +7,8 @@ no office before the name leaves the role to an apposition after it (العما�
 only failing that is the rank the role."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from dataclasses import dataclass
 
 from tasks.enrich.ner.features import Token, tokenize
@@ -114,14 +116,19 @@ def roles(text: str, mentions: list[Mention] | None = None) -> list[Role]:
     mentions = recognise(text) if mentions is None else mentions
     tokens = tokenize(text)
     norms = [normalize_arabic(t.text) for t in tokens]
-    in_name = [any(m.start < t.end and t.start < m.end for m in mentions) for t in tokens]
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+    in_name = [False] * len(tokens)
+    for m in mentions:  # the tokens a mention overlaps: ends after its start, starts before its end
+        for i in range(bisect_right(ends, m.start), bisect_left(starts, m.end)):
+            in_name[i] = True
     out = []
     for m in mentions:
         if m.type != "PER":
             continue
-        first = next((i for i, t in enumerate(tokens) if t.end > m.start), len(tokens))
-        last = next((i for i, t in enumerate(tokens) if t.start >= m.end), len(tokens))
-        mask = [flag and not (first <= i < last) for i, flag in enumerate(in_name)]
+        first = bisect_right(ends, m.start)  # the first token ending after the mention's start
+        last = bisect_left(starts, m.end)  # the first token starting at or after its end
+        mask = in_name.copy()
+        mask[first:last] = [False] * max(0, last - first)
         start, end, rank = _role_before(tokens, norms, mask, first)
         if start < 0:  # an office in apposition after the name, even after a rank (العماد X رئيس ...)
             start, end = _role_after(norms, mask, last)
