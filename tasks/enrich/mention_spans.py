@@ -25,6 +25,7 @@ _TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "المغني", "المغنية", "الصحفي", "الصحفية", "الجنرال", "الأدميرال", "عمدة", "رئيسة", "وزيرة", "الرئيسة", "الوزيرة")}
 _ADVERBS = {normalize_arabic(w) for w in ("حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم")}
 _TOKEN = re.compile(r"\S+")
+_GENERIC_HEADS = {normalize_arabic(w) for w in ("منظمة", "شركة")}
 _NISBA_PLURAL = re.compile(r"^ال\w{3,}(?:يين|ين|يون)$")
 
 
@@ -58,6 +59,8 @@ def tidy(text: str, mentions: list) -> list:
         elif m.type == "ORG" and tokens and tokens[0][2].startswith("ل") and not tokens[0][2].startswith("ال") \
                 and len(tokens) > 1 and len(tokens[0][2]) <= 3:
             tokens[0] = (tokens[0][0] + 1, tokens[0][1], tokens[0][2][1:])  # "لبي بي سي" → "بي بي سي"
+        elif m.type == "ORG" and len(tokens) > 1 and tokens[0][2] in _GENERIC_HEADS and not tokens[1][2].startswith("ال"):
+            tokens.pop(0)  # "منظمة هيومن رايتس ووتش" → "هيومن رايتس ووتش" (a foreign name after a generic head)
         if not tokens:
             continue
         start, end = tokens[0][0], tokens[-1][1]

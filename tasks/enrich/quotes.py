@@ -73,6 +73,18 @@ _WINDOW = 300  # characters before a quote searched for its cue
 _AFTER = 40  # characters after a quote searched for a cue ("...»، قال الوزير")
 
 
+def _told(text: str, start: int) -> bool:
+    """The name at `start` follows the preposition ل written onto it ("لبي بي سي", "لـCNN")."""
+    before = text[max(0, start - 3):start].replace("ـ", "")
+    return before.endswith("ل") and (len(before) < 2 or not before[-2].isalpha())
+
+
+# "وقالت المنظمة": the organisation of that kind named last ("منظمة هيومن رايتس ووتش", "وزارة الداخلية")
+_BODY_ANAPHORS = {normalize_arabic(w): normalize_arabic(w[2:]) for w in (
+    "المنظمة", "الوزارة", "الهيئة", "الحركة", "الجماعة", "الشركة", "البعثة", "السفارة", "الرئاسة", "المحكمة",
+    "الحكومة", "الشرطة", "اللجنة", "المجلس", "الجمعية", "الجامعة", "المديرية", "النيابة", "البلدية", "المفوضية")}
+
+
 class _Context:
     """The text in folded form, with the mentions and attributions in folded offsets."""
 
@@ -84,9 +96,11 @@ class _Context:
         quoted = [q.span() for q in _QUOTE.finditer(self.folded)]
         self.names = {(self.fold(m.start), self.fold(m.end)) for m in mentions}
         # A name inside a quote is what someone said, not who said it.
+        # Nor is one spoken to: "صرحت لبي بي سي", "قال لـCNN".
         self.mentions = sorted(
             (self.fold(m.start), self.fold(m.end), m.type) for m in mentions
-            if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted))
+            if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted)
+            and not _told(text, m.start))
         self.attributions: list[Attribution] = find_attributions(text) if attributions is None else attributions
         self.attribution_starts = [self.fold(a.start) for a in self.attributions]
         self.mention_starts = [m[0] for m in self.mentions]
@@ -144,6 +158,15 @@ def _between(ctx: _Context, lo: int, hi: int) -> list[re.Match]:
     return ctx.cues[bisect_left(ctx.cue_starts, lo):bisect_left(ctx.cue_starts, hi)]
 
 
+def _body_named_last(ctx: _Context, head: str, before: int) -> tuple[int, int] | None:
+    """The last organisation before `before` named with this head noun ("منظمه" for "وقالت المنظمة"), else
+    the last organisation, within the window."""
+    bodies = [m for m in ctx.mentions if m[2] == "ORG" and m[1] <= before and m[0] >= before - _WINDOW * 4]
+    headed = [m for m in bodies if head in ctx.folded[m[0]:m[1]].split()[0]]
+    found = (headed or bodies)[-1:] if bodies else []
+    return found[0][:2] if found else None
+
+
 def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None) -> tuple[int, int] | None:
     """The speaker span (folded) of a cue, searched between `lo` (window start) and `hi` (the quote)."""
     folded = ctx.folded
@@ -166,8 +189,12 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         agencies = [a for a in ctx.attributions_in(max(0, cue.start() - _WINDOW * 3), cue.start()) if ctx.fold(a.end) <= cue.start()]
         if agencies:
             return ctx.fold(agencies[-1].start), ctx.fold(agencies[-1].end)
-    outlet = next((a for a in ctx.attributions_in(cue.end(), subject_end)
-                   if not normalize_arabic(a.cue).startswith("ل")), None)  # "قالت متظاهرة لوكالة رويترز": told to it
+    if anaphor and anaphor[0].group() in _BODY_ANAPHORS:
+        body = _body_named_last(ctx, _BODY_ANAPHORS[anaphor[0].group()], cue.start())
+        if body:
+            return body
+    outlet = next((a for a in ctx.attributions_in(cue.end(), subject_end)  # "قالت متظاهرة لوكالة رويترز": told to it
+                   if not normalize_arabic(a.cue).startswith("ل") and not _told(ctx.text, a.start)), None)
     if outlet and not pronoun:  # "وقالت صحيفة «هآرتس» إن": the outlet speaks
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
     if ctx.mentions:

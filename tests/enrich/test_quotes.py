@@ -117,3 +117,12 @@ def test_scare_quotes_and_quoted_names_are_not_quotes():
     text = "وانتقد النائب سمير الخطيب ما سماه \"الترهل\" في أداء \"الهيئة العامة للاستثمار\" خلال العام."
     found = mentions(text, **{"سمير الخطيب": "PER", "الهيئة العامة للاستثمار": "ORG"})
     assert find_quotes(text, found) == []
+
+
+def test_an_outlet_spoken_to_is_not_the_speaker_and_a_body_anaphor_is_the_body_named_last():
+    text = ("وقالت المصممة أنيسة حسيبوان لبي بي سي إن «تصاميمها مستوحاة من الأميرات». "
+            "وذكرت منظمة العفو الدولية أن السجون مكتظة. وقالت المنظمة إن «الأوضاع تزداد سوءا كل يوم».")
+    ms = mentions(text, **{"أنيسة حسيبوان": "PER", "بي بي سي": "ORG", "منظمة العفو الدولية": "ORG"})
+    speakers = {q.text: q.speaker_surface for q in find_quotes(text, ms)}
+    assert speakers == {"تصاميمها مستوحاة من الأميرات": "أنيسة حسيبوان",
+                        "الأوضاع تزداد سوءا كل يوم": "منظمة العفو الدولية"}
