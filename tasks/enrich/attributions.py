@@ -35,9 +35,12 @@ _LATIN_OUTLETS = re.compile(r"(?<![A-Za-z])(?:CNN|BBC|AFP|Reuters|RT)(?![A-Za-z]
 _VERBS_ANY_NAME = r"نقلت|افادت|ذكرت|اوردت"  # "ذكرت الإذاعة العامة ..." names any source
 _VERBS_OUTLET = r"نقل|افاد|ذكر|اورد|قالت|اشارت|كشفت|بثت|نشرت|اعلنت|اكدت|اضافت|اوضحت|تابعت|نسبت"  # need an outlet word or a known agency
 _PREPS = r"وفقا\s*ل|طبقا\s*ل|نقلا\s+عن|استنادا\s+(?:الي|ل)|(?:بحسب|حسب|وفق)(?!\w)"
-_WHAT = (r"(?:\s+ما\s+(?:ذكرت|ذكرته|ذكر|اوردت|اوردته|اورد|نقلت|نقلته|نقل|افادت|افادته|افاد|نشرت|نشرته|نشر"
-         r"|اعلنت|اعلنته|قال|قاله|قالت|قالته|بثت|بثته))?")
-_OUTLET = r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
+_WHAT_VERBS = ("ذكرت ذكرته ذكر اوردت اوردته اورد نقلت نقلته نقل افادت افادته افاد نشرت نشرته نشر اعلنت اعلنته قال قاله "
+               "قالت قالته بثت بثته").split()
+_WHAT = rf"(?:\s+ما\s+(?:{'|'.join(sorted(_WHAT_VERBS, key=len, reverse=True))})(?!\w))?"
+_OUTLET = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
+           r"|قناتي|صحيفتي|وكالتي")  # the dual: "لقناتي «العربية» و«الحدث»"
+_COORDINATED = re.compile(r"[ \t]*و[ \t]*[\"«“](?P<n>[^\"«»“”\n،.]{2,30})[\"»”]")
 _NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
 _KNOWN = alternation(KNOWN_AGENCIES)
 
@@ -199,6 +202,9 @@ def find_attributions(text: str) -> list[Attribution]:
         if acronym and (acronym["a"] or acronym["q"] or acronym["c"] in KNOWN_AGENCIES):
             start, end = acronym.span("a" if acronym["a"] else "q" if acronym["q"] else "c")
         found.append((start, end, full_start, full_end, m.start("cue"), m.end("cue")))
+        other = _COORDINATED.match(folded, full_end + 1) if folded[full_end:full_end + 1] in "\"»”" else None
+        if other and outlet:  # "لقناتي «العربية» و«الحدث»": both cited
+            found.append((other.start("n"), other.end("n"), other.start("n"), other.end("n"), m.start("cue"), m.end("cue")))
     for m in _KNOWN_WITH_ADJECTIVE.finditer(folded):
         name = _name_after(folded, m.start(), False)
         if name and not any(f[2] <= m.start() < f[3] for f in found):
