@@ -39,7 +39,9 @@ _WHAT_VERBS = ("ذكرت ذكرته ذكر اوردت اوردته اورد نق
                "قالت قالته بثت بثته").split()
 _WHAT = rf"(?:\s+ما\s+(?:{'|'.join(sorted(_WHAT_VERBS, key=len, reverse=True))})(?!\w))?"
 _OUTLET = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
-           r"|قناتي|صحيفتي|وكالتي")  # the dual: "لقناتي «العربية» و«الحدث»"
+           r"|قناتي|صحيفتي|وكالتي"  # the dual: "لقناتي «العربية» و«الحدث»"
+           r"|مراسل|مراسله")  # "مراسل «العربية»": an outlet only when named as one (_NEEDS_NAME)
+_NEEDS_NAME = {"مراسل", "مراسله"}
 _COORDINATED = re.compile(r"[ \t]*و[ \t]*[\"«“](?P<n>[^\"«»“”\n،.]{2,30})[\"»”]")
 _NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
 _KNOWN = alternation(KNOWN_AGENCIES)
@@ -167,8 +169,12 @@ def find_attributions(text: str) -> list[Attribution]:
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
         if name is None or (not outlet and not _looks_like_a_name(folded, name)):
             continue
-        if m["dative"] and folded[name[0]:name[1]] not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(folded[name[0]:name[1]]):
-            continue  # "لـ«دعم الشرعية»": a quoted phrase after ل is a cited outlet only when it is one
+        named = folded[name[0]:name[1]]
+        if m["dative"] and named not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(named) \
+                and len(named.split()) > 2:
+            continue  # "لـ«دعم الشرعية في اليمن»": a quoted phrase after ل; "قال لـ«الرياض»" cites the paper
+        if outlet in _NEEDS_NAME and not _looks_like_a_name(folded, name):
+            continue  # "مراسل الوكالة في دمشق": whose, the text does not say here
         if _INDEFINITE_ADJECTIVE.match(folded[name[0]:name[1]].split()[0]):
             continue  # "قناة تلفزيونية", "صحيفة إسرائيلية": an outlet, unnamed
         start, end, full_end = name

@@ -52,6 +52,12 @@ def test_not_outlets():
     assert [a.surface for a in find_attributions("وقال في تصريحات خاصة لـCNN إن")] == ["CNN"]
 
 
+def test_the_papers_own_name_when_the_text_cites_it_and_a_correspondent_of_a_named_outlet():
+    assert [a.surface for a in find_attributions("وقال مصدر مطلع لـ«الرياض» إن")] == ["الرياض"]
+    assert [a.surface for a in find_attributions("وأفاد مراسل «العربية» بأن")] == ["العربية"]
+    assert find_attributions("وقال مراسل الوكالة في دمشق إن") == []
+
+
 def test_two_outlets_after_a_dual():
     found = find_attributions("وأشار مصدر عسكري لقناتي \"العربية\" و\"الحدث\" إلى أن")
     assert [a.surface for a in found] == ["العربية", "الحدث"]
