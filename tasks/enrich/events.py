@@ -98,7 +98,7 @@ class _Sentence:
     agents: list[EntitySpan]
 
 
-def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger, last_actor: str | None):
+def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
     """(actor, entities after it that may be the target, confidence) for the trigger at word i, by word order."""
     text, words, agents = sent.text, sent.words, sent.agents
     w_start, w_end, _ = words[i]
@@ -122,12 +122,13 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger, last_actor: str | 
             and any(sp.type == "PER" for sp in people):
         actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
         return actor, [sp for sp in agents if sp.start > actor.end], confidence
-    if titled or close:
-        return first, after[1:], confidence  # VSO (a title may come first), or a verbal noun's genitive
+    if titled:
+        subject = next((sp for sp in after if not _after_preposition(words, sp)), first)
+        return subject, [sp for sp in after if sp.start > subject.start], confidence
+    if close:
+        return first, after[1:], confidence
     if before:
         return before[-1], after, confidence - 0.1
-    if last_actor is not None and kind == "verb":  # a verb's subject may be the previous sentence's
-        return EntitySpan(-1, -1, last_actor, "PER"), after, confidence - 0.25
     return None, after, confidence
 
 
@@ -149,7 +150,6 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
              if not any(o.start <= m.start and m.end <= o.end for o in offices)
              and not any(a < m.end and m.start < b for a, b in cited)] + offices
     found: dict[tuple, Event] = {}
-    last_actor: str | None = None
     for s_start, s_end in sentences(text):
         sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
         for i, (w_start, w_end, word) in enumerate(sent.words):
@@ -157,7 +157,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             if hit is None:
                 continue
             trig, kind = hit
-            actor, after, confidence = _actor(sent, i, kind, trig, last_actor)
+            actor, after, confidence = _actor(sent, i, kind, trig)
             if actor is None:
                 continue
             target = None
@@ -192,8 +192,6 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             # hosting of it stay two (who went, who received)
             key = (trig.event_type, trig.mode if trig.mode in ("visit", "host") else "", parties)
             found[key] = _merge(found[key], event) if key in found else event
-        persons = [sp for sp in sent.agents if sp.type == "PER"]
-        last_actor = persons[0].entity_id if persons else last_actor
     return _visits_apart(list(found.values()))
 
 

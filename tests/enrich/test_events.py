@@ -107,3 +107,17 @@ def test_passive_signing_takes_the_sentences_persons_and_places_are_not_objects(
     got = summary(extract_events("a7", text, ms, []))
     assert ("AGREE", "sign", "057", "dawood", "saloum", None, "reported") in got
     assert not [e for e in got if e[1] == "support"]  # "في لبنان" is where, not whom
+
+
+def test_a_subject_behind_a_title_is_the_first_name_not_after_a_preposition():
+    from tasks.enrich.events import extract_events
+    text = "ودعا زعيم الجمهوريين في الكونغرس، بول راين، الاثنين، ترمب إلى الحذر."
+    spans = [("الكونغرس", "ORG"), ("بول راين", "PER"), ("ترمب", "PER")]
+
+    class M:
+        def __init__(self, surface, kind):
+            self.start = text.index(surface)
+            self.end = self.start + len(surface)
+            self.type, self.entity_id, self.role = kind, surface, None
+    (event,) = extract_events("a", text, [M(s, k) for s, k in spans], [])
+    assert (event.event_type, event.actor_entity_id, event.target_entity_id) == ("REQUEST", "بول راين", "ترمب")
