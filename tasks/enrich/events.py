@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tasks.enrich.event_lexicon import (
+    NEGATIONS,
     PASSIVE,
     PLACE_CUES,
     PLANNED_WORD,
@@ -154,21 +155,23 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
         sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
         for i, (w_start, w_end, word) in enumerate(sent.words):
             hit = trigger_of(word)
-            if hit is None:
-                continue
+            if hit is None or (i and sent.words[i - 1][2] in NEGATIONS):
+                continue  # "لم يطلب منه": what did not happen is no event
             trig, kind = hit
             actor, after, confidence = _actor(sent, i, kind, trig)
             if actor is None:
                 continue
             target = None
             if trig.has_target:
-                pair = _between(sent.words, sent.agents, w_end)
+                # "بين X و Y" names the parties of a meeting or a deal, not what one praises ("المباراة بين فرنسا وكرواتيا")
+                pair = _between(sent.words, sent.agents, w_end) if trig.event_type in ("CONSULT", "AGREE", "COOPERATE") else None
                 actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
                 if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
+                clause_end = text_clause_end(text, w_end, s_end)
                 target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id
-                               and not _after_preposition(sent.words, sp)
+                               and not _after_preposition(sent.words, sp) and sp.start < clause_end
                                and sp.start - actor.end > 2), None)  # not the name in apposition to an office
             when = _nearest_date(temporals, s_start, s_end, w_start)
             # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
@@ -193,6 +196,13 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             key = (trig.event_type, trig.mode if trig.mode in ("visit", "host") else "", parties)
             found[key] = _merge(found[key], event) if key in found else event
     return _visits_apart(list(found.values()))
+
+
+def text_clause_end(text: str, start: int, end: int) -> int:
+    """The end of the clause from `start`: the next comma ("وصلت ميركل إلى إسرائيل، حسب ما أعلنه X": X
+    reported the visit, he did not host it)."""
+    comma = text.find("،", start, end)
+    return end if comma < 0 else comma
 
 
 def _visits_apart(events: list[Event]) -> list[Event]:

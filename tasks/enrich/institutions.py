@@ -36,6 +36,8 @@ _ORG_CONSTRUCT = _norm(
 _GENERIC = _norm("الأمنية الأمني العسكرية العسكري المسلحة الحكومية الحكومي المحلية المحلي الخاصة الخاص الشعبية "
                  "الموالية الحليفة الكبرى الكبير الكبيرة العليا العامة العام الدولية الدولي النظامية الوطنية الوطني "
                  "الأمن النظام الاحتلال المعارضة الطوارئ التحالف")
+# "قوات الحرس الثوري", "قوات الجيش السوري": forces of an institution are that institution
+_FORCES = _norm("قوات القوات")
 # titles: an institution after one is part of an office ("رئيس هيئة الأركان"), which stands for a person
 _TITLES = _norm("رئيس رئيسة وزير وزيرة قائد مدير مديرة أمين نائب سفير سفيرة متحدث المتحدث الناطق باسم عضو "
                 "مستشار ممثل مندوب مبعوث محافظ الرئيس الوزير القائد المدير")
@@ -100,8 +102,9 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         cut, word = head
         elided = word.startswith("ال") and not tokens[i].group()[cut:].startswith("ال")
         kind = "LOC" if word in _LOC_HEADS else "ORG"
-        if kind == "ORG" and _in_office(folded, tokens, i):
-            i += 1
+        following = _head(tokens[i + 1].group()) if i + 1 < len(tokens) else None
+        if kind == "ORG" and (_in_office(folded, tokens, i) or (word in _FORCES and following and not following[0])):
+            i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
         start, end, j = tokens[i].start() + cut, tokens[i].end(), i + 1
         taken = 0

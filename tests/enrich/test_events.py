@@ -121,3 +121,17 @@ def test_a_subject_behind_a_title_is_the_first_name_not_after_a_preposition():
             self.type, self.entity_id, self.role = kind, surface, None
     (event,) = extract_events("a", text, [M(s, k) for s, k in spans], [])
     assert (event.event_type, event.actor_entity_id, event.target_entity_id) == ("REQUEST", "بول راين", "ترمب")
+
+
+def test_what_did_not_happen_is_no_event_and_a_match_between_two_is_not_a_meeting():
+    from tasks.enrich.events import extract_events
+    text = "وقال بومبيو إن ترامب لم يطلب منه شيئا. وأشاد بوتين بالمباراة بين فرنسا وكرواتيا."
+    spans = [("بومبيو", "PER"), ("ترامب", "PER"), ("بوتين", "PER"), ("فرنسا", "LOC"), ("كرواتيا", "LOC")]
+
+    class M:
+        def __init__(self, surface, kind):
+            self.start = text.index(surface)
+            self.end = self.start + len(surface)
+            self.type, self.entity_id, self.role = kind, surface, None
+    events = extract_events("a", text, [M(s, k) for s, k in spans], [])
+    assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين")]
