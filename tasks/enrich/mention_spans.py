@@ -7,7 +7,8 @@ spans that are not the name:
   "الانقلابيين عبد الملك الحوثي") → the person;
 - a word after a person that is ل or ب on a definite word, a Latin name or a tatweel, or an adverb of the
   clause ("غالاوي لـCNN", "عباس بإجماع", "آبي حين") → the name before it;
-- the preposition ل on an outlet ("لبي بي سي") → the outlet.
+- the preposition ل on an outlet ("لبي بي سي") → the outlet;
+- a hashtag ("#تميم_بن_حمد") → the name with spaces (the span stays as written).
 """
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ def _trailing_clause_word(token: str, norm: str) -> bool:
     return token[:1] in ("ل", "ب") and (token[1:3] == "ال" or token[1:2] in ("إ", "ـ") or token[1:2].isascii())
 
 
+def _unhashed(m):
+    """A name written as a hashtag ("#تميم_بن_حمد") is the name with spaces; the span stays as written."""
+    if "_" not in m.name and not m.name.startswith("#"):
+        return m
+    return replace(m, name=" ".join(m.name.lstrip("#").replace("_", " ").split()))
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
@@ -65,8 +73,8 @@ def tidy(text: str, mentions: list) -> list:
             continue
         start, end = tokens[0][0], tokens[-1][1]
         if (start, end) == (m.start, m.end):
-            out.append(m)
+            out.append(_unhashed(m))
             continue
         surface = text[start:end]
-        out.append(replace(m, start=start, end=end, surface=surface, name=surface))
+        out.append(_unhashed(replace(m, start=start, end=end, surface=surface, name=surface)))
     return out

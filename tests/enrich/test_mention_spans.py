@@ -36,3 +36,11 @@ def test_spans_cut_to_the_name(text, span, name):
 def test_names_stay_whole(text, span):
     kind = "LOC" if span == "لندن" else "PER"
     assert _tidied(text, span, kind) == span
+
+
+def test_a_hashtag_names_the_entity_with_spaces_and_keeps_its_span():
+    text = "شكر أمير قطر الشيخ #تميم_بن_حمد آل ثاني إيران"
+    surface = "#تميم_بن_حمد آل ثاني"
+    start = text.index(surface)
+    (m,) = tidy(text, [Mention(start, start + len(surface), surface, "PER", surface)])
+    assert (text[m.start:m.end], m.name) == (surface, "تميم بن حمد آل ثاني")
