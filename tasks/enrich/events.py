@@ -113,8 +113,10 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
     may_act = first is not None and (first.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
     titled = may_act and i + 1 < len(words) and words[i + 1][2].lstrip("و") in TITLE_HEADS \
         and first.start - w_end < 120 and "،" not in text[w_end:first.start]
-    close = may_act and first.start - w_end < (40 if kind == "verb" else 60) \
-        and not (_gap_words(words, w_end, first.start) & PREPOSITIONS)
+    gap = _gap_words(words, w_end, first.start) if first is not None else set()
+    # a place acts only as the verb's subject right after it: "استهدفت منطقة X" makes X the object
+    close = may_act and first.start - w_end < (40 if kind == "verb" else 60) and not (gap & PREPOSITIONS) \
+        and (first.type != "LOC" or not gap)
     if kind == "verb" and prev_word in RELATIVES and before:
         return before[-1], after, confidence  # "الأسد الذي استقبل باقري"
     if kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
@@ -168,6 +170,9 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
                 if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
+            elif trig.mode == "visit" and not _location(text, sent.words, spans, w_end, s_end, (actor, None)) \
+                    and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
+                continue  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
                 clause_end = text_clause_end(text, w_end, s_end)
                 target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id

@@ -135,3 +135,16 @@ def test_what_did_not_happen_is_no_event_and_a_match_between_two_is_not_a_meetin
             self.type, self.entity_id, self.role = kind, surface, None
     events = extract_events("a", text, [M(s, k) for s, k in spans], [])
     assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين")]
+
+
+def test_a_visit_goes_somewhere_and_a_place_after_a_noun_is_an_object():
+    from tasks.enrich.events import extract_events
+    text = "ووصل عدد القتلى إلى عشرين. واستهدفت منطقة الشيفونية بالصواريخ."
+    spans = [("الشيفونية", "LOC")]
+
+    class M:
+        def __init__(self, surface, kind):
+            self.start = text.index(surface)
+            self.end = self.start + len(surface)
+            self.type, self.entity_id, self.role = kind, surface, None
+    assert extract_events("a", text, [M(s, k) for s, k in spans], []) == []
