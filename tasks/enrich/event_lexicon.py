@@ -108,9 +108,25 @@ RELATIVES = {normalize_arabic(w) for w in ("الذي", "التي", "اللذان
 PLACE_CUES = {normalize_arabic(w) for w in ("إلى", "في", "قرب", "بمدينة", "مدينة", "العاصمة")}
 
 
-def trigger_of(word: str) -> tuple[Trigger, str] | None:
-    """(trigger, 'verb' | 'noun') for a normalized word, or None."""
+CHARGE = Trigger("ACCUSE", "charge", "112")
+SENTENCE = Trigger("COERCE", "sentence", "173", needs_target=False)
+# Verbs that are a trigger only with their object a few words on: "فرضت ... عقوبات" (sanction), "وجهت ...
+# التهمة" (a charge), "قضت ... بسجن" (a court's sentence).
+COMPOUNDS: list[tuple[re.Pattern, re.Pattern, Trigger]] = [
+    (re.compile(r"^[وف]?(?:فرض|فرضت|يفرض|تفرض|سيفرض|ستفرض)$"),
+     re.compile(r"^(?:عقوبات|العقوبات|رسوما|رسوم|تعرفات|تعريفات|حظرا)$"), SANCTION),
+    (re.compile(r"^[وف]?(?:وجه|وجهت|يوجه|توجه)$"), re.compile(r"^(?:التهمه|تهمه|تهما|التهم|اتهاما|اتهامات)$"), CHARGE),
+    (re.compile(r"^[وف]?(?:قضت|حكمت|اصدرت)$"), re.compile(r"^(?:بسجن|بالسجن|بحبس|بالحبس|بالاعدام|احكاما|حكما)$"), SENTENCE),
+]
+_COMPOUND_REACH = 4  # words between the verb and its object
+
+
+def trigger_of(word: str, following: list[str] = ()) -> tuple[Trigger, str] | None:
+    """(trigger, 'verb' | 'noun') for a normalized word (`following`: the normalized words after it), or None."""
     for pattern, trig, kind in _TRIGGER_WORDS:
         if pattern.match(word):
             return trig, kind
+    for verb, obj, trig in COMPOUNDS:
+        if verb.match(word) and any(obj.match(w) for w in following[:_COMPOUND_REACH]):
+            return trig, "verb"
     return None

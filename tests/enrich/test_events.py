@@ -148,3 +148,11 @@ def test_a_visit_goes_somewhere_and_a_place_after_a_noun_is_an_object():
             self.end = self.start + len(surface)
             self.type, self.entity_id, self.role = kind, surface, None
     assert extract_events("a", text, [M(s, k) for s, k in spans], []) == []
+
+
+def test_verbs_that_are_triggers_only_with_their_object():
+    from tasks.enrich.event_lexicon import trigger_of
+    assert trigger_of("فرضت", ["الولايات", "المتحده", "عقوبات"])[0].event_type == "SANCTION"
+    assert trigger_of("فرضت", ["سيطرتها", "علي", "المدينه"]) is None  # imposed control: no sanction
+    assert trigger_of("اصدرت", ["محكمه", "الجنايات", "احكاما"])[0].event_type == "COERCE"
+    assert trigger_of("اصدرت", ["بيانا"]) is None
