@@ -115,16 +115,16 @@ def _entity_key(names: dict, eid: str | None) -> str | None:
     return text_key(names[eid][0]) if eid and eid in names else None
 
 
-def _match(gold: list, pred: list, same) -> int:
-    """Greedy one-to-one matches between gold and predicted items."""
-    used, hits = set(), 0
-    for g in gold:
+def _pairs(gold: list, pred: list, same) -> list[tuple[int, int]]:
+    """Greedy one-to-one matches (gold index, predicted index) between gold and predicted items."""
+    used, pairs = set(), []
+    for i, g in enumerate(gold):
         for j, p in enumerate(pred):
             if j not in used and same(g, p):
                 used.add(j)
-                hits += 1
+                pairs.append((i, j))
                 break
-    return hits
+    return pairs
 
 
 def _date_value(value: str | None, granularity: str) -> str | None:
@@ -133,8 +133,8 @@ def _date_value(value: str | None, granularity: str) -> str | None:
     return {"day": value, "month": value[:7], "year": value[:4]}[granularity]
 
 
-def score_article(gold: dict, pred: dict) -> dict[str, tuple[int, int, int]]:
-    """(matched, gold, predicted) per kind for one article."""
+def comparisons(gold: dict, pred: dict) -> dict[str, tuple[list, list, object]]:
+    """Per kind: (gold items, predicted items, the test that a predicted item matches a gold one)."""
     names = pred["names"]
 
     def named(gold_name, eid) -> bool:
@@ -142,28 +142,37 @@ def score_article(gold: dict, pred: dict) -> dict[str, tuple[int, int, int]]:
             return eid is None
         return _entity_key(names, eid) in _keys(gold, gold_name)
 
-    events = gold.get("events", [])
-    quotes = gold.get("quotes", [])
-    dates = gold.get("dates", [])
-    entities = [e for e in gold.get("entities", []) if entity_type(e["type"]) != "MISC"]
-    pred_entities = sorted({eid for eid, _, t in pred["mentions"] if t != "MISC"})
-    agencies = gold.get("agencies_cited", [])
     forms: dict[str, set[str]] = {}  # one agency per name, however many times and forms it is cited
     for surface, full in pred["agencies"]:
         forms.setdefault(text_key(surface), {text_key(surface)}).add(text_key(full))
-    pred_agencies = [forms[k] for k in sorted(forms)]
     return {
-        "events": (_match(events, pred["events"], lambda g, p: g["type"] == p[0] and named(g.get("actor"), p[2])
-                          and named(g.get("target"), p[3])), len(events), len(pred["events"])),
-        "quotes": (_match(quotes, pred["quotes"], lambda g, p: named(g["speaker"], p[0])
-                          and text_key(p[1]).startswith(text_key(g["begins"]))), len(quotes), len(pred["quotes"])),
-        "dates": (_match(dates, pred["dates"], lambda g, p: _date_value(p[1], p[2]) == g["value"] and p[2] == g["granularity"]
-                         and (text_key(p[0]) in text_key(g["text"]) or text_key(g["text"]) in text_key(p[0]))),
-                  len(dates), len(pred["dates"])),
-        "entities": (_match(entities, pred_entities, lambda g, eid: names[eid][1] == entity_type(g["type"])
-                            and _entity_key(names, eid) in _keys(gold, g["name"])), len(entities), len(pred_entities)),
-        "agencies": (_match(agencies, pred_agencies, lambda g, p: text_key(g) in p), len(agencies), len(pred_agencies)),
+        "events": (gold.get("events", []), pred["events"],
+                   lambda g, p: g["type"] == p[0] and named(g.get("actor"), p[2]) and named(g.get("target"), p[3])),
+        "quotes": (gold.get("quotes", []), pred["quotes"],
+                   lambda g, p: named(g["speaker"], p[0]) and text_key(p[1]).startswith(text_key(g["begins"]))),
+        "dates": (gold.get("dates", []), pred["dates"],
+                  lambda g, p: _date_value(p[1], p[2]) == g["value"] and p[2] == g["granularity"]
+                  and (text_key(p[0]) in text_key(g["text"]) or text_key(g["text"]) in text_key(p[0]))),
+        "entities": ([e for e in gold.get("entities", []) if entity_type(e["type"]) != "MISC"],
+                     sorted({eid for eid, _, t in pred["mentions"] if t != "MISC"}),
+                     lambda g, eid: names[eid][1] == entity_type(g["type"]) and _entity_key(names, eid) in _keys(gold, g["name"])),
+        "agencies": (gold.get("agencies_cited", []), [forms[k] for k in sorted(forms)], lambda g, p: text_key(g) in p),
     }
+
+
+def score_article(gold: dict, pred: dict) -> dict[str, tuple[int, int, int]]:
+    """(matched, gold, predicted) per kind for one article."""
+    return {kind: (len(_pairs(g, p, same)), len(g), len(p)) for kind, (g, p, same) in comparisons(gold, pred).items()}
+
+
+def mismatches(gold: dict, pred: dict) -> dict[str, tuple[list, list]]:
+    """Per kind: (the gold items nothing matched, the predicted items that matched nothing)."""
+    out = {}
+    for kind, (g, p, same) in comparisons(gold, pred).items():
+        pairs = _pairs(g, p, same)
+        hit_g, hit_p = {i for i, _ in pairs}, {j for _, j in pairs}
+        out[kind] = ([x for i, x in enumerate(g) if i not in hit_g], [x for j, x in enumerate(p) if j not in hit_p])
+    return out
 
 
 def _prf(matched: int, gold: int, predicted: int) -> dict:

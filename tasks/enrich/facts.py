@@ -11,10 +11,10 @@ from functools import lru_cache
 from schemas.records import Article
 from tasks.enrich.attributions import Attribution, find_attributions
 from tasks.enrich.entities import LinkedMention, link_in_article
-from tasks.enrich.institutions import with_institutions
-from tasks.enrich.mention_spans import tidy
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
+from tasks.enrich.institutions import with_institutions
+from tasks.enrich.mention_spans import tidy
 from tasks.enrich.name_propagation import extend_first_names, extend_last_names, propagate
 from tasks.enrich.ner.lexicon import LEXICON_PATH, lexicon
 from tasks.enrich.ner.tagger import MODEL_PATH, recognise

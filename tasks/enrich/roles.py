@@ -8,7 +8,6 @@ only failing that is the rank the role."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-
 from dataclasses import dataclass
 
 from tasks.enrich.ner.features import Token, tokenize

@@ -13,8 +13,8 @@ import pyarrow as pa
 from tasks.enrich.entities import ResolvedMention, entity_id, name_key, resolve
 from tasks.enrich.events import extract_events
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
-from tasks.warehouse.database import arrow_table, id_list, stored_among, upsert
 from tasks.text.normalize import text_key
+from tasks.warehouse.database import arrow_table, id_list, stored_among, upsert
 
 _S, _I, _B, _F, _D = pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.date32()
 ENTITIES = pa.schema([("entity_id", _S), ("name", _S), ("type", _S), ("name_key", _S), ("first_run_id", _S)])

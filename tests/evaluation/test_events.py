@@ -41,6 +41,22 @@ def test_scores_count_matches_misses_and_extras(tmp_path):
     assert result["entity_ids_consistent"]["one_id"] == result["entity_ids_consistent"]["entities"] == 3
 
 
+def test_mismatches_list_what_the_scorer_did_not_match():
+    from evaluation.events import mismatches, score_article
+    gold = {"entities": [{"name": "أيمن الصفدي", "type": "PER", "aliases": ["الصفدي"]}, {"name": "عمان", "type": "LOC"}],
+            "events": [{"type": "CONSULT", "actor": "الصفدي"}, {"type": "ACCUSE", "actor": "الصفدي", "target": "عمان"}],
+            "quotes": [], "dates": [{"text": "أمس", "value": "2024-02-11", "granularity": "day"}], "agencies_cited": ["بترا"]}
+    pred = {"names": {"e1": ("أيمن الصفدي", "PER"), "e2": ("القاهرة", "LOC")},
+            "mentions": [("e1", "الصفدي", "PER"), ("e2", "القاهرة", "LOC")],
+            "events": [("CONSULT", "visit", "e1", None), ("SUPPORT", "praise", "e1", "e2")], "quotes": [],
+            "dates": [("أمس", "2024-02-11", "day")], "agencies": [("وكالة الأنباء الأردنية", "وكالة الأنباء الأردنية")]}
+    wrong = mismatches(gold, pred)
+    assert wrong["events"] == ([gold["events"][1]], [("SUPPORT", "praise", "e1", "e2")])
+    assert wrong["entities"] == ([gold["entities"][1]], ["e2"]) and wrong["dates"] == ([], [])
+    assert wrong["agencies"][0] == ["بترا"]
+    assert score_article(gold, pred)["events"] == (1, 2, 2)
+
+
 def test_bad_gold_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
