@@ -68,8 +68,18 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(start + w.start(), start + w.end(), normalize_arabic(w.group())) for w in _WORD.finditer(text[start:end])]
 
 
+def _bare(word: str) -> str:
+    """The word without one leading conjunction و or ف ("وفي" → "في"; "ولي" stays a word of its own below)."""
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 2 else word
+
+
+def _is(word: str, words: set[str]) -> bool:
+    """The word, or the word after its conjunction, is one of `words` ("ولي" is a title itself, "وفي" is في)."""
+    return word in words or _bare(word) in words
+
+
 def _gap_words(words, a: int, b: int) -> set[str]:
-    return {w.lstrip("وف") if len(w) > 2 else w for s, e, w in words if s >= a and e <= b}
+    return {form for s, e, w in words if s >= a and e <= b for form in (w, _bare(w))}
 
 
 def _agents_in(spans: list[EntitySpan], a: int, b: int) -> list[EntitySpan]:
@@ -111,8 +121,11 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
     first = after[0] if after else None
     # ... and countries and capitals too ("وتدعم طهران ..."), but they do not meet or sign
     may_act = first is not None and (first.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
-    titled = may_act and i + 1 < len(words) and words[i + 1][2].lstrip("و") in TITLE_HEADS \
-        and first.start - w_end < 120 and "،" not in text[w_end:first.start]
+    # behind a title ("بحث ولي عهد أبوظبي ... محمد بن زايد"), the first one who can act and follows no preposition
+    subject = next((sp for sp in after if (sp.type != "LOC" or trig.event_type not in ("CONSULT", "AGREE"))
+                    and not _after_preposition(words, sp)), None)
+    titled = subject is not None and i + 1 < len(words) and _is(words[i + 1][2], TITLE_HEADS) \
+        and subject.start - w_end < 120 and (subject is not first or "،" not in text[w_end:first.start])
     gap = _gap_words(words, w_end, first.start) if first is not None else set()
     # a place acts only as the verb's subject right after it: "استهدفت منطقة X" makes X the object
     close = may_act and first.start - w_end < (40 if kind == "verb" else 60) and not (gap & PREPOSITIONS) \
@@ -121,12 +134,11 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
         return before[-1], after, confidence  # "الأسد الذي استقبل باقري"
     if kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
         return before[-1], after, confidence  # SVO: "أن الصفدي سيلتقي شكري"
-    if kind == "noun" and {w.lstrip("وف") for _, _, w in words[max(0, i - 2):i]} & PASSIVE \
+    if kind == "noun" and any(_is(w, PASSIVE) for _, _, w in words[max(0, i - 2):i]) \
             and any(sp.type == "PER" for sp in people):
         actor = next(sp for sp in people if sp.type == "PER")  # "... تم فيها توقيع": the first person named
         return actor, [sp for sp in agents if sp.start > actor.end], confidence
     if titled:
-        subject = next((sp for sp in after if not _after_preposition(words, sp)), first)
         return subject, [sp for sp in after if sp.start > subject.start], confidence
     if close:
         return first, after[1:], confidence
@@ -161,12 +173,14 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 continue  # "لم يطلب منه": what did not happen is no event
             trig, kind = hit
             actor, after, confidence = _actor(sent, i, kind, trig)
-            if actor is None:
+            # "بين X و Y" names the parties of a meeting or a deal ("الاتصال الهاتفي الذي جرى بين X وY"), not
+            # what one praises ("المباراة بين فرنسا وكرواتيا")
+            pair = _between(sent.words, sent.agents, w_end) \
+                if trig.has_target and trig.event_type in ("CONSULT", "AGREE", "COOPERATE") else None
+            if actor is None and (pair is None or trig.event_type != "CONSULT"):
                 continue
             target = None
             if trig.has_target:
-                # "بين X و Y" names the parties of a meeting or a deal, not what one praises ("المباراة بين فرنسا وكرواتيا")
-                pair = _between(sent.words, sent.agents, w_end) if trig.event_type in ("CONSULT", "AGREE", "COOPERATE") else None
                 actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
                 if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
@@ -181,7 +195,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             when = _nearest_date(temporals, s_start, s_end, w_start)
             # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
             planned = trig.planned_cameo is not None and (
-                (kind == "verb" and word.lstrip("وف").startswith("س"))
+                (kind == "verb" and _bare(word).startswith("س"))
                 or any(PLANNED_WORD.match(w) for _, _, w in sent.words[max(0, i - 4):i]))
             parties = (actor.entity_id, target.entity_id if target else None)
             if trig.mode in SYMMETRIC:  # A met B is B met A: one event
@@ -241,7 +255,7 @@ def _merge(old: Event, new: Event) -> Event:
 def _after_preposition(words, span: EntitySpan) -> bool:
     """The word before this name is a preposition other than مع."""
     prev = [w for _, e, w in words if e <= span.start][-1:]
-    return bool(prev) and prev[0].lstrip("و") in PREPOSITIONS - {"مع"}
+    return bool(prev) and _is(prev[0], PREPOSITIONS - {"مع"})
 
 
 def _between(words, agents, after_pos: int):
@@ -278,6 +292,6 @@ def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str 
         if prefix[-1:] == "ب" and (len(prefix) < 2 or not prefix[0].isalpha() or prefix[0] == "و"):
             return sp.entity_id
         cue = [w for _, e, w in words if e <= sp.start][-1:]
-        if cue and cue[0].lstrip("و") in PLACE_CUES:
+        if cue and _is(cue[0], PLACE_CUES):
             return sp.entity_id
     return None

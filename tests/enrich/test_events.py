@@ -156,3 +156,20 @@ def test_verbs_that_are_triggers_only_with_their_object():
     assert trigger_of("فرضت", ["سيطرتها", "علي", "المدينه"]) is None  # imposed control: no sanction
     assert trigger_of("اصدرت", ["محكمه", "الجنايات", "احكاما"])[0].event_type == "COERCE"
     assert trigger_of("اصدرت", ["بيانا"]) is None
+
+
+def test_a_call_between_two_and_a_subject_behind_a_title_and_a_place():
+    from tasks.enrich.events import extract_events
+    text = ("كشف مصدر عن الاتصال الهاتفي الذي جرى بين ولي العهد محمد بن سلمان وجاريد كوشنر. "
+            "بحث ولي عهد أبوظبي محمد بن زايد، مع الرئيس المصري عبد الفتاح السيسي، العلاقات.")
+    spans = [("محمد بن سلمان", "PER"), ("جاريد كوشنر", "PER"), ("أبوظبي", "LOC"), ("محمد بن زايد", "PER"),
+             ("عبد الفتاح السيسي", "PER")]
+
+    class M:
+        def __init__(self, surface, kind):
+            self.start = text.index(surface)
+            self.end = self.start + len(surface)
+            self.type, self.entity_id, self.role = kind, surface, None
+    found = {(e.mode, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, [M(s, k) for s, k in spans], [])}
+    assert ("phone", "محمد بن سلمان", "جاريد كوشنر") in found
+    assert {("meet", "محمد بن زايد", "عبد الفتاح السيسي"), ("meet", "عبد الفتاح السيسي", "محمد بن زايد")} & found
