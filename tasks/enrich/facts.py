@@ -68,7 +68,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
-    found = found + propagate(text, found, known_persons)
+    found = found + propagate(text, found, known_persons, lexicon().zipf)
     cited = find_attributions(text)
     # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم.
     found += [_Named(a.start, a.end, a.surface, "ORG", a.surface, None) for a in cited

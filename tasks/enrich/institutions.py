@@ -50,6 +50,8 @@ _STOP = _norm(
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام السابق السابقة الأول الأولى الثاني الثانية الجديد "
     "الجديدة أيضا الى إلى في على عن من مع بين بعد قبل خلال منذ حول ضد لدى عند إن أن الا إلا")
 _STATUS = _norm("الرسمي الرسمية السابق السابقة")
+# adjectives of names that are no nisba: "هيئة الأركان العامة", "الأمم المتحدة", "المحكمة العليا"
+_NAME_ADJECTIVES = _norm("العامة العام العليا الأعلى الكبرى المتحدة المستقلة الخاصة الأحمر الأخضر الحر المركزي")
 _NISBA = re.compile(r"^ال\w{2,}(?:يه|ي|يين|يون)$")
 _TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”\-–]+")
 _CLITIC = re.compile(r"^(?:و|ف|ب|ل|ك|وب|ول|فب|فل)(?=\w{3,})")
@@ -107,7 +109,8 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
         start, end, j = tokens[i].start() + cut, tokens[i].end(), i + 1
-        taken = 0
+        taken = nouns = 0
+        after_name = after_adjective = False  # a name completed it ("شرطة نيويورك"); an adjective came
         definite_head = word.startswith("ال")
         while j < len(tokens) and taken < _MAX:
             gap = folded[tokens[j - 1].end():tokens[j].start()]
@@ -122,27 +125,34 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             if word in _ORG_WITH_ADJECTIVE and not taken:
                 if not _NISBA.match(token) or token in _STATUS or token in _GENERIC:
                     break
-            elif o_start in named_starts and not definite_head and named_types.get(o_start) != "PER":
+            elif o_start in named_starts and not definite_head and named_types.get(o_start) != "PER" and not after_name:
                 end_o = named_end[o_start]  # "شرطة نيويورك", "محكمة جنايات القاهرة"
                 while j < len(tokens) and original_offset(shifts, tokens[j].end()) <= end_o:
                     end, j, taken = tokens[j].end(), j + 1, taken + 1
+                after_name = True
                 continue
             elif token.startswith("ال"):
-                if definite_head and not taken and not _NISBA.match(token):
+                adjective = bool(_NISBA.match(token)) or token in _NAME_ADJECTIVES
+                if definite_head and not taken and not adjective:
                     break  # "المحكمة" + a noun: the court, then the clause
-            elif token.startswith("لل") and taken:
-                pass  # "المرصد السوري لحقوق الإنسان", "أكاديمية الأسد للهندسة العسكرية"
-            elif token.startswith("ل") and taken and nxt.startswith("ال") and len(token) > 3:
-                pass  # "لحقوق الإنسان"
+                if not adjective and (after_name or after_adjective or nouns >= 1 or kind == "LOC"):
+                    break  # "مجلس الوزراء المنعقد", "محكمة جنايات القاهرة السجن": the name has ended
+                nouns += not adjective
+                after_adjective = after_adjective or adjective
+            elif token.startswith("لل") and taken and not after_name and (_NISBA.match(nxt) or nxt.startswith("ال")):
+                nouns, after_adjective = 1, False  # "أكاديمية الأسد للهندسة العسكرية" (not "للرد على")
+            elif token.startswith("ل") and taken and nxt.startswith("ال") and len(token) > 3 and not after_name:
+                nouns, after_adjective = 0, False  # "المرصد السوري لحقوق الإنسان": its complement follows
             elif kind == "LOC" and not taken and len(token) > 2:
-                pass  # "مضيق هرمز"
+                after_name = True  # "مضيق هرمز", and no more
             elif kind == "ORG" and not taken and not definite_head and _is_name_like(token) and nxt.startswith("ال"):
-                pass  # "محكمة جنايات القاهرة", "هيئة أركان القوات"
+                nouns = 0  # "محكمة جنايات القاهرة", "هيئة أركان القوات": the definite word after it completes it
             else:
                 break
             end, j, taken = tokens[j].end(), j + 1, taken + 1
         words_taken = folded[start:end].split()[1:]
-        if kind == "ORG" and words_taken and all(w in _GENERIC or w in _STATUS for w in words_taken):
+        if kind == "ORG" and (word in _FORCES or word in _ORG_WITH_ADJECTIVE) and words_taken \
+                and all(w in _GENERIC or w in _STATUS for w in words_taken):
             taken = 0  # "قوات الأمن" is not, "القوات المسلحة المصرية" is
         while taken and folded[start:end].split()[-1] in _STATUS:  # "... الرسمية": status, not the name
             end = folded.rfind(" ", start, end)

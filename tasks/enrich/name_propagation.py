@@ -104,9 +104,27 @@ def person_names(mentions) -> set[str]:
     return names
 
 
-def propagate(text: str, mentions, known_persons: set[str] = frozenset()) -> list[PropagatedMention]:
+COMMON_ZIPF = 4.6  # a one-word name at least this frequent in a large corpus is also a word ("ثاني", "الخامس")
+_CUES = {normalize_arabic(w) for w in (
+    "قال", "وقال", "أكد", "وأكد", "أضاف", "وأضاف", "أشار", "وأشار", "أعلن", "وأعلن", "صرح", "وصرح", "أوضح", "وأوضح",
+    "كشف", "وكشف", "دعا", "ودعا", "طالب", "وطالب", "زار", "وزار", "التقى", "والتقى", "استقبل", "واستقبل", "بحث", "وبحث",
+    "اتهم", "واتهم", "انتقد", "وانتقد", "أشاد", "وأشاد", "هدد", "وهدد", "رئيس", "الرئيس", "الأمير", "الملك", "الشيخ",
+    "الوزير", "السيد", "نظيره", "ونظيره", "أن", "إن", "بأن", "وأن")}
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def _cued(folded: str, start: int) -> bool:
+    """The word before `start` is a reporting verb, a title or a complementizer: "وقال الأسد", "أن الأسد"."""
+    before = _LAST_WORD.search(folded, max(0, start - 30), start)
+    return bool(before) and before.group(1) in _CUES
+
+
+def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: dict[str, float] | None = None
+              ) -> list[PropagatedMention]:
     """Mentions for the other occurrences of names already found in `text`, and of persons the warehouse
-    knows (`known_persons`: folded names, tasks.enrich.known_names), not overlapping any found one."""
+    knows (`known_persons`: folded names, tasks.enrich.known_names), not overlapping any found one. With
+    `zipf` (word frequencies of a large corpus), a one-word person's name that is also a common word
+    ("ثاني" of "آل ثاني", "الخامس" of "محمد الخامس") counts only after a reporting verb or a title."""
     forms = _forms(mentions)
     for name in known_persons:
         forms.setdefault(name, "PER")
@@ -131,6 +149,9 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset()) -> lis
         name = match.group(group) if group == "name" else "ا" + match.group(group)
         kind = forms.get(name) or forms.get(normalize_arabic(name))
         if kind is None:
+            continue
+        if kind == "PER" and zipf and " " not in name and zipf.get(normalize_arabic(name), 0.0) >= COMMON_ZIPF \
+                and not _cued(folded, match.start()):
             continue
         taken.append((start, end))
         surface = text[start:end]

@@ -111,3 +111,14 @@ def test_a_first_name_alone_after_a_title_takes_the_last_name_the_tagger_read_as
     # after a nationality: the last name joins; after a verb and before إن: nothing to join
     assert [m.surface for m in wider] == ["جواد ظريف", "جواد"]
     assert all(text[m.start:m.end] == m.surface for m in wider)
+
+
+
+def test_a_one_word_name_that_is_also_a_common_word_needs_a_cue():
+    text = "وقال محمد بن عبد الرحمن آل ثاني إن. وفي الشوط ثاني أهداف. وقال ثاني إن"
+    full = text.index("محمد")
+    found = [M(full, full + len("محمد بن عبد الرحمن آل ثاني"), "محمد بن عبد الرحمن آل ثاني", "PER",
+               name="محمد بن عبد الرحمن آل ثاني")]
+    more = propagate(text, found, zipf={"ثاني": 5.0})
+    assert [text[m.start - 5:m.start].strip() for m in more] == ["وقال"]  # not "الشوط ثاني"
+    assert len(propagate(text, found)) == 2  # without word frequencies, every occurrence
