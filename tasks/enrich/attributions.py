@@ -229,8 +229,4 @@ def find_attributions(text: str) -> list[Attribution]:
         start, end, full_start, full_end, cue_start, cue_end = (original_offset(shifts, i) for i in span)
         full = " ".join(text[full_start:full_end].translate(_NO_MARKS).split())
         results.append(Attribution(text[start:end], start, end, text[cue_start:cue_end].strip(), full))
-    # "وكالة الأنباء الفلسطينية (وفا)" once: the agency is "وفا" wherever its full name is written again
-    short = {a.full_surface: a.surface for a in results if a.surface != a.full_surface and a.surface in a.full_surface
-             or a.surface != a.full_surface and len(a.surface) < len(a.full_surface) and "(" not in a.surface}
-    return [Attribution(short[a.surface], a.start, a.end, a.cue, a.full_surface)
-            if a.surface == a.full_surface and a.surface in short else a for a in results]
+    return results

@@ -75,3 +75,11 @@ def test_outlet_lexicon_is_mined_not_remembered():
 def test_several_in_order():
     text = "ونقلت وكالة تسنيم عن قائد عسكري قوله، بينما ذكرت صحيفة الوطن السورية أن الوفد وصل، بحسب رويترز."
     assert [a.surface for a in find_attributions(text)] == ["تسنيم", "الوطن", "رويترز"]
+
+
+def test_every_surface_is_the_text_at_its_offsets():
+    text = ("وكانت وكالة الأنباء الفلسطينية (وفا) ذكرت أن الرضيعة توفيت. وأفادت وكالة الأنباء الفلسطينية بأن عدد "
+            "القتلى ارتفع، كما قال التلفزيون المصري الرسمي، ونقلت «CNN بالعربية» عن مصدر.")
+    found = find_attributions(text)
+    assert [a.surface for a in found][:2] == ["وفا", "وكالة الأنباء الفلسطينية"]
+    assert all(text[a.start:a.end] == a.surface for a in found)
