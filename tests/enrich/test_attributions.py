@@ -58,7 +58,7 @@ def test_the_papers_own_name_when_the_text_cites_it_and_a_correspondent_of_a_nam
     assert find_attributions("وقال مراسل الوكالة في دمشق إن") == []
     assert [a.surface for a in find_attributions("وقال لموقع إيلاف إن")] == ["إيلاف"]  # ل makes موقع a cue
     assert find_attributions("ونشر على حسابه لموقع التواصل الاجتماعي") == []
-    assert find_attributions("وكتب على موقع \"تويتر\" أن الوفد وصل") == []  # a site, not a news outlet
+    assert find_attributions("ونقلت \"تويتر\" عن مصدر أن الحساب أغلق") == []  # a site, not a news outlet
 
 
 def test_two_outlets_after_a_dual():
