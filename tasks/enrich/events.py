@@ -30,7 +30,7 @@ from tasks.enrich.event_lexicon import (
 from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.text.normalize import normalize_arabic, stable_id
 
-MODEL_VERSION = "events-rules-1"
+MODEL_VERSION = "events-rules-2"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
 
