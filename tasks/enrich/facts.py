@@ -4,7 +4,7 @@ CPU work per article. Entity ids across articles, events and their links are set
 (tasks.enrich.store), where the warehouse's aliases are at hand."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.enrich.quotes import Quote, find_quotes
 from tasks.enrich.roles import roles
 from tasks.enrich.temporal.expressions import TemporalExpression, find_temporal
-from tasks.text.normalize import sha256_hex
+from tasks.text.normalize import normalize_arabic, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
@@ -70,7 +70,10 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
     found = found + propagate(text, found, known_persons, lexicon().zipf)
     cited = find_attributions(text)
-    # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم.
+    # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم, and a name the
+    # recogniser typed otherwise where it is cited ("الأناضول" a region, "ريا نوفوستي" a person) is that agency.
+    agencies = {normalize_arabic(a.surface) for a in cited}
+    found = [replace(m, type="ORG") if m.type != "ORG" and normalize_arabic(m.name) in agencies else m for m in found]
     found += [_Named(a.start, a.end, a.surface, "ORG", a.surface, None) for a in cited
               if not any(m.start < a.end and a.start < m.end for m in found)]
     found.sort(key=lambda m: m.start)

@@ -95,3 +95,12 @@ def test_only_arabic_articles_are_enriched_and_others_are_not_redone(warehouse_p
     assert enriched == {"ar.txt"}
     again = ingest(source=str(folder), warehouse=str(warehouse_path))
     assert again["documents"]["unchanged"] == 2 and again["articles"]["unchanged"] == 2
+
+
+def test_a_cited_agency_is_an_organisation_wherever_it_is_named():
+    from datetime import date
+
+    from tasks.enrich.facts import facts_of
+    text = "وذكرت وكالة الأناضول أن الوفد وصل. وقالت الأناضول إن المحادثات بدأت في الأناضول."
+    facts = facts_of(text, date(2024, 2, 12))
+    assert {m.type for m in facts.mentions if m.surface.endswith("الأناضول")} == {"ORG"}
