@@ -48,6 +48,8 @@ AID = Trigger("AID", "aid", "070")
 COOPERATE = Trigger("COOPERATE", "cooperate", "060")
 DESCRIBE = Trigger("ACCUSE", "describe", "112")  # "وصف X بأنه «خائن»": in news, mostly a charge
 PROTEST = Trigger("PROTEST", "protest", "140", needs_target=False)
+CHARGE = Trigger("ACCUSE", "charge", "112")  # only with its object (COMPOUNDS below)
+SENTENCE = Trigger("COERCE", "sentence", "173", needs_target=False)  # likewise
 
 SYMMETRIC = {"meet", "agree"}
 
@@ -94,8 +96,20 @@ NOUNS: dict[Trigger, str] = {
     ARREST: r"اعتقال|باعتقال|احتجاز|باحتجاز",
     AID: r"مساعدات|مساعده|المساعدات",
 }
-_TRIGGER_WORDS = [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "verb") for trig, pattern in VERBS.items()]
-_TRIGGER_WORDS += [(re.compile(rf"^[وف]?(?:{pattern})$"), trig, "noun") for trig, pattern in NOUNS.items()]
+
+
+def _trigger_table() -> dict[str, tuple[Trigger, str]]:
+    """Every written form (the word, and behind و or ف) -> (trigger, 'verb' | 'noun'); the first listed wins."""
+    table: dict[str, tuple[Trigger, str]] = {}
+    for kind, words in (("verb", VERBS), ("noun", NOUNS)):
+        for trig, forms in words.items():
+            for form in forms.split("|"):
+                for written in (form, "و" + form, "ف" + form):
+                    table.setdefault(written, (trig, kind))
+    return table
+
+
+_TRIGGER_WORDS = _trigger_table()
 PLANNED_WORD = re.compile(r"^[وف]?(?:سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
 PREPOSITIONS = {normalize_arabic(w) for w in ("مع", "إلى", "في", "على", "عن", "من", "ضد", "لدى", "نحو", "قرب", "خلال", "بين")}
 # Words that open a title or office before a name ("وصل رئيس هيئة الأركان في ... محمد باقري"): the subject.
@@ -108,8 +122,6 @@ RELATIVES = {normalize_arabic(w) for w in ("الذي", "التي", "اللذان
 PLACE_CUES = {normalize_arabic(w) for w in ("إلى", "في", "قرب", "بمدينة", "مدينة", "العاصمة")}
 
 
-CHARGE = Trigger("ACCUSE", "charge", "112")
-SENTENCE = Trigger("COERCE", "sentence", "173", needs_target=False)
 # Verbs that are a trigger only with their object a few words on: "فرضت ... عقوبات" (sanction), "وجهت ...
 # التهمة" (a charge), "قضت ... بسجن" (a court's sentence).
 COMPOUNDS: list[tuple[re.Pattern, re.Pattern, Trigger]] = [
@@ -123,9 +135,8 @@ _COMPOUND_REACH = 4  # words between the verb and its object
 
 def trigger_of(word: str, following: list[str] = ()) -> tuple[Trigger, str] | None:
     """(trigger, 'verb' | 'noun') for a normalized word (`following`: the normalized words after it), or None."""
-    for pattern, trig, kind in _TRIGGER_WORDS:
-        if pattern.match(word):
-            return trig, kind
+    if word in _TRIGGER_WORDS:
+        return _TRIGGER_WORDS[word]
     for verb, obj, trig in COMPOUNDS:
         if verb.match(word) and any(obj.match(w) for w in following[:_COMPOUND_REACH]):
             return trig, "verb"

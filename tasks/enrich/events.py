@@ -188,7 +188,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                     and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
                 continue  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
-                clause_end = text_clause_end(text, w_end, s_end)
+                clause_end = _clause_end(text, w_end, s_end)
                 target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id
                                and not _after_preposition(sent.words, sp) and sp.start < clause_end
                                and sp.start - actor.end > 2), None)  # not the name in apposition to an office
@@ -217,7 +217,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
     return _visits_apart(list(found.values()))
 
 
-def text_clause_end(text: str, start: int, end: int) -> int:
+def _clause_end(text: str, start: int, end: int) -> int:
     """The end of the clause from `start`: the next comma ("وصلت ميركل إلى إسرائيل، حسب ما أعلنه X": X
     reported the visit, he did not host it)."""
     comma = text.find("،", start, end)
@@ -284,8 +284,7 @@ def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str 
     """The first place after a place cue following the trigger: a word (إلى, في, قرب...) or a clitic on the
     name itself ("بدمشق")."""
     used_ids = {sp.entity_id for sp in used if sp is not None}
-    clause_end = text.find("،", after_pos, s_end)  # the place of this clause, not of the next one
-    clause_end = s_end if clause_end < 0 else clause_end
+    clause_end = _clause_end(text, after_pos, s_end)  # the place of this clause, not of the next one
     places = [sp for sp in spans if sp.type == "LOC" and after_pos <= sp.start < clause_end and sp.entity_id not in used_ids]
     for sp in sorted(places, key=lambda sp: sp.start):
         prefix = text[max(0, sp.start - 2):sp.start]

@@ -84,3 +84,21 @@ def test_every_surface_is_the_text_at_its_offsets():
     found = find_attributions(text)
     assert [a.surface for a in found][:2] == ["وفا", "وكالة الأنباء الفلسطينية"]
     assert all(text[a.start:a.end] == a.surface for a in found)
+
+
+def test_mining_keeps_names_used_as_outlets_and_says_when_there_is_no_corpus(tmp_path):
+    import gzip
+    import json
+
+    import pytest
+
+    from tasks.enrich.lexicons.outlets import mine
+    texts = (["ونقلت وكالة رويترز عن مصدر.", "بحسب رويترز فإن الوفد وصل.", "وذكرت صحيفة تونس أن"] * 3
+             + ["زار الوفد تونس أمس. وتقع تونس شمال أفريقيا. وقالت تونس إن"] * 5)
+    with gzip.open(tmp_path / "news.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+    names = {name for name, _, _ in mine(tmp_path)}
+    assert "رويترز" in names  # after an outlet word and cited bare, and nothing else
+    assert "تونس" not in names  # after an outlet word too, but mostly a place
+    with pytest.raises(FileNotFoundError, match="no \\*.jsonl.gz news files"):
+        mine(tmp_path / "missing")
