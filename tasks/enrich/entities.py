@@ -57,8 +57,13 @@ def entity_id(type_: str, key: str) -> str:
 
 
 def _is_short_form(short: list[str], full: list[str]) -> bool:
-    """`short` names the same person as `full`: fewer words, in order within it, the last word the same."""
-    if not short or len(short) >= len(full) or short[-1] != full[-1]:
+    """`short` names the same person as `full`: fewer words, in order within it, the last word the same; or
+    all its words but the last, two or more ("أحمد منصور" of "أحمد منصور الشحي")."""
+    if not short or len(short) >= len(full):
+        return False
+    if len(short) >= 2 and len(full) == len(short) + 1 and full[:len(short)] == short:
+        return True
+    if short[-1] != full[-1]:
         return False
     i = 0
     for word in full:

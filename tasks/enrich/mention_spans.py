@@ -4,9 +4,12 @@ spans that are not the name:
 
 - a title before a person the recogniser did not learn ("بروفيسورة كارول روتر" → "كارول روتر");
 - a place or a nisba plural before a person, the office's complement ("عمدة نيويورك بيل دي بلازيو",
-  "الانقلابيين عبد الملك الحوثي") → the person;
-- a word after a person that is ل or ب on a definite word, a Latin name or a tatweel, or an adverb of the
-  clause ("غالاوي لـCNN", "عباس بإجماع", "آبي حين") → the name before it;
+  "الانقلابيين عبد الملك الحوثي") → the person; a place only behind an office ("جان" is a place too, and
+  "المفوضية الأوروبية جان كلود يونكر" keeps it);
+- a word after a person that is ل or ب on a definite word, a Latin name, a tatweel or a commoner word, or
+  an adverb of the clause ("غالاوي لـCNN", "عباس بإجماع", "آبي لنواب", "آبي حين") → the name before it;
+- a person the recogniser read behind a conjunction that is the first letter of the name ("وأوضح فانس" read
+  as ف + "انس") when the article names the person with that word elsewhere ("سايروس فانس") → the word;
 - the preposition ل on an outlet ("لبي بي سي") → the outlet;
 - a hashtag ("#تميم_بن_حمد") → the name with spaces (the span stays as written).
 """
@@ -26,6 +29,7 @@ _TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "المغني", "المغنية", "الصحفي", "الصحفية", "الجنرال", "الأدميرال", "عمدة", "رئيسة", "وزيرة", "الرئيسة", "الوزيرة")}
 _ADVERBS = {normalize_arabic(w) for w in ("حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم")}
 _TOKEN = re.compile(r"\S+")
+_OFFICE_COMPLEMENTS = {normalize_arabic(w) for w in ("بلدية", "محافظ", "حاكم")}  # "رئيس بلدية نيويورك X"
 _GENERIC_HEADS = {normalize_arabic(w) for w in ("منظمة", "شركة")}
 _NISBA_PLURAL = re.compile(r"^ال\w{3,}(?:يين|ين|يون)$")
 
@@ -40,10 +44,30 @@ def _is_place(norm: str) -> bool:
 
 def _trailing_clause_word(token: str, norm: str) -> bool:
     """A word that ends a name's span without belonging to it: an adverb, or ل/ب on a definite word, a
-    Latin name or a tatweel ("بالإجماع", "للصحفيين", "لـCNN")."""
+    Latin name, a tatweel ("بالإجماع", "للصحفيين", "لـCNN") or a word of ordinary prose, much commoner alone
+    than with the letter ("لنواب": نواب; not "بودي", a surname, for ودي)."""
     if norm in _ADVERBS:
         return True
-    return token[:1] in ("ل", "ب") and (token[1:3] == "ال" or token[1:2] in ("إ", "ـ") or token[1:2].isascii())
+    if token[:1] not in ("ل", "ب"):
+        return False
+    if token[1:3] == "ال" or token[1:2] in ("إ", "ـ") or token[1:2].isascii():
+        return True
+    zipf = lexicon().zipf
+    rest = zipf.get(norm[1:], 0.0) if len(norm) > 3 else 0.0
+    return rest >= _COMMON_REST and rest - zipf.get(norm, 0.0) >= _CLITIC_MARGIN
+
+
+_COMMON_REST = 4.0  # zipf of the word without its ل/ب: a word of ordinary prose
+_CLITIC_MARGIN = 0.8  # ... that many zipf steps commoner than the word with the letter (ten times or so)
+
+
+def _office_before(text: str, start: int) -> bool:
+    """The word at `start` is an office's complement: it carries a clitic ("الرئيسة السابقة لملاوي ..."), or
+    the word before it is a title or an office's noun ("عمدة نيويورك ...", "رئيس بلدية نيويورك ...")."""
+    if start and text[start - 1].isalpha():
+        return True
+    before = text[max(0, start - 40):start].split()
+    return bool(before) and normalize_arabic(before[-1]) in _TITLES | _OFFICE_COMPLEMENTS
 
 
 def _unhashed(m):
@@ -53,6 +77,22 @@ def _unhashed(m):
     return replace(m, name=" ".join(m.name.lstrip("#").replace("_", " ").split()))
 
 
+def _whole_words(text: str, mentions: list) -> list:
+    """Persons read behind a one-letter clitic that is the name's own first letter ("وأوضح فانس" read as ف +
+    "انس"): the whole word, when another person's name of the article has it ("سايروس فانس")."""
+    name_words = {w for m in mentions if m.type == "PER" for w in normalize_arabic(m.surface).split()}
+    out = []
+    for m in mentions:
+        s = m.start
+        if m.type == "PER" and s and text[s - 1] in "وفبلك" and (s < 2 or not text[s - 2].isalpha()):
+            first = normalize_arabic(text[s - 1:m.end].split()[0])
+            if first in name_words:
+                surface = text[s - 1:m.end]
+                m = replace(m, start=s - 1, surface=surface, name=surface)
+        out.append(m)
+    return out
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
@@ -60,7 +100,8 @@ def tidy(text: str, mentions: list) -> list:
         tokens = _tokens(text, m.start, m.end)
         if m.type == "PER":
             while len(tokens) > 1 and (tokens[0][2] in _TITLES or _NISBA_PLURAL.match(tokens[0][2])
-                                       or (len(tokens) > 2 and _is_place(tokens[0][2]))):
+                                       or (len(tokens) > 2 and _is_place(tokens[0][2])
+                                           and _office_before(text, tokens[0][0]))):
                 tokens.pop(0)
             while len(tokens) > 1 and _trailing_clause_word(text[tokens[-1][0]:tokens[-1][1]], tokens[-1][2]):
                 tokens.pop()
@@ -77,4 +118,4 @@ def tidy(text: str, mentions: list) -> list:
             continue
         surface = text[start:end]
         out.append(_unhashed(replace(m, start=start, end=end, surface=surface, name=surface)))
-    return out
+    return _whole_words(text, out)

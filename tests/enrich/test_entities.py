@@ -37,6 +37,14 @@ def test_short_forms_link_to_the_fuller_name_in_the_article():
         "كمال الدين حداد", "رامي صالح", "كمال الدين حداد", "رامي صالح", "كمال الدين حداد"]
 
 
+def test_a_name_without_its_last_word_links_to_the_name_but_a_shorter_prefix_does_not():
+    text = "سجن أحمد منصور الشحي. وقال أحمد منصور إنه بريء. وقال مايك بومبيو خليفة تيلرسون. ورد مايك بومبيو."
+    ms = mentions_of(text, [("أحمد منصور الشحي", "PER"), ("أحمد منصور", "PER"), ("مايك بومبيو خليفة تيلرسون", "PER"),
+                            ("مايك بومبيو", "PER")])
+    assert [m.canonical for m in link_in_article(ms)] == [
+        "أحمد منصور الشحي", "أحمد منصور الشحي", "مايك بومبيو خليفة تيلرسون", "مايك بومبيو"]
+
+
 def test_two_people_with_one_surname_stay_apart():
     text = "التقى سامي عطية بوزير المال نبيل عطية. ثم غادر نبيل عطية، وبقي سامي عطية. وقال عطية إن اللقاء مثمر."
     ms = mentions_of(text, [("سامي عطية", "PER"), ("نبيل عطية", "PER"), ("نبيل عطية", "PER"), ("سامي عطية", "PER"), ("عطية", "PER")])

@@ -21,6 +21,8 @@ def _tidied(text: str, surface: str, kind: str = "PER") -> str:
     ("وقال الرائد آدريان رانكين غالاوي لـCNN إن", "آدريان رانكين غالاوي لـCNN", "آدريان رانكين غالاوي"),
     ("وانتخب عباس بالإجماع رئيسا", "عباس بالإجماع", "عباس"),
     ("وقال آبي حين سئل", "آبي حين", "آبي"),
+    ("وقال آبي لنواب البرلمان", "آبي لنواب", "آبي"),  # ل on a common word (نواب)
+    ("عادت الرئيسة السابقة لملاوي جويس باندا", "ملاوي جويس باندا", "جويس باندا"),  # the office's place
     ("وقالت لبي بي سي إن", "لبي بي سي", "بي بي سي"),
 ])
 def test_spans_cut_to_the_name(text, span, name):
@@ -32,6 +34,8 @@ def test_spans_cut_to_the_name(text, span, name):
     ("وصل محمد باقري إلى دمشق", "محمد باقري"),  # ب + ا is a name's first letters, not a preposition
     ("قال محمد بن سلمان", "محمد بن سلمان"),
     ("زار لندن", "لندن"),  # one word: nothing to cut
+    ("وقال رئيس المفوضية الأوروبية جان كلود يونكر", "جان كلود يونكر"),  # جان is a place too, but no office's
+    ("وقال محاميه نبيل بودي إن", "نبيل بودي"),  # بودي is a surname, not ب + ودي
 ])
 def test_names_stay_whole(text, span):
     kind = "LOC" if span == "لندن" else "PER"
@@ -44,3 +48,18 @@ def test_a_hashtag_names_the_entity_with_spaces_and_keeps_its_span():
     start = text.index(surface)
     (m,) = tidy(text, [Mention(start, start + len(surface), surface, "PER", surface)])
     assert (text[m.start:m.end], m.name) == (surface, "تميم بن حمد آل ثاني")
+
+
+def test_a_name_read_behind_its_own_first_letter_is_the_whole_word():
+    text = "وقال المدعي العام سايروس فانس في بيان. وأوضح فانس أن القرار نهائي"
+    full, short = text.index("سايروس فانس"), text.index("انس أن")
+    mentions = [Mention(full, full + len("سايروس فانس"), "سايروس فانس", "PER", "سايروس فانس"),
+                Mention(short, short + 3, "انس", "PER", "انس")]
+    assert [m.surface for m in tidy(text, mentions)] == ["سايروس فانس", "فانس"]
+
+
+def test_a_clitic_stays_a_clitic_when_no_name_has_the_whole_word():
+    text = "وقال الوزير وليد إن"
+    start = text.index("ليد")
+    (m,) = tidy(text, [Mention(start, start + 3, "ليد", "PER", "ليد")])
+    assert m.surface == "ليد"
