@@ -7,18 +7,14 @@ normalized name a line with its two counts."""
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from tasks.text.normalize import normalize_arabic
+from tasks.enrich.lexicons.corpus import NEWS, news_files, normalized_texts
 
-HERE = Path(__file__).resolve().parent
-OUTLETS_PATH = HERE / "outlets.txt"
-NEWS = HERE.parents[2].parent / "shared" / "data" / "news"
+OUTLETS_PATH = Path(__file__).resolve().parent / "outlets.txt"
 
 OUTLET_WORDS = r"وكاله(?:\s+(?:ال)?انباء)?|صحيفه|جريده|قناه|شبكه|اذاعه|تلفزيون|مجله|موقع|محطه"
 _NAME = r"[\"«“]?(?P<n1>[^\s\"«»“”،,.:;()]+)(?:\s+(?P<n2>[^\s\"«»“”،,.:;()]+))?"
@@ -47,19 +43,14 @@ def _names(m: re.Match) -> list[str]:
 
 def mine(folder: Path = NEWS) -> list[tuple[str, int, int]]:
     """(name, times after an outlet word, times after a citation cue) for the names that pass both tests."""
-    files = sorted(folder.glob("*.jsonl.gz"))
-    if not files:
-        raise FileNotFoundError(f"no *.jsonl.gz news files in {folder}")
+    files = news_files(folder)
     after_outlet, after_cue = Counter(), Counter()
-    for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                text = normalize_arabic(json.loads(line).get("text") or "")
-                for m in _AFTER_OUTLET.finditer(text):
-                    after_outlet.update(_names(m))
-                for cue in _AFTER_CUE:
-                    for m in cue.finditer(text):
-                        after_cue.update(_names(m))
+    for text in normalized_texts(files):
+        for m in _AFTER_OUTLET.finditer(text):
+            after_outlet.update(_names(m))
+        for cue in _AFTER_CUE:
+            for m in cue.finditer(text):
+                after_cue.update(_names(m))
     kept = {n: c for n, c in after_outlet.items() if c >= MIN_AFTER_OUTLET and after_cue[n] >= MIN_AFTER_CUE
             and not _OUTLET_WORD.match(n)}
     # a word kept mostly as the start of a longer name ("فرانس" of "فرانس برس") is not a name of its own
@@ -75,10 +66,8 @@ def _occurrences(files: list[Path], names) -> Counter:
     """How often each name occurs anywhere, as whole words (after an optional one-letter clitic)."""
     pattern = re.compile(r"(?<!\w)[وفبل]?(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)")
     counts = Counter()
-    for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                counts.update(m[1] for m in pattern.finditer(normalize_arabic(json.loads(line).get("text") or "")))
+    for text in normalized_texts(files):
+        counts.update(m[1] for m in pattern.finditer(text))
     return counts
 
 
