@@ -88,10 +88,12 @@ train-ner: install
 
 # The lexicons mined from the news corpus in ../shared/data/news (committed in tasks/enrich/lexicons/): outlet
 # names agencies are read by, names the corpus writes after an outlet word and also cites bare (about 45 s);
-# place names, written after a place noun often enough and mostly there (about 30 s).
+# place names, written after a place noun often enough and mostly there; groups and brands, after تنظيم/حركة/حزب
+# and شركة/موقع/تطبيق (about 30 s each).
 lexicons: install
 	$(BIN)/python -m tasks.enrich.lexicons.outlets
 	$(BIN)/python -m tasks.enrich.lexicons.places
+	$(BIN)/python -m tasks.enrich.lexicons.organisations
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

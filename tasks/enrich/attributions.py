@@ -44,10 +44,15 @@ _OUTLET = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|�
            r"|مراسل|مراسله")  # "مراسل «العربية»": an outlet only when named as one (_NEEDS_NAME)
 _NEEDS_NAME = {"مراسل", "مراسله"}
 _COORDINATED = re.compile(r"[ \t]*و[ \t]*[\"«“](?P<n>[^\"«»“”\n،.]{2,30})[\"»”]")
-_NEEDS_CUE = {"موقع", "شبكه"}
-_SOCIAL = {normalize_arabic(w) for w in ("تويتر", "فيسبوك", "فيس بوك", "يوتيوب", "انستغرام", "إنستغرام", "واتساب",
-                                          "واتسآب", "سناب شات", "تيليغرام", "تلغرام", "تيك توك")}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
+_NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
+PLATFORMS = {normalize_arabic(w) for w in ("تويتر", "فيسبوك", "فيس بوك", "يوتيوب", "انستغرام", "إنستغرام", "واتساب",
+                                          "واتسآب", "سناب شات", "تيليغرام", "تلغرام", "تيك توك")}
 _KNOWN = alternation(KNOWN_AGENCIES)
+
+
+def is_platform(name: str) -> bool:
+    """A social site or app ("تويتر", "#فيسبوك"): where people speak, never a speaker or an actor itself."""
+    return normalize_arabic(name).lstrip("#") in PLATFORMS
 
 _CUE = re.compile(
     rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+(?:(?P<o1>{_OUTLET})\s+)?"
@@ -168,7 +173,7 @@ def find_attributions(text: str) -> list[Attribution]:
     for m in _CUE.finditer(folded):
         outlet = " ".join((m["o1"] or m["o2"] or m["o3"] or "").split())
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
-        if name and folded[name[0]:name[1]].lstrip("#") in _SOCIAL:
+        if name and folded[name[0]:name[1]].lstrip("#") in PLATFORMS:
             continue  # "موقع «تويتر»": a site, not a news outlet
         if m["o3"] and outlet in _NEEDS_CUE and (not m["cl"] or folded.startswith("التواصل", m.end())):
             continue  # "موقع الانفجار", "لموقع التواصل الاجتماعي"; but "قال لموقع X" cites it

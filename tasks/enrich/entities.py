@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.enrich.lexicons.organisations import GROUPS
 from tasks.text.normalize import normalize_arabic, stable_id
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -74,7 +75,8 @@ def _is_short_form(short: list[str], full: list[str]) -> bool:
 
 def link_in_article(mentions) -> list[LinkedMention]:
     """Each mention (objects with start, end, surface, type and optionally name and role), in text order,
-    with the fullest name it stands for in the article. Only persons' names are shortened in news prose."""
+    with the fullest name it stands for in the article: persons' names are shortened in news prose, and a
+    group's name is written without its noun ("داعش" of "تنظيم داعش")."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     typed = [(m, entity_type(m.type)) for m in ordered]
     names = [getattr(m, "name", None) or m.surface for m, _ in typed]  # "للأسد" stands alone as "الأسد"
@@ -82,6 +84,10 @@ def link_in_article(mentions) -> list[LinkedMention]:
     linked = []
     for i, (m, t) in enumerate(typed):
         canonical = names[i]
+        if t == "ORG":  # "داعش" is the article's "تنظيم داعش"
+            canonical = next((names[j] for j, (_, tj) in enumerate(typed)
+                              if tj == "ORG" and len(words[j]) == len(words[i]) + 1 and words[j][0] in GROUPS.nouns
+                              and words[j][1:] == words[i]), canonical)
         if t == "PER":
             fuller = [j for j, (_, tj) in enumerate(typed) if tj == "PER" and _is_short_form(words[i], words[j])]
             if fuller:

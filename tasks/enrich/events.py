@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tasks.enrich.attributions import is_platform
 from tasks.enrich.event_lexicon import (
     NEGATIONS,
     PASSIVE,
@@ -157,12 +158,13 @@ def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[Entit
 
 
 def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
-    """Events of one article. `mentions` have start, end, type, entity_id and role; `temporals` have start,
-    end, value and granularity; `cited` (start, end) spans of agencies cited as sources, which take no part."""
+    """Events of one article. `mentions` have start, end, surface, type, entity_id and role (a social site's
+    mention takes no part: "كتب على تويتر"); `temporals` have start, end, value and granularity; `cited`
+    (start, end) spans of agencies cited as sources, which take no part."""
     offices = office_spans(text, mentions)
     cited = [(c.start, c.end) for c in cited]
     spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
-             if not any(o.start <= m.start and m.end <= o.end for o in offices)
+             if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
              and not any(a < m.end and m.start < b for a, b in cited)] + offices
     found: dict[tuple, Event] = {}
     for s_start, s_end in sentences(text):

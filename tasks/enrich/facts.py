@@ -9,8 +9,8 @@ from datetime import date
 from functools import lru_cache
 
 from schemas.records import Article
-from tasks.enrich.attributions import Attribution, find_attributions
-from tasks.enrich.corpus_places import with_corpus_places
+from tasks.enrich.attributions import Attribution, find_attributions, is_platform
+from tasks.enrich.corpus_names import with_corpus_organisations, with_corpus_places
 from tasks.enrich.entities import LinkedMention, link_in_article
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
@@ -67,7 +67,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
-    found = with_corpus_places(text, found)
+    found = with_corpus_places(text, with_corpus_organisations(text, found))
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
     found = found + propagate(text, found, known_persons, lexicon().zipf)
@@ -84,7 +84,8 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     linked = link_in_article(named)
     # An office written in place of a name ("وأكد رئيس الأركان ...") can be a quote's speaker.
     offices = office_spans(text, linked, identity=lambda m: m.canonical)
-    speakers = [m for m in found if not any(o.start <= m.start and m.end <= o.end for o in offices)]
+    speakers = [m for m in found if not any(o.start <= m.start and m.end <= o.end for o in offices)
+                and not is_platform(m.name)]  # "كتب أدرعي على فيسبوك: «...»": أدرعي wrote it
     speakers += [_Named(o.start, o.end, text[o.start:o.end], "PER", o.entity_id, None) for o in offices]
     return ArticleFacts(
         mentions=linked,

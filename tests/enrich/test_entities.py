@@ -45,6 +45,12 @@ def test_a_name_without_its_last_word_links_to_the_name_but_a_shorter_prefix_doe
         "أحمد منصور الشحي", "أحمد منصور الشحي", "مايك بومبيو خليفة تيلرسون", "مايك بومبيو"]
 
 
+def test_a_group_named_without_its_noun_links_to_the_group():
+    text = "تبنى تنظيم داعش الهجوم. وقال مسلحون من داعش إن حزب الله بعيد."
+    ms = mentions_of(text, [("تنظيم داعش", "ORG"), ("داعش", "ORG"), ("الله", "ORG")])
+    assert [m.canonical for m in link_in_article(ms)] == ["تنظيم داعش", "تنظيم داعش", "الله"]
+
+
 def test_two_people_with_one_surname_stay_apart():
     text = "التقى سامي عطية بوزير المال نبيل عطية. ثم غادر نبيل عطية، وبقي سامي عطية. وقال عطية إن اللقاء مثمر."
     ms = mentions_of(text, [("سامي عطية", "PER"), ("نبيل عطية", "PER"), ("نبيل عطية", "PER"), ("سامي عطية", "PER"), ("عطية", "PER")])

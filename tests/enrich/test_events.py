@@ -26,6 +26,19 @@ class T:
     granularity: str
 
 
+class _Named:
+    """A mention whose entity id is its surface, at the surface's first occurrence."""
+
+    def __init__(self, text: str, surface: str, kind: str):
+        self.start = text.index(surface)
+        self.end = self.start + len(surface)
+        self.surface, self.type, self.entity_id, self.role = surface, kind, surface, None
+
+
+def _named(text: str, spans) -> list[_Named]:
+    return [_Named(text, s, k) for s, k in spans]
+
+
 def mention(text: str, surface: str, kind: str, eid: str, role: str | None = None, nth: int = 0) -> R:
     i = -1
     for _ in range(nth + 1):
@@ -114,12 +127,7 @@ def test_a_subject_behind_a_title_is_the_first_name_not_after_a_preposition():
     text = "ودعا زعيم الجمهوريين في الكونغرس، بول راين، الاثنين، ترمب إلى الحذر."
     spans = [("الكونغرس", "ORG"), ("بول راين", "PER"), ("ترمب", "PER")]
 
-    class M:
-        def __init__(self, surface, kind):
-            self.start = text.index(surface)
-            self.end = self.start + len(surface)
-            self.type, self.entity_id, self.role = kind, surface, None
-    (event,) = extract_events("a", text, [M(s, k) for s, k in spans], [])
+    (event,) = extract_events("a", text, _named(text, spans), [])
     assert (event.event_type, event.actor_entity_id, event.target_entity_id) == ("REQUEST", "بول راين", "ترمب")
 
 
@@ -128,12 +136,7 @@ def test_what_did_not_happen_is_no_event_and_a_match_between_two_is_not_a_meetin
     text = "وقال بومبيو إن ترامب لم يطلب منه شيئا. وأشاد بوتين بالمباراة بين فرنسا وكرواتيا."
     spans = [("بومبيو", "PER"), ("ترامب", "PER"), ("بوتين", "PER"), ("فرنسا", "LOC"), ("كرواتيا", "LOC")]
 
-    class M:
-        def __init__(self, surface, kind):
-            self.start = text.index(surface)
-            self.end = self.start + len(surface)
-            self.type, self.entity_id, self.role = kind, surface, None
-    events = extract_events("a", text, [M(s, k) for s, k in spans], [])
+    events = extract_events("a", text, _named(text, spans), [])
     assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين")]
 
 
@@ -142,12 +145,7 @@ def test_a_visit_goes_somewhere_and_a_place_after_a_noun_is_an_object():
     text = "ووصل عدد القتلى إلى عشرين. واستهدفت منطقة الشيفونية بالصواريخ."
     spans = [("الشيفونية", "LOC")]
 
-    class M:
-        def __init__(self, surface, kind):
-            self.start = text.index(surface)
-            self.end = self.start + len(surface)
-            self.type, self.entity_id, self.role = kind, surface, None
-    assert extract_events("a", text, [M(s, k) for s, k in spans], []) == []
+    assert extract_events("a", text, _named(text, spans), []) == []
 
 
 def test_verbs_that_are_triggers_only_with_their_object():
@@ -165,11 +163,6 @@ def test_a_call_between_two_and_a_subject_behind_a_title_and_a_place():
     spans = [("محمد بن سلمان", "PER"), ("جاريد كوشنر", "PER"), ("أبوظبي", "LOC"), ("محمد بن زايد", "PER"),
              ("عبد الفتاح السيسي", "PER")]
 
-    class M:
-        def __init__(self, surface, kind):
-            self.start = text.index(surface)
-            self.end = self.start + len(surface)
-            self.type, self.entity_id, self.role = kind, surface, None
-    found = {(e.mode, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, [M(s, k) for s, k in spans], [])}
+    found = {(e.mode, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, _named(text, spans), [])}
     assert ("phone", "محمد بن سلمان", "جاريد كوشنر") in found
     assert {("meet", "محمد بن زايد", "عبد الفتاح السيسي"), ("meet", "عبد الفتاح السيسي", "محمد بن زايد")} & found

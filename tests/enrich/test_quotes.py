@@ -126,3 +126,10 @@ def test_an_outlet_spoken_to_is_not_the_speaker_and_a_body_anaphor_is_the_body_n
     speakers = {q.text: q.speaker_surface for q in find_quotes(text, ms)}
     assert speakers == {"تصاميمها مستوحاة من الأميرات": "أنيسة حسيبوان",
                         "الأوضاع تزداد سوءا كل يوم": "منظمة العفو الدولية"}
+
+
+def test_a_platform_written_on_is_not_the_speaker():
+    from tasks.enrich.facts import facts_of
+    text = 'وكتب المتحدث باسم الجيش أفيخاي أدرعي على تويتر: "رصدنا إطلاق عشرين صاروخا نحو الجولان"'
+    (quote,) = facts_of(text, None).quotes
+    assert quote.speaker_surface != "تويتر"

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from tasks.enrich.corpus_places import with_corpus_places
-from tasks.enrich.lexicons.places import mine, place_names
+from tasks.enrich.corpus_names import with_corpus_places
+from tasks.enrich.lexicons.corpus import news_files
+from tasks.enrich.lexicons.names_after import mine
+from tasks.enrich.lexicons.places import PLACES, place_names
 from tasks.enrich.ner.tagger import Mention
 
 
@@ -23,13 +25,13 @@ def test_mining_keeps_names_written_after_place_nouns_and_drops_adjectives_and_z
              + ["وأقيمت منطقة عازلة على الحدود.", "تعد منطقة عازلة ضرورية.", "أعلنت منطقة معزولة."] * 3
              + ["وسدد من داخل منطقة الجزاء.", "ودخل منطقة الجزاء وسجل."] * 3
              + ["زار الوزير مدينة كبيرة.", "هذه مدينة كبيرة."] * 3 + ["إنها كبيرة جدا وأخرى كبيرة."] * 20)
-    rows = mine(_corpus(tmp_path, texts))
+    rows = mine(news_files(_corpus(tmp_path, texts)), PLACES)
     names = {name for name, _, _ in rows}
     assert {"عفرين", "دير الزور"} <= names
     assert "دير" not in names  # only ever the start of دير الزور
     assert not names & {"عازله", "معزوله", "الجزاء", "كبيره"}  # adjectives, a zone of the pitch, a common word
     with pytest.raises(FileNotFoundError, match="no \\*.jsonl.gz news files"):
-        mine(tmp_path / "missing")
+        news_files(tmp_path / "missing")
 
 
 def test_the_shipped_lexicon_has_the_towns_of_the_news():
@@ -53,3 +55,27 @@ def test_places_are_added_where_no_mention_is():
 def test_a_name_that_is_a_common_word_needs_a_place_noun_in_the_article():
     assert _places("وقال إنه كان دوما يدافع عن الفقراء") == []
     assert [s for s, _ in _places("وقصفت الطائرات مدينة دوما. وقال سكان دوما إن")] == ["دوما", "دوما"]
+
+
+def test_groups_keep_their_noun_and_brands_are_written_alone(tmp_path):
+    from tasks.enrich.lexicons.organisations import BRANDS, GROUPS
+    texts = (["تبنى تنظيم الدولة الإسلامية الهجوم.", "وأعلن تنظيم الدولة الإسلامية أن."] * 3
+             + ["وقال حزب العمال إن.", "وفاز حزب العمال."] * 3
+             + ["ونشر على موقع تويتر.", "قالت شركة تويتر.", "كتب على تويتر أن."] * 3
+             + ["وقالت شركة طيران الخليج.", "شركة طيران جديدة."] * 3 + ["يقترب الطيران من المطار."] * 10)
+    files = news_files(_corpus(tmp_path, texts))
+    assert {"الدوله الاسلاميه", "العمال"} <= {n for n, _, _ in mine(files, GROUPS)}  # a nisba may name a group
+    brands = {n for n, _, _ in mine(files, BRANDS)}
+    assert "تويتر" in brands and "طيران" not in brands  # الطيران is a common noun
+
+
+def _orgs(text):
+    from tasks.enrich.corpus_names import with_corpus_organisations
+    return [(m.surface, m.type) for m in with_corpus_organisations(text, [])]
+
+
+def test_a_group_is_its_noun_and_name_unless_the_name_is_quoted():
+    assert _orgs("تبنى تنظيم داعش الهجوم، وقال مسلحون من داعش إن") == [("تنظيم داعش", "ORG"), ("داعش", "ORG")]
+    assert _orgs('وأعلن تنظيم "الدولة الإسلامية" مسؤوليته') == [("الدولة الإسلامية", "ORG")]
+    assert _orgs("وقال إن القاعدة العسكرية قصفت") == []  # a definite group name alone is a common word
+    assert _orgs("ونشر صورة على موقع تويتر") == [("تويتر", "ORG")]
