@@ -167,6 +167,10 @@ def _body_named_last(ctx: _Context, head: str, before: int) -> tuple[int, int] |
     return found[0][:2] if found else None
 
 
+# أن / إن / بأن ... end the subject ("وقال الوزير إن"); not "بن" of a name ("محمد بن عبد الرحمن")
+_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?ان|انه|انها|قوله|قولها)(?!\w)|:")
+
+
 def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None) -> tuple[int, int] | None:
     """The speaker span (folded) of a cue, searched between `lo` (window start) and `hi` (the quote)."""
     folded = ctx.folded
@@ -177,7 +181,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
     pronoun = not after or first in _PRONOUN_FROM or first in _ADDRESSING
-    complementizer = re.compile(r"(?<!\w)(?:[اب]?ن|انه|انها|قوله|قولها)(?!\w)|:").search(folded, cue.end(), hi)
+    complementizer = _COMPLEMENTIZER.search(folded, cue.end(), hi)
     subject_end = complementizer.start() if complementizer else hi
     if first == "عن" or (cue["v"].startswith("نقل") and not pronoun):
         source = re.compile(r"(?<!\w)عن\s+").search(folded, cue.end(), hi)

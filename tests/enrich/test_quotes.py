@@ -75,6 +75,13 @@ def test_mentions_pick_the_person_nearest_the_cue():
     assert (q.speaker_surface, q.speaker_start) == ("ناصر كنعاني", text.index("ناصر"))
 
 
+def test_bin_of_a_name_is_no_complementizer():
+    text = "وقال وزير الخارجية القطري الشيخ محمد بن عبد الرحمن آل ثاني في بيان إن «الإجراءات غير القانونية مستمرة»."
+    ms = mentions(text, **{"محمد بن عبد الرحمن آل ثاني": "PER"})
+    (q,) = find_quotes(text, ms)
+    assert q.speaker_surface == "محمد بن عبد الرحمن آل ثاني"
+
+
 def test_mentions_subject_before_the_verb_and_pronoun_to_last_person():
     text = "وكان هوكشتاين قد أكد أن «الاتفاق قريب جدا الآن». وأضاف أن «العقبات تذللت في الجولة الأخيرة»."
     ms = mentions(text, **{"هوكشتاين": "PER"})
