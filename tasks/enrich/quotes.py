@@ -83,6 +83,8 @@ def _told(text: str, start: int) -> bool:
 _BODY_ANAPHORS = {normalize_arabic(w): normalize_arabic(w[2:]) for w in (
     "المنظمة", "الوزارة", "الهيئة", "الحركة", "الجماعة", "الشركة", "البعثة", "السفارة", "الرئاسة", "المحكمة",
     "الحكومة", "الشرطة", "اللجنة", "المجلس", "الجمعية", "الجامعة", "المديرية", "النيابة", "البلدية", "المفوضية")}
+# "وذكر التقرير أن": a report or a statement speaks for the organisation named last
+_BODY_ANAPHORS |= {normalize_arabic(w): "" for w in ("التقرير", "البيان")}
 
 
 class _Context:
@@ -159,8 +161,8 @@ def _between(ctx: _Context, lo: int, hi: int) -> list[re.Match]:
 
 
 def _body_named_last(ctx: _Context, head: str, before: int) -> tuple[int, int] | None:
-    """The last organisation before `before` named with this head noun ("منظمه" for "وقالت المنظمة"), else
-    the last organisation, within the window."""
+    """The last organisation before `before` named with this head noun ("منظمه" for "وقالت المنظمة"; any,
+    for "التقرير"), else the last organisation, within the window."""
     bodies = [m for m in ctx.mentions if m[2] == "ORG" and m[1] <= before and m[0] >= before - _WINDOW * 4]
     headed = [m for m in bodies if head in ctx.folded[m[0]:m[1]].split()[0]]
     found = (headed or bodies)[-1:] if bodies else []

@@ -140,3 +140,11 @@ def test_a_platform_written_on_is_not_the_speaker():
     text = 'وكتب المتحدث باسم الجيش أفيخاي أدرعي على تويتر: "رصدنا إطلاق عشرين صاروخا نحو الجولان"'
     (quote,) = facts_of(text, None).quotes
     assert quote.speaker_surface != "تويتر"
+
+
+def test_a_report_speaks_for_the_organisation_named_last():
+    text = ("ونشرت منظمة هيومن رايتس ووتش تقريرا جديدا عن سيناء. "
+            "وذكر التقرير أن «الحملة العسكرية ضد التنظيم قطعت الإمدادات عن السكان».")
+    ms = mentions(text, **{"هيومن رايتس ووتش": "ORG"})
+    (q,) = find_quotes(text, ms)
+    assert q.speaker_surface == "هيومن رايتس ووتش"
