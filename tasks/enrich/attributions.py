@@ -112,9 +112,9 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         pos += 1
     if pos < len(folded) and folded[pos] in _CLOSING:  # «واشنطن بوست»، (تسنيم) الإيرانية
         close = folded.find(_CLOSING[folded[pos]], pos + 1, pos + 60)
-        if close <= pos + 1 or len(folded[pos + 1:close].split()) > 4 or re.search(r"[،,.!?؟]", folded[pos + 1:close]):
+        if close <= pos + 2 or len(folded[pos + 1:close].split()) > 4 or re.search(r"[،,.!?؟]", folded[pos + 1:close]):
             return None  # a quoted statement, not a quoted name
-        return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close
+        return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close  # two letters or more
     start = end = full_end = previous = None
     cursor, words = pos, 0
     first = _TOKEN.match(folded, cursor)
@@ -145,6 +145,20 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
     if start is None:
         return None
     return start, end, full_end or end
+
+
+_SPEECH_BEFORE = re.compile(r"(?<!\w)[وف]?(?:قال|قالت|قالا|قالوا|صرح|صرحت|اكد|اكدت|اوضح|اوضحت|اضاف|اضافت|افاد|افادت"
+                            r"|شدد|شددت|كشف|كشفت|اشار|اشارت|ذكر|ذكرت|اعلن|اعلنت|نفي|نفت|حديث|حديثه|حديثها|حديثهما"
+                            r"|تصريح|تصريحات|تصريحه|مقابله|تعليق"
+                            r"|مصدر|مصادر)(?!\w)")
+_SAYING_AFTER = re.compile(r"\s*(?:[،,.:؛]|$|(?:ب?ان|انه|انها)(?!\w))")
+
+
+def _told_to(folded: str, dative: int, name_end: int) -> bool:
+    """"وقال المحامي لـ«الصباح» إن": ل after words of speech in its clause, and the name ends the saying."""
+    clause = max(folded.rfind(c, 0, dative) for c in ".\n؛")
+    return _SPEECH_BEFORE.search(folded, max(clause + 1, dative - 120), dative) is not None \
+        and _SAYING_AFTER.match(folded, name_end + 1) is not None
 
 
 def _looks_like_a_name(folded: str, name: tuple[int, int, int]) -> bool:
@@ -181,8 +195,8 @@ def find_attributions(text: str) -> list[Attribution]:
             continue
         named = folded[name[0]:name[1]]
         if m["dative"] and named not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(named) \
-                and len(named.split()) > 2:
-            continue  # "لـ«دعم الشرعية في اليمن»": a quoted phrase after ل; "قال لـ«الرياض»" cites the paper
+                and (len(named.split()) > 2 or not _told_to(folded, m.start(), name[2])):
+            continue  # "لـ«دعم الشرعية» في اليمن": a quoted phrase after ل; "قال لـ«الرياض» إن" cites the paper
         if outlet in _NEEDS_NAME and not _looks_like_a_name(folded, name):
             continue  # "مراسل الوكالة في دمشق": whose, the text does not say here
         if _INDEFINITE_ADJECTIVE.match(folded[name[0]:name[1]].split()[0]):
@@ -204,7 +218,10 @@ def find_attributions(text: str) -> list[Attribution]:
             end = _surface_end(folded, start, full_end)
         elif "انباء" in outlet and _is_adjective(first, False) or (
                 outlet == "وكاله" and full_end > end and first in _NEWS_NOUNS):
-            # "وكالة الأنباء السورية", "وكالة الإعلام الروسية": the outlet word is part of the name
+            # "وكالة الأنباء السورية", "وكالة الإعلام الروسية": the outlet word is part of the name, which
+            # ends with its adjectives ("وكالة الأنباء الفرنسية بشأن ...": not the words after them)
+            if _is_adjective(first, False):
+                full_end = _adjectives_end(folded, start - 1, False) or full_end
             full_start = start = outlet_start
             end = _surface_end(folded, start, full_end)
             if first in _STATUS:  # "وكالة الأنباء الرسمية تونس أفريقيا": the name after the status words

@@ -102,3 +102,16 @@ def test_mining_keeps_names_used_as_outlets_and_says_when_there_is_no_corpus(tmp
     assert "تونس" not in names  # after an outlet word too, but mostly a place
     with pytest.raises(FileNotFoundError, match="no \\*.jsonl.gz news files"):
         mine(tmp_path / "missing")
+
+
+def test_a_quoted_name_after_lam_is_cited_only_when_told_to():
+    cited = find_attributions('وذكر محامي ورثة الطفل لـ"الصباح" أن هذا لا يعدو أن يكون شائعة')
+    assert [a.surface for a in cited] == ["الصباح"]
+    assert find_attributions('أكدت قوات التحالف العربي لـ"دعم الشرعية" في اليمن أن الغارة') == []
+    assert find_attributions('والرئيس السابق لـ"فيفا" لأعوام طويلة') == []
+
+
+def test_a_news_agency_named_by_its_nationality_ends_with_it():
+    (a,) = find_attributions("ورفضت الشركة تقديم أي تعليق على سؤال لوكالة الأنباء الفرنسية بشأن هذه الاتهامات.")
+    assert a.surface == "وكالة الأنباء الفرنسية"
+    assert find_attributions('والمقصود أن أبل أضافت "S" على هاتفها') == []
