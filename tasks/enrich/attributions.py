@@ -193,6 +193,8 @@ def find_attributions(text: str) -> list[Attribution]:
             continue  # "موقع الانفجار", "لموقع التواصل الاجتماعي"; but "قال لموقع X" cites it
         if name is None or (not outlet and not _looks_like_a_name(folded, name)):
             continue
+        if not outlet and (m["verb"] or m["anyverb"]) and folded[name[0]:name[1]] not in KNOWN_AGENCIES:
+            continue  # "وقالت «فيتش»", "أكدت «تيسلا»": a body speaking, not an outlet cited
         named = folded[name[0]:name[1]]
         if m["dative"] and named not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(named) \
                 and (len(named.split()) > 2 or not _told_to(folded, m.start(), name[2])):

@@ -115,3 +115,8 @@ def test_a_news_agency_named_by_its_nationality_ends_with_it():
     (a,) = find_attributions("ورفضت الشركة تقديم أي تعليق على سؤال لوكالة الأنباء الفرنسية بشأن هذه الاتهامات.")
     assert a.surface == "وكالة الأنباء الفرنسية"
     assert find_attributions('والمقصود أن أبل أضافت "S" على هاتفها') == []
+
+
+def test_a_quoted_name_after_a_verb_is_cited_only_when_it_is_an_outlet():
+    assert [a.surface for a in find_attributions('وأشارت "رويترز" إلى أنها لم تتلق ردا')] == ["رويترز"]
+    assert find_attributions('وقالت "فيتش" في بيان أن التصنيف مستقر') == []  # a rating agency speaking
