@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.enrich.lexicons.outlets import outlet_names
+from tasks.enrich.mention_spans import clitic_on_common_word
 from tasks.enrich.temporal.lexicon import alternation
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
@@ -44,7 +45,9 @@ _OUTLET = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|�
            r"|مراسل|مراسله")  # "مراسل «العربية»": an outlet only when named as one (_NEEDS_NAME)
 _NEEDS_NAME = {"مراسل", "مراسله"}
 _COORDINATED = re.compile(r"[ \t]*و[ \t]*[\"«“](?P<n>[^\"«»“”\n،.]{2,30})[\"»”]")
-_NEEDS_CUE = {"موقع", "شبكه"}  # "موقع الانفجار", "شبكة الكهرباء": outlets only after a reporting cue
+# "موقع الانفجار", "شبكة الكهرباء", "محطة الوقود", "مجلة الأحوال الشخصية" (a code of law): outlets only
+# after a reporting cue
+_NEEDS_CUE = {"موقع", "شبكه", "محطه", "مجله"}
 PLATFORMS = {normalize_arabic(w) for w in ("تويتر", "فيسبوك", "فيس بوك", "يوتيوب", "انستغرام", "إنستغرام", "واتساب",
                                           "واتسآب", "سناب شات", "تيليغرام", "تلغرام", "تيك توك")}
 _KNOWN = alternation(KNOWN_AGENCIES)
@@ -127,6 +130,8 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         token = m.group()
         if token in _STOP or (words and token.startswith("و") and token not in _STATUS) or not token.strip("-–"):
             break
+        if words and token not in _STATUS and clitic_on_common_word(token):
+            break  # "لموقع ويكيليكس لنشر", "محطة سونغ سان بتاريخ": the clause goes on
         after = _TOKEN_AFTER_SPACE.match(folded, m.end())
         if words and token.endswith("ا") and not token.endswith("يا") and not token.startswith("ال") \
                 and not (after and after["t"] in _STATUS):
@@ -154,11 +159,15 @@ _SPEECH_BEFORE = re.compile(r"(?<!\w)[وف]?(?:قال|قالت|قالا|قالو
 _SAYING_AFTER = re.compile(r"\s*(?:[،,.:؛]|$|(?:ب?ان|انه|انها)(?!\w))")
 
 
+def _speech_before(folded: str, pos: int) -> bool:
+    """Words of speech earlier in the clause of `pos` ("وقال بيسكوف لبرنامج على محطة ...")."""
+    clause = max(folded.rfind(c, 0, pos) for c in ".\n؛")
+    return _SPEECH_BEFORE.search(folded, max(clause + 1, pos - 120), pos) is not None
+
+
 def _told_to(folded: str, dative: int, name_end: int) -> bool:
     """"وقال المحامي لـ«الصباح» إن": ل after words of speech in its clause, and the name ends the saying."""
-    clause = max(folded.rfind(c, 0, dative) for c in ".\n؛")
-    return _SPEECH_BEFORE.search(folded, max(clause + 1, dative - 120), dative) is not None \
-        and _SAYING_AFTER.match(folded, name_end + 1) is not None
+    return _speech_before(folded, dative) and _SAYING_AFTER.match(folded, name_end + 1) is not None
 
 
 def _looks_like_a_name(folded: str, name: tuple[int, int, int]) -> bool:
@@ -189,8 +198,10 @@ def find_attributions(text: str) -> list[Attribution]:
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
         if name and folded[name[0]:name[1]].lstrip("#") in PLATFORMS:
             continue  # "موقع «تويتر»": a site, not a news outlet
-        if m["o3"] and outlet in _NEEDS_CUE and (not m["cl"] or folded.startswith("التواصل", m.end())):
-            continue  # "موقع الانفجار", "لموقع التواصل الاجتماعي"; but "قال لموقع X" cites it
+        if m["o3"] and outlet in _NEEDS_CUE and (not m["cl"] or folded.startswith("التواصل", m.end())) \
+                and not (name and _looks_like_a_name(folded, name) and _speech_before(folded, m.start())):
+            continue  # "موقع الانفجار", "محطة الوقود", "لموقع التواصل الاجتماعي"; but "قال لموقع X" and
+            # "وقال لبرنامج على محطة «إن تي في»" cite it
         if name is None or (not outlet and not _looks_like_a_name(folded, name)):
             continue
         if not outlet and (m["verb"] or m["anyverb"]) and folded[name[0]:name[1]] not in KNOWN_AGENCIES:

@@ -52,8 +52,16 @@ def _trailing_clause_word(token: str, norm: str) -> bool:
         return False
     if token[1:3] == "ال" or token[1:2] in ("إ", "ـ") or token[1:2].isascii():
         return True
+    return clitic_on_common_word(norm)
+
+
+def clitic_on_common_word(norm: str) -> bool:
+    """A normalized word that is ل or ب on a word of ordinary prose, much commoner alone than with the
+    letter ("لنواب", "بتاريخ"; not "بودي", "برس", "لوموند")."""
+    if norm[:1] not in ("ل", "ب") or len(norm) <= 3:
+        return False
     zipf = lexicon().zipf
-    rest = zipf.get(norm[1:], 0.0) if len(norm) > 3 else 0.0
+    rest = zipf.get(norm[1:], 0.0)
     return rest >= _COMMON_REST and rest - zipf.get(norm, 0.0) >= _CLITIC_MARGIN
 
 

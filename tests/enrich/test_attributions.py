@@ -120,3 +120,12 @@ def test_a_news_agency_named_by_its_nationality_ends_with_it():
 def test_a_quoted_name_after_a_verb_is_cited_only_when_it_is_an_outlet():
     assert [a.surface for a in find_attributions('وأشارت "رويترز" إلى أنها لم تتلق ردا')] == ["رويترز"]
     assert find_attributions('وقالت "فيتش" في بيان أن التصنيف مستقر') == []  # a rating agency speaking
+
+
+def test_a_station_or_a_magazine_needs_a_cue_and_a_name_ends_before_a_clause():
+    assert find_attributions("انتظر ساعات في محطة الوقود أمس") == []
+    assert find_attributions("وفق الفصل السادس من مجلة الأحوال الشخصية") == []
+    cited = find_attributions('وقال بيسكوف لبرنامج على محطة "إن تي في": "نعلم ذلك"')
+    assert [a.surface for a in cited] == ["إن تي في"]
+    (a,) = find_attributions("عن خطط لموقع ويكيليكس لنشر بعض هذه المعلومات")
+    assert a.surface == "ويكيليكس"
