@@ -17,7 +17,9 @@ class Trigger:
     cameo: str
     planned_cameo: str | None = None  # the CAMEO code of the intent, when the event is only planned
     has_target: bool = True
-    needs_target: bool = True  # without a named target, no event (an accusation of nobody); an attack may have none
+    # without a named target, no event (an accusation of nobody, a meeting with no one); an attack, an arrest,
+    # a demand, a threat or a sanction may have none ("وطالبت ديشباندي الناس بأن ...", "وهددت بوقف المرتبات")
+    needs_target: bool = True
 
 
 VISIT = Trigger("CONSULT", "visit", "042", "032", has_target=False)
@@ -29,7 +31,7 @@ PRAISE = Trigger("SUPPORT", "praise", "051")
 SUPPORT = Trigger("SUPPORT", "support", "050")
 ACCUSE = Trigger("ACCUSE", "accuse", "112")
 CRITICIZE = Trigger("ACCUSE", "criticize", "111")
-THREATEN = Trigger("THREATEN", "threaten", "130")
+THREATEN = Trigger("THREATEN", "threaten", "130", needs_target=False)
 ATTACK = Trigger("ASSAULT", "attack", "190", needs_target=False)
 KILL = Trigger("ASSAULT", "kill", "180", needs_target=False)
 PHONE = Trigger("CONSULT", "phone", "040")
@@ -37,12 +39,12 @@ CONGRATULATE = Trigger("SUPPORT", "congratulate", "051")
 THANK = Trigger("SUPPORT", "thank", "051")
 WELCOME = Trigger("SUPPORT", "welcome", "051")
 CONDOLE = Trigger("SUPPORT", "condole", "051")
-APPEAL = Trigger("REQUEST", "appeal", "020")
-DEMAND = Trigger("REQUEST", "demand", "021")
+APPEAL = Trigger("REQUEST", "appeal", "020", needs_target=False)
+DEMAND = Trigger("REQUEST", "demand", "021", needs_target=False)
 REJECT = Trigger("REJECT", "reject", "120")
-WARN = Trigger("THREATEN", "warn", "130")
+WARN = Trigger("THREATEN", "warn", "130", needs_target=False)
 EXPEL = Trigger("SANCTION", "expel", "160")
-SANCTION = Trigger("SANCTION", "sanction", "163")
+SANCTION = Trigger("SANCTION", "sanction", "163", needs_target=False)
 ARREST = Trigger("COERCE", "arrest", "173", needs_target=False)
 AID = Trigger("AID", "aid", "070")
 COOPERATE = Trigger("COOPERATE", "cooperate", "060")

@@ -31,7 +31,7 @@ from tasks.enrich.event_lexicon import (
 from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.text.normalize import normalize_arabic, stable_id
 
-MODEL_VERSION = "events-rules-2"
+MODEL_VERSION = "events-rules-3"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -116,7 +116,8 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
     w_start, w_end, _ = words[i]
     people = [sp for sp in agents if sp.type != "LOC"]  # actors are persons and organisations ...
     before = [sp for sp in people if sp.end <= w_start]
-    after = [sp for sp in agents if sp.start >= w_end]
+    after = [sp for sp in agents if sp.start >= w_end  # "يطلب هدنة حسب ما أعلن المرصد": a source, no party
+             and not _GAP_ATTRIBUTION.search(normalize_arabic(text[w_end:sp.start]))]
     confidence = 0.8 if kind == "verb" else 0.65
     prev_word = words[i - 1][2] if i else ""
     first = after[0] if after else None
@@ -151,10 +152,15 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
 def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
     """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
     party); persons and bodies only for meetings and agreements."""
-    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
+    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)
+              and not _GAP_ATTRIBUTION.search(normalize_arabic(sent.text[actor.end:sp.start]))]
     if trig.event_type in ("CONSULT", "AGREE"):
         others = [sp for sp in others if sp.type != "LOC"]
     return others[0] if others else None
+
+
+# "يطلب هدنة ... حسب ما أعلن المرصد": the source of the report, not the object of the demand
+_GAP_ATTRIBUTION = re.compile(r"(?<!\w)(?:حسب|بحسب|وفق|وفقا|نقلا|طبقا)(?!\w)")
 
 
 def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
@@ -186,7 +192,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
                 if target is None and trig.needs_target:
                     continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
-            elif trig.mode == "visit" and not _location(text, sent.words, spans, w_end, s_end, (actor, None)) \
+            elif trig.mode == "visit" and not _location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, None)) \
                     and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
                 continue  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
@@ -207,7 +213,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
                 event_type=trig.event_type, mode=trig.mode,
                 cameo=trig.planned_cameo if planned else trig.cameo,
                 actor_entity_id=actor.entity_id, target_entity_id=target.entity_id if target else None,
-                location_entity_id=_location(text, sent.words, spans, w_end, s_end, (actor, target)),
+                location_entity_id=_location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, target)),
                 event_date=when.value if when else None, granularity=when.granularity if when else None,
                 modality="planned" if planned else "reported",
                 sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
@@ -286,7 +292,10 @@ def _location(text: str, words, spans, after_pos: int, s_end: int, used) -> str 
     """The first place after a place cue following the trigger: a word (إلى, في, قرب...) or a clitic on the
     name itself ("بدمشق")."""
     used_ids = {sp.entity_id for sp in used if sp is not None}
-    clause_end = _clause_end(text, after_pos, s_end)  # the place of this clause, not of the next one
+    # the place of this clause, not of the next one; a comma right after the actor closes its apposition
+    # ("وصلت المستشارة الألمانية، أنجيلا ميركل، إلى إسرائيل")
+    gap = re.match(r"\s*،", text[after_pos:s_end])
+    clause_end = _clause_end(text, after_pos + (gap.end() if gap else 0), s_end)
     places = [sp for sp in spans if sp.type == "LOC" and after_pos <= sp.start < clause_end and sp.entity_id not in used_ids]
     for sp in sorted(places, key=lambda sp: sp.start):
         prefix = text[max(0, sp.start - 2):sp.start]

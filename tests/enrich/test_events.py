@@ -140,6 +140,16 @@ def test_what_did_not_happen_is_no_event_and_a_match_between_two_is_not_a_meetin
     assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين")]
 
 
+def test_a_demand_or_a_threat_may_name_no_one_and_a_report_s_source_is_no_target():
+    from tasks.enrich.events import extract_events
+    text = ("وطالبت ديشباندي الناس بأن يكونوا أكثر حذرا. "
+            "وتبنى مجلس الأمن قرارا يطلب هدنة فورية حسب ما أعلن المرصد السوري.")
+    spans = [("ديشباندي", "PER"), ("مجلس الأمن", "ORG"), ("المرصد السوري", "ORG")]
+    found = {(e.event_type, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, _named(text, spans), [])}
+    assert ("REQUEST", "ديشباندي", None) in found
+    assert not any("المرصد السوري" in (actor, target) for _, actor, target in found)
+
+
 def test_a_visit_goes_somewhere_and_a_place_after_a_noun_is_an_object():
     from tasks.enrich.events import extract_events
     text = "ووصل عدد القتلى إلى عشرين. واستهدفت منطقة الشيفونية بالصواريخ."

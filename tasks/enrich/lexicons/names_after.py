@@ -41,9 +41,9 @@ class NounClass:
 
 def _plain(word: str, nouns: tuple[str, ...]) -> bool:
     """A word that can be (part of) a name: no function word, class noun, direction, number, Latin,
-    pronoun suffix, and no conjunction و on it ("ومينائها")."""
+    pronoun suffix, no conjunction و on it ("ومينائها") and no ل on a definite word ("للتجارب")."""
     return (len(word) >= 3 and word not in _FUNCTION and word not in nouns and word not in _DIRECTIONS
-            and word[:1] != "و" and not _SUFFIXED.fullmatch(word)
+            and word[:1] != "و" and not word.startswith("لل") and not _SUFFIXED.fullmatch(word)
             and not any(c.isdigit() or c.isascii() for c in word))
 
 
