@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from schemas.records import Article
 from tasks.enrich.attributions import Attribution, find_attributions, is_platform
-from tasks.enrich.corpus_names import with_corpus_organisations, with_corpus_places
+from tasks.enrich.corpus_names import with_corpus_names
 from tasks.enrich.entities import LinkedMention, link_in_article
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
@@ -67,7 +67,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
-    found = with_corpus_places(text, with_corpus_organisations(text, found))
+    found = with_corpus_names(text, found)
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
     found = found + propagate(text, found, known_persons, lexicon().zipf)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tasks.enrich.corpus_names import with_corpus_places
+from tasks.enrich.corpus_names import with_corpus_names
 from tasks.enrich.lexicons.corpus import news_files
 from tasks.enrich.lexicons.names_after import mine
 from tasks.enrich.lexicons.places import PLACES, place_names
@@ -41,7 +41,7 @@ def test_the_shipped_lexicon_has_the_towns_of_the_news():
 
 
 def _places(text, mentions=()):
-    return [(m.surface, m.type) for m in with_corpus_places(text, list(mentions)) if m.type == "LOC"]
+    return [(m.surface, m.type) for m in with_corpus_names(text, list(mentions)) if m.type == "LOC"]
 
 
 def test_places_are_added_where_no_mention_is():
@@ -49,7 +49,7 @@ def test_places_are_added_where_no_mention_is():
     assert _places(text) == [("عفرين", "LOC"), ("دير الزور", "LOC")]
     start = text.index("عفرين")
     kept = Mention(start - 4, start + 5, "ريف عفرين", "ORG", "ريف عفرين")
-    assert [(m.surface, m.type) for m in with_corpus_places(text, [kept])][0] == ("ريف عفرين", "ORG")
+    assert [(m.surface, m.type) for m in with_corpus_names(text, [kept])][0] == ("ريف عفرين", "ORG")
 
 
 def test_a_name_that_is_a_common_word_needs_a_place_noun_in_the_article():
@@ -70,8 +70,7 @@ def test_groups_keep_their_noun_and_brands_are_written_alone(tmp_path):
 
 
 def _orgs(text):
-    from tasks.enrich.corpus_names import with_corpus_organisations
-    return [(m.surface, m.type) for m in with_corpus_organisations(text, [])]
+    return [(m.surface, m.type) for m in with_corpus_names(text, []) if m.type == "ORG"]
 
 
 def test_a_group_is_its_noun_and_name_unless_the_name_is_quoted():
