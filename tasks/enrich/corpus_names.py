@@ -149,7 +149,11 @@ def with_corpus_names(text: str, mentions: list) -> list:
     for kind, label in (("groups", "ORG"), ("brands", "ORG"), ("places", "LOC")):
         for h in (h for h in hits if h.kind == kind):
             start, end = span(h)
-            if any(x.start < end and start < x.end for x in out):
+            overlapping = [x for x in out if x.start < end and start < x.end]
+            if kind == "places" and overlapping and all(x.type == "LOC" and start <= x.start and x.end <= end
+                                                        for x in overlapping):
+                out = [x for x in out if x not in overlapping]  # "جنوب [أفريقيا]": the compound is the name
+            elif overlapping:
                 continue
             if kind == "places" and common.setdefault(h.name, _common_place(folded, h.name)):
                 continue

@@ -78,3 +78,18 @@ def test_a_group_is_its_noun_and_name_unless_the_name_is_quoted():
     assert _orgs('وأعلن تنظيم "الدولة الإسلامية" مسؤوليته') == [("الدولة الإسلامية", "ORG")]
     assert _orgs("وقال إن القاعدة العسكرية قصفت") == []  # a definite group name alone is a common word
     assert _orgs("ونشر صورة على موقع تويتر") == [("تويتر", "ORG")]
+
+
+def test_a_direction_and_a_place_are_one_name_when_the_corpus_writes_them_together(tmp_path):
+    from tasks.enrich.lexicons.places import mine_compounds
+    texts = (["فاز منتخب جنوب أفريقيا.", "وزار رئيس جنوب أفريقيا كينيا."] * 6 + ["وفي أفريقيا جوع."] * 20
+             + ["وقصفت الطائرات شمال سوريا."] * 10 + ["وقالت سوريا إن."] * 200)
+    names = {n for n, _, _ in mine_compounds(news_files(_corpus(tmp_path, texts)), {"افريقيا", "سوريا"})}
+    assert names == {"جنوب افريقيا"}  # شمال سوريا is a twentieth of Syria's mentions: a direction, no name
+
+
+def test_a_compound_place_replaces_the_place_the_recogniser_found_inside_it():
+    text = "وفاز منتخب جنوب أفريقيا على مصر"
+    start = text.index("أفريقيا")
+    inside = Mention(start, start + len("أفريقيا"), "أفريقيا", "LOC", "أفريقيا")
+    assert [m.surface for m in with_corpus_names(text, [inside]) if m.type == "LOC"] == ["جنوب أفريقيا"]
