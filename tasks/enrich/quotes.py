@@ -45,7 +45,9 @@ _VERBS = [f for args in (
     ("ذكر", "ذكر", "مذكرا"), ("كشف", "كشف", "كاشفا"), ("أفاد", "فيد", "مفيدا"), ("أعرب", "عرب", "معربا"),
     ("طالب", "طالب", "مطالبا"), ("رأى", "رى", "رائيا", "رأت"), ("استطرد", "ستطرد", "مستطردا"), ("أوضح", "وضح", "موضحا"),
     ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"), ("كتب", "كتب", "كاتبا"),
-) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")]
+) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
+    "جاء في"]  # "وجاء في بيان الوزارة أن «...»": the statement's author speaks
+_STATEMENT_CUE = "جاء في"
 _PARTICIPLES = {normalize_arabic(w) for w in (
     "قائلا", "قائلة", "مؤكدا", "مؤكدة", "مضيفا", "مضيفة", "مشيرا", "مشيرة", "معتبرا", "مشددا", "موضحا", "لافتا",
     "متسائلا", "محذرا", "واصفا", "داعيا", "معلنا", "مختتما")}
@@ -180,6 +182,10 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         verbs = [c for c in _between(ctx, lo, cue.start()) if c.end() <= cue.start() and c["v"] not in _PARTICIPLES]
         if verbs:
             return _speaker(ctx, verbs[-1], lo, cue.start(), last)
+    if cue["v"] == _STATEMENT_CUE:  # "وجاء في بيان جهاز المخابرات أن", "في البيان الصادر عن X:"; else the body named last
+        complementizer = _COMPLEMENTIZER.search(folded, cue.end(), hi)
+        found = ctx.mention_in(cue.end(), complementizer.start() if complementizer else hi) if ctx.mentions else None
+        return found or _body_named_last(ctx, "", cue.start())
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
     pronoun = not after or first in _PRONOUN_FROM or first in _ADDRESSING

@@ -148,3 +148,12 @@ def test_a_report_speaks_for_the_organisation_named_last():
     ms = mentions(text, **{"هيومن رايتس ووتش": "ORG"})
     (q,) = find_quotes(text, ms)
     assert q.speaker_surface == "هيومن رايتس ووتش"
+
+
+def test_what_a_statement_says_is_its_author_s():
+    text = ("وكشف جهاز المخابرات العراقي شبكة احتيال. "
+            "وجاء في بيان جهاز المخابرات العراقي أن «أفراد الشبكة قدموا دعاوى ضد المصارف». "
+            "وجاء في البيان الصادر عن اتحاد الممثلين: «نرفض العودة إلى ظلام العصور الوسطى».")
+    ms = mentions(text, **{"جهاز المخابرات العراقي": "ORG", "اتحاد الممثلين": "ORG"})
+    speakers = [q.speaker_surface for q in find_quotes(text, ms)]
+    assert speakers == ["جهاز المخابرات العراقي", "اتحاد الممثلين"]
