@@ -72,6 +72,7 @@ _TITLES = {normalize_arabic(w) for w in (
 _OUTLET_ANAPHORS = {normalize_arabic(w) for w in ("الوكالة", "الصحيفة", "القناة", "الموقع", "الشبكة", "الإذاعة")}
 MIN_WORDS = 3  # a quoted term or two ("غير لائق", "الموت لأمريكا") is no quote (the annotation guide)
 _WINDOW = 300  # characters before a quote searched for its cue
+_OUTLET_REACH = 12  # an outlet that speaks is the verb's subject, right after it ("وقالت صحيفة «هآرتس»")
 _AFTER = 40  # characters after a quote searched for a cue ("...»، قال الوزير")
 
 
@@ -84,7 +85,9 @@ def _told(text: str, start: int) -> bool:
 # "وقالت المنظمة": the organisation of that kind named last ("منظمة هيومن رايتس ووتش", "وزارة الداخلية")
 _BODY_ANAPHORS = {normalize_arabic(w): normalize_arabic(w[2:]) for w in (
     "المنظمة", "الوزارة", "الهيئة", "الحركة", "الجماعة", "الشركة", "البعثة", "السفارة", "الرئاسة", "المحكمة",
-    "الحكومة", "الشرطة", "اللجنة", "المجلس", "الجمعية", "الجامعة", "المديرية", "النيابة", "البلدية", "المفوضية")}
+    "الحكومة", "الشرطة", "اللجنة", "المجلس", "الجمعية", "الجامعة", "المديرية", "النيابة", "البلدية", "المفوضية",
+    "الرابطة", "المؤسسة", "المجموعة", "الجيش", "الحزب", "الاتحاد", "المرصد", "التحالف", "البنك", "المكتب",
+    "الصندوق", "الجبهة")}
 # "وذكر التقرير أن": a report or a statement speaks for the organisation named last
 _BODY_ANAPHORS |= {normalize_arabic(w): "" for w in ("التقرير", "البيان")}
 
@@ -205,8 +208,9 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         body = _body_named_last(ctx, _BODY_ANAPHORS[anaphor[0].group()], cue.start())
         if body:
             return body
-    outlet = next((a for a in ctx.attributions_in(cue.end(), subject_end)  # "قالت متظاهرة لوكالة رويترز": told to it
+    outlet = next((a for a in ctx.attributions_in(cue.end(), min(subject_end, cue.end() + _OUTLET_REACH))
                    if not normalize_arabic(a.cue).startswith("ل") and not _told(ctx.text, a.start)), None)
+    # "قالت متظاهرة لوكالة رويترز": told to it; "وأشار ماكرون في مقابلة مع التلفزيون الألماني": he speaks
     if outlet and not pronoun:  # "وقالت صحيفة «هآرتس» إن": the outlet speaks
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
     if ctx.mentions:

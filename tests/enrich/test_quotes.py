@@ -157,3 +157,11 @@ def test_what_a_statement_says_is_its_author_s():
     ms = mentions(text, **{"جهاز المخابرات العراقي": "ORG", "اتحاد الممثلين": "ORG"})
     speakers = [q.speaker_surface for q in find_quotes(text, ms)]
     assert speakers == ["جهاز المخابرات العراقي", "اتحاد الممثلين"]
+
+
+def test_a_league_or_an_army_speaks_as_the_one_named_last_and_an_outlet_spoken_with_does_not_speak():
+    text = ("أعلنت رابطة الدوري الفرنسي وفاة اللاعب توماس رودريغيز. وقالت الرابطة في بيان: «قررنا تأجيل المباراة المقبلة». "
+            "وأشار ماكرون في مقابلة مع التلفزيون الألماني الحكومي «أشعر بالأسف لقرار الرئيس الأمريكي».")
+    ms = mentions(text, **{"رابطة الدوري الفرنسي": "ORG", "توماس رودريغيز": "PER", "ماكرون": "PER"})
+    speakers = [q.speaker_surface for q in find_quotes(text, ms)]
+    assert speakers == ["رابطة الدوري الفرنسي", "ماكرون"]
