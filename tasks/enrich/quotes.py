@@ -48,6 +48,8 @@ _VERBS = [f for args in (
 ) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
     "جاء في"]  # "وجاء في بيان الوزارة أن «...»": the statement's author speaks
 _STATEMENT_CUE = "جاء في"
+# what a statement is written in ("جاء في قانون تشكيل المجلس" quotes a law, not a speaker)
+_STATEMENTS = re.compile(r"\s*(?:ال)?(?:بيان|تقرير|رساله|تغريده|كلمه|خطاب)\w{0,2}(?!\w)")
 _PARTICIPLES = {normalize_arabic(w) for w in (
     "قائلا", "قائلة", "مؤكدا", "مؤكدة", "مضيفا", "مضيفة", "مشيرا", "مشيرة", "معتبرا", "مشددا", "موضحا", "لافتا",
     "متسائلا", "محذرا", "واصفا", "داعيا", "معلنا", "مختتما")}
@@ -87,7 +89,7 @@ _BODY_ANAPHORS = {normalize_arabic(w): normalize_arabic(w[2:]) for w in (
     "المنظمة", "الوزارة", "الهيئة", "الحركة", "الجماعة", "الشركة", "البعثة", "السفارة", "الرئاسة", "المحكمة",
     "الحكومة", "الشرطة", "اللجنة", "المجلس", "الجمعية", "الجامعة", "المديرية", "النيابة", "البلدية", "المفوضية",
     "الرابطة", "المؤسسة", "المجموعة", "الجيش", "الحزب", "الاتحاد", "المرصد", "التحالف", "البنك", "المكتب",
-    "الصندوق", "الجبهة")}
+    "الصندوق", "الجبهة", "النادي")}
 # "وذكر التقرير أن": a report or a statement speaks for the organisation named last
 _BODY_ANAPHORS |= {normalize_arabic(w): "" for w in ("التقرير", "البيان")}
 
@@ -186,6 +188,8 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         if verbs:
             return _speaker(ctx, verbs[-1], lo, cue.start(), last)
     if cue["v"] == _STATEMENT_CUE:  # "وجاء في بيان جهاز المخابرات أن", "في البيان الصادر عن X:"; else the body named last
+        if not _STATEMENTS.match(folded, cue.end()):
+            return None
         complementizer = _COMPLEMENTIZER.search(folded, cue.end(), hi)
         found = ctx.mention_in(cue.end(), complementizer.start() if complementizer else hi) if ctx.mentions else None
         return found or _body_named_last(ctx, "", cue.start())

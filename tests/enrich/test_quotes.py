@@ -157,6 +157,9 @@ def test_what_a_statement_says_is_its_author_s():
     ms = mentions(text, **{"جهاز المخابرات العراقي": "ORG", "اتحاد الممثلين": "ORG"})
     speakers = [q.speaker_surface for q in find_quotes(text, ms)]
     assert speakers == ["جهاز المخابرات العراقي", "اتحاد الممثلين"]
+    law = "وأنشأ الرئيس المجلس القومي. وجاء في قانون تشكيل المجلس أنه يهدف إلى «حشد الطاقات المؤسسية كلها»."
+    (q,) = find_quotes(law, mentions(law, **{"المجلس القومي": "ORG"}))
+    assert q.speaker_surface is None  # a law is quoted, nobody speaks
 
 
 def test_a_league_or_an_army_speaks_as_the_one_named_last_and_an_outlet_spoken_with_does_not_speak():
