@@ -132,8 +132,9 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
     # a place acts only as the verb's subject right after it: "استهدفت منطقة X" makes X the object
     close = may_act and first.start - w_end < (40 if kind == "verb" else 60) and not (gap & PREPOSITIONS) \
         and (first.type != "LOC" or not gap)
-    if kind == "verb" and prev_word in RELATIVES and before:
-        return before[-1], after, confidence  # "الأسد الذي استقبل باقري"
+    if kind == "verb" and prev_word in RELATIVES:  # "الأسد الذي استقبل باقري": the name the pronoun follows
+        antecedent = before[-1] if before and not text[before[-1].end:words[i - 1][0]].strip(" ،,") else None
+        return antecedent, after, confidence  # "... الضربة التي استهدفت المطار": a strike, no one named
     if kind == "verb" and before and not text[before[-1].end:w_start].strip(" \"'«»“”"):
         return before[-1], after, confidence  # SVO: "أن الصفدي سيلتقي شكري"
     if kind == "noun" and any(_is(w, PASSIVE) for _, _, w in words[max(0, i - 2):i]) \
@@ -159,6 +160,7 @@ def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[Entit
     return others[0] if others else None
 
 
+_ARRIVE = {normalize_arabic(w) for w in ("وصل", "وصلت", "يصل", "سيصل")}
 # "يطلب هدنة ... حسب ما أعلن المرصد": the source of the report, not the object of the demand
 _GAP_ATTRIBUTION = re.compile(r"(?<!\w)(?:حسب|بحسب|وفق|وفقا|نقلا|طبقا)(?!\w)")
 
@@ -195,6 +197,8 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             elif trig.mode == "visit" and not _location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, None)) \
                     and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
                 continue  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
+            elif trig.mode == "visit" and actor.type != "PER" and _bare(word) in _ARRIVE:
+                continue  # "وصلت الكرة إلى أوباميانغ", "وصل مانشستر سيتي": a person arrives on a visit
             else:  # a visit's target is its host when the sentence names one (the annotation guide)
                 clause_end = _clause_end(text, w_end, s_end)
                 target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id

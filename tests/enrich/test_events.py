@@ -150,6 +150,15 @@ def test_a_demand_or_a_threat_may_name_no_one_and_a_report_s_source_is_no_target
     assert not any("المرصد السوري" in (actor, target) for _, actor, target in found)
 
 
+def test_a_relative_clause_acts_only_for_the_name_it_follows_and_a_ball_does_not_visit():
+    from tasks.enrich.events import extract_events
+    text = ("أفاد المرصد السوري بمقتل 14 مقاتلا في الضربة التي استهدفت مطار التيفور. "
+            "ووصلت الكرة من مانشستر سيتي إلى أوباميانغ أمام المرمى. وتمكن هاتف هواوي من هزيمة أبل.")
+    spans = [("المرصد السوري", "ORG"), ("مطار التيفور", "LOC"), ("مانشستر سيتي", "ORG"), ("أوباميانغ", "PER"),
+             ("هواوي", "ORG"), ("أبل", "ORG")]
+    assert extract_events("a", text, _named(text, spans), []) == []
+
+
 def test_a_visit_goes_somewhere_and_a_place_after_a_noun_is_an_object():
     from tasks.enrich.events import extract_events
     text = "ووصل عدد القتلى إلى عشرين. واستهدفت منطقة الشيفونية بالصواريخ."
