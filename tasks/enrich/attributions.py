@@ -57,6 +57,7 @@ def is_platform(name: str) -> bool:
     """A social site or app ("تويتر", "#فيسبوك"): where people speak, never a speaker or an actor itself."""
     return normalize_arabic(name).lstrip("#") in PLATFORMS
 
+
 _CUE = re.compile(
     rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+(?:(?P<o1>{_OUTLET})\s+)?"
     rf"|[وف]?(?P<prep>{_PREPS}){_WHAT}\s*(?:(?P<o2>{_OUTLET})\s+)?"
@@ -116,8 +117,8 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
     if pos < len(folded) and folded[pos] in _CLOSING:  # «واشنطن بوست»، (تسنيم) الإيرانية
         close = folded.find(_CLOSING[folded[pos]], pos + 1, pos + 60)
         if close <= pos + 2 or len(folded[pos + 1:close].split()) > 4 or re.search(r"[،,.!?؟]", folded[pos + 1:close]):
-            return None  # a quoted statement, not a quoted name
-        return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close  # two letters or more
+            return None  # a quoted statement or a letter ("أضافت «S»"), not a quoted name
+        return pos + 1, close, _adjectives_end(folded, close + 1, masculine_outlet) or close
     start = end = full_end = previous = None
     cursor, words = pos, 0
     first = _TOKEN.match(folded, cursor)
@@ -204,9 +205,9 @@ def find_attributions(text: str) -> list[Attribution]:
             # "وقال لبرنامج على محطة «إن تي في»" cite it
         if name is None or (not outlet and not _looks_like_a_name(folded, name)):
             continue
-        if not outlet and (m["verb"] or m["anyverb"]) and folded[name[0]:name[1]] not in KNOWN_AGENCIES:
-            continue  # "وقالت «فيتش»", "أكدت «تيسلا»": a body speaking, not an outlet cited
         named = folded[name[0]:name[1]]
+        if not outlet and (m["verb"] or m["anyverb"]) and named not in KNOWN_AGENCIES:
+            continue  # "وقالت «فيتش»", "أكدت «تيسلا»": a body speaking, not an outlet cited
         if m["dative"] and named not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(named) \
                 and (len(named.split()) > 2 or not _told_to(folded, m.start(), name[2])):
             continue  # "لـ«دعم الشرعية» في اليمن": a quoted phrase after ل; "قال لـ«الرياض» إن" cites the paper

@@ -127,7 +127,6 @@ def test_a_first_name_alone_after_a_title_takes_the_last_name_the_tagger_read_as
     assert all(text[m.start:m.end] == m.surface for m in wider)
 
 
-
 def test_a_one_word_name_that_is_also_a_common_word_needs_a_cue():
     text = "وقال محمد بن عبد الرحمن آل ثاني إن. وفي الشوط ثاني أهداف. وقال ثاني إن"
     full = text.index("محمد")
