@@ -32,7 +32,7 @@ KNOWN_AGENCIES = {normalize_arabic(n) for n in (
 _CITED_ANYWHERE = {n for n in outlet_names() if len(n) >= 5} | {normalize_arabic(n) for n in (
     "رويترز", "فرانس برس", "أسوشيتد برس", "بي بي سي", "سي إن إن", "شينخوا", "سبوتنيك", "نوفوستي", "إنترفاكس",
     "يونهاب", "بلومبرج")}
-_LATIN_OUTLETS = re.compile(r"(?<![A-Za-z])(?:CNN|BBC|AFP|Reuters|RT)(?![A-Za-z])")
+LATIN_OUTLETS = re.compile(r"(?<![A-Za-z])(?:CNN|BBC|AFP|Reuters|RT)(?![A-Za-z])")
 
 _VERBS_ANY_NAME = r"نقلت|افادت|ذكرت|اوردت"  # "ذكرت الإذاعة العامة ..." names any source
 _VERBS_OUTLET = r"نقل|افاد|ذكر|اورد|قالت|اشارت|كشفت|بثت|نشرت|اعلنت|اكدت|اضافت|اوضحت|تابعت|نسبت"  # need an outlet word or a known agency
@@ -175,7 +175,7 @@ def _looks_like_a_name(folded: str, name: tuple[int, int, int]) -> bool:
     """A source named without an outlet word: a known or mined outlet, a Latin one, or a quoted name; not a
     body that also informs ("بحسب وزارة الدفاع", "ذكرت الشرطة": entities, not outlets)."""
     start, end, _ = name
-    if folded[start:end] in KNOWN_AGENCIES or _LATIN_OUTLETS.fullmatch(folded[start:end]):
+    if folded[start:end] in KNOWN_AGENCIES or LATIN_OUTLETS.fullmatch(folded[start:end]):
         return True
     return start > 0 and folded[start - 1] in _CLOSING
 
@@ -208,7 +208,7 @@ def find_attributions(text: str) -> list[Attribution]:
         named = folded[name[0]:name[1]]
         if not outlet and (m["verb"] or m["anyverb"]) and named not in KNOWN_AGENCIES:
             continue  # "وقالت «فيتش»", "أكدت «تيسلا»": a body speaking, not an outlet cited
-        if m["dative"] and named not in KNOWN_AGENCIES and not _LATIN_OUTLETS.fullmatch(named) \
+        if m["dative"] and named not in KNOWN_AGENCIES and not LATIN_OUTLETS.fullmatch(named) \
                 and (len(named.split()) > 2 or not _told_to(folded, m.start(), name[2])):
             continue  # "لـ«دعم الشرعية» في اليمن": a quoted phrase after ل; "قال لـ«الرياض» إن" cites the paper
         if outlet in _NEEDS_NAME and not _looks_like_a_name(folded, name):
@@ -256,7 +256,7 @@ def find_attributions(text: str) -> list[Attribution]:
         name = _name_after(folded, m.start(), False)
         if name and not any(f[2] <= m.start() < f[3] for f in found):
             found.append((name[0], name[1], name[0], name[2], m.start(), m.start()))
-    for m in [*_KNOWN_ANYWHERE.finditer(folded), *_LATIN_OUTLETS.finditer(folded)]:
+    for m in [*_KNOWN_ANYWHERE.finditer(folded), *LATIN_OUTLETS.finditer(folded)]:
         start, end = m.span("name") if m.re is _KNOWN_ANYWHERE else m.span()
         if folded[start - 1:start] == "(" and re.match(r"\)?\s*[-–]", folded[end:end + 4]):
             continue  # the dateline "دبي (CNN)--": the outlet's own byline, not a source it cites

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from tasks.enrich.attributions import LATIN_OUTLETS
 from tasks.enrich.lexicons.organisations import GROUPS, brand_names, group_names
 from tasks.enrich.lexicons.places import PLACES, place_names
 from tasks.enrich.ner.lexicon import lexicon
@@ -158,6 +159,10 @@ def with_corpus_names(text: str, mentions: list) -> list:
             if kind == "places" and common.setdefault(h.name, _common_place(folded, h.name)):
                 continue
             out.append(Mention(start, end, text[start:end], label, text[start:end]))
+    for m in LATIN_OUTLETS.finditer(text):  # "(CNN)", "لـCNN": the outlet is an organisation mentioned
+        out = [x for x in out if not (x.start < m.end() and m.start() < x.end and x.type == "PER")]
+        if not any(x.start < m.end() and m.start() < x.end for x in out):
+            out.append(Mention(m.start(), m.end(), m.group(), "ORG", m.group()))
     brands = {span(h) for h in hits if h.kind == "brands"}
     out = [replace(x, type="ORG") if x.type in ("PER", "LOC") and (x.start, x.end) in brands else x for x in out]
     return _sorted(out)

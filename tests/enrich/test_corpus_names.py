@@ -93,3 +93,10 @@ def test_a_compound_place_replaces_the_place_the_recogniser_found_inside_it():
     start = text.index("أفريقيا")
     inside = Mention(start, start + len("أفريقيا"), "أفريقيا", "LOC", "أفريقيا")
     assert [m.surface for m in with_corpus_names(text, [inside]) if m.type == "LOC"] == ["جنوب أفريقيا"]
+
+
+def test_a_latin_outlet_is_an_organisation_even_where_the_recogniser_read_a_person():
+    text = "دبي (CNN) -- قال المقدم لـCNN إن القوات انسحبت"
+    start = text.index("لـCNN")
+    person = Mention(start, start + len("لـCNN"), "لـCNN", "PER", "لـCNN")
+    assert [(m.surface, m.type) for m in with_corpus_names(text, [person])] == [("CNN", "ORG"), ("CNN", "ORG")]
