@@ -153,8 +153,7 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
 def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
     """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
     party); persons and bodies only for meetings and agreements."""
-    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)
-              and not _GAP_ATTRIBUTION.search(normalize_arabic(sent.text[actor.end:sp.start]))]
+    others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
     if trig.event_type in ("CONSULT", "AGREE"):
         others = [sp for sp in others if sp.type != "LOC"]
     return others[0] if others else None

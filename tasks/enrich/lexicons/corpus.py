@@ -1,10 +1,12 @@
 """The unlabelled news corpus the lexicons are mined from: the ANT corpus in ../shared/data/news (Apache-2.0),
-read as normalized article texts (tasks.text.normalize)."""
+read as normalized article texts (tasks.text.normalize); and the lexicon files the miners write (one
+normalized name a line, then its two counts, tab-separated) and the command line they share."""
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tasks.text.normalize import normalize_arabic
@@ -25,3 +27,24 @@ def normalized_texts(files: list[Path]) -> Iterator[str]:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
                 yield normalize_arabic(json.loads(line).get("text") or "")
+
+
+Rows = list[tuple[str, int, int]]  # (name, count in the mined use, count everywhere)
+
+
+def write_rows(rows: Rows, path: Path) -> None:
+    path.write_text("".join(f"{n}\t{a}\t{c}\n" for n, a, c in rows), encoding="utf-8")
+
+
+def read_names(path: Path) -> frozenset[str]:
+    """The names of a lexicon file."""
+    return frozenset(line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line)
+
+
+def mine_main(description: str, build: Callable[[Path], list[tuple[Path, Rows]]]) -> None:
+    """`python -m tasks.enrich.lexicons.X [--news FOLDER]`: mine the corpus, write each lexicon file."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--news", type=Path, default=NEWS)
+    for path, rows in build(parser.parse_args().news):
+        write_rows(rows, path)
+        print(f"{len(rows)} names -> {path}")

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.enrich.lexicons.corpus import normalized_texts
+from tasks.enrich.lexicons.corpus import Rows, normalized_texts
 
 WORD = r"[^\s\"«»“”،,.:;()\[\]!؟?‘’]+"
 _FUNCTION = {"في", "من", "الي", "علي", "عن", "مع", "التي", "الذي", "ان", "او", "ما", "لا", "قد", "كما", "وهي", "هي",
@@ -80,7 +80,7 @@ def pattern(kind: NounClass) -> re.Pattern:
     return re.compile(rf"(?<!\w)[وفبل]?(?P<noun>{nouns})\s+[\"«“‘]?#?(?P<n1>{WORD})(?:\s+(?P<n2>{WORD}))?")
 
 
-def mine(files: list[Path], kind: NounClass) -> list[tuple[str, int, int]]:
+def mine(files: list[Path], kind: NounClass) -> Rows:
     """(name, times after a class noun, times anywhere) for the names that pass the tests."""
     after_noun = pattern(kind)
     after, in_zone = Counter(), Counter()
@@ -125,11 +125,3 @@ def _occurrences(files: list[Path], singles: set[str], doubles: set[str]) -> tup
         words.update(tokens)
         pairs.update(p for p in map(" ".join, zip(tokens, tokens[1:])) if p in doubles)
     return words, pairs
-
-
-def write(rows: list[tuple[str, int, int]], path: Path) -> None:
-    path.write_text("".join(f"{n}\t{a}\t{e}\n" for n, a, e in rows), encoding="utf-8")
-
-
-def read_names(path: Path) -> frozenset[str]:
-    return frozenset(line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line)

@@ -6,19 +6,20 @@ groups, movements and parties the corpus writes after "تنظيم", "جماعة"
 this file (committed): one normalized name a line, with its count after a noun and its count everywhere."""
 from __future__ import annotations
 
-import argparse
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from tasks.enrich.lexicons.corpus import NEWS, news_files
-from tasks.enrich.lexicons.names_after import NounClass, mine, read_names, write
+from tasks.enrich.lexicons.corpus import Rows, mine_main, news_files, read_names
+from tasks.enrich.lexicons.names_after import NounClass, mine
 from tasks.enrich.lexicons.places import place_names
 
 HERE = Path(__file__).resolve().parent
 GROUPS_PATH, BRANDS_PATH = HERE / "groups.txt", HERE / "brands.txt"
-# a group's name is mostly written after its noun ("حركة المرور", traffic, is not); a front is a place
+# a group's name is mostly written after its noun ("حركة المرور", traffic, is not); a front is a place (the
+# mined places are left out when mining, not read whenever the nouns are)
 GROUPS = NounClass(nouns=("تنظيم", "جماعه", "حركه", "حركتي", "جبهه", "حزب", "ميليشيا", "ميليشيات", "مليشيا",
-                          "مليشيات"), nisba_second=True, min_share=0.3, not_in=place_names())
+                          "مليشيات"), nisba_second=True, min_share=0.3)
 # a brand is written bare most of the time ("فيسبوك"), and is no definite word ("شركة الاستشارات")
 BRANDS = NounClass(nouns=("شركه", "شركتي", "موقع", "تطبيق", "منصه"), min_share=0.1, definite=False)
 
@@ -33,15 +34,13 @@ def brand_names(path: Path = BRANDS_PATH) -> frozenset[str]:
     return read_names(path)
 
 
+def _build(news: Path) -> list[tuple[Path, Rows]]:
+    files = news_files(news)
+    return [(GROUPS_PATH, mine(files, replace(GROUPS, not_in=place_names()))), (BRANDS_PATH, mine(files, BRANDS))]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="mine organisation names from the news corpus")
-    parser.add_argument("--news", type=Path, default=NEWS)
-    args = parser.parse_args()
-    files = news_files(args.news)
-    for kind, path in ((GROUPS, GROUPS_PATH), (BRANDS, BRANDS_PATH)):
-        rows = mine(files, kind)
-        write(rows, path)
-        print(f"{len(rows)} names -> {path}")
+    mine_main("mine organisation names from the news corpus", _build)
 
 
 if __name__ == "__main__":

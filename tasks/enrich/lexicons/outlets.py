@@ -6,13 +6,12 @@ Apache-2.0) rather than remembered: a name is an outlet when the corpus writes i
 normalized name a line with its two counts."""
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from tasks.enrich.lexicons.corpus import NEWS, news_files, normalized_texts
+from tasks.enrich.lexicons.corpus import NEWS, Rows, mine_main, news_files, normalized_texts, read_names
 
 OUTLETS_PATH = Path(__file__).resolve().parent / "outlets.txt"
 
@@ -41,7 +40,7 @@ def _names(m: re.Match) -> list[str]:
     return out
 
 
-def mine(folder: Path = NEWS) -> list[tuple[str, int, int]]:
+def mine(folder: Path = NEWS) -> Rows:
     """(name, times after an outlet word, times after a citation cue) for the names that pass both tests."""
     files = news_files(folder)
     after_outlet, after_cue = Counter(), Counter()
@@ -71,24 +70,14 @@ def _occurrences(files: list[Path], names) -> Counter:
     return counts
 
 
-def write(rows: list[tuple[str, int, int]], path: Path = OUTLETS_PATH) -> None:
-    path.write_text("".join(f"{n}\t{a}\t{c}\n" for n, a, c in rows), encoding="utf-8")
-
-
 @cache
 def outlet_names(path: Path = OUTLETS_PATH) -> frozenset[str]:
     """The mined outlet names, normalized."""
-    return frozenset(line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line)
+    return read_names(path)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="mine outlet names from the news corpus")
-    parser.add_argument("--news", type=Path, default=NEWS)
-    parser.add_argument("--out", type=Path, default=OUTLETS_PATH)
-    args = parser.parse_args()
-    rows = mine(args.news)
-    write(rows, args.out)
-    print(f"{len(rows)} outlet names -> {args.out}")
+    mine_main("mine outlet names from the news corpus", lambda news: [(OUTLETS_PATH, mine(news))])
 
 
 if __name__ == "__main__":

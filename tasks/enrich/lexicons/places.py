@@ -7,14 +7,13 @@ place noun and its count everywhere; then a direction and a place that make one 
 with the compound's count and the place's."""
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from tasks.enrich.lexicons.corpus import NEWS, news_files, normalized_texts
-from tasks.enrich.lexicons.names_after import NounClass, mine, read_names, write
+from tasks.enrich.lexicons.corpus import Rows, mine_main, news_files, normalized_texts, read_names
+from tasks.enrich.lexicons.names_after import NounClass, mine
 from tasks.enrich.ner.lexicon import lexicon
 
 PLACES_PATH = Path(__file__).resolve().parent / "places.txt"
@@ -29,7 +28,7 @@ MIN_COMPOUND = 10
 MIN_COMPOUND_SHARE = 0.1  # of the place's uses, with the direction before it
 
 
-def mine_compounds(files: list[Path], places: set[str]) -> list[tuple[str, int, int]]:
+def mine_compounds(files: list[Path], places: set[str]) -> Rows:
     """(direction + place, times written so, times the place is written) for the places the corpus names
     with a direction often enough to make one name ("جنوب أفريقيا", "شمال سيناء", "جنوب السودان"; not
     "شمال سوريا", a tenth of a percent of Syria's mentions)."""
@@ -52,17 +51,15 @@ def place_names(path: Path = PLACES_PATH) -> frozenset[str]:
     return read_names(path)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="mine place names from the news corpus")
-    parser.add_argument("--news", type=Path, default=NEWS)
-    parser.add_argument("--out", type=Path, default=PLACES_PATH)
-    args = parser.parse_args()
-    files = news_files(args.news)
+def _build(news: Path) -> list[tuple[Path, Rows]]:
+    files = news_files(news)
     rows = mine(files, PLACES)
     known = {name for name, _, _ in rows} | {w for w, kind in lexicon().gazetteer.items() if kind == "LOC"}
-    rows += mine_compounds(files, known)
-    write(rows, args.out)
-    print(f"{len(rows)} place names -> {args.out}")
+    return [(PLACES_PATH, rows + mine_compounds(files, known))]
+
+
+def main() -> None:
+    mine_main("mine place names from the news corpus", _build)
 
 
 if __name__ == "__main__":
