@@ -21,12 +21,18 @@ def news_files(folder: Path = NEWS) -> list[Path]:
     return files
 
 
-def normalized_texts(files: list[Path]) -> Iterator[str]:
-    """Each article's text, normalized."""
+def read_articles(files: list[Path]) -> Iterator[dict]:
+    """Each article's record (id, outlet, category, title, published, text...), as the corpus holds it."""
     for path in files:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
-                yield normalize_arabic(json.loads(line).get("text") or "")
+                yield json.loads(line)
+
+
+def normalized_texts(files: list[Path]) -> Iterator[str]:
+    """Each article's text, normalized."""
+    for article in read_articles(files):
+        yield normalize_arabic(article.get("text") or "")
 
 
 Rows = list[tuple[str, int, int]]  # (name, count in the mined use, count everywhere)
