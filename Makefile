@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
+.PHONY: install postgres run test e2e serve bench bench-arabic bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -54,6 +54,12 @@ bench: install
 # on 2 quiet cores, 17 GB of scratch corpus; `make bench-memory N=...` for another size).
 bench-memory: install
 	$(BIN)/python bench/memory_at_scale.py --n $(if $(filter command line,$(origin N)),$(N),100000)
+
+# The real workload: N (default 10,000) distinct Arabic news articles of ../shared/data/news as text files, every
+# enrichment on, both cores, beside the recogniser alone; writes bench/results-arabic.json (about 3 minutes).
+# STORED=K stores K other articles first, unmeasured, to see the cost grow with the warehouse.
+bench-arabic: install
+	$(BIN)/python bench/arabic_throughput.py --n $(N) $(if $(STORED),--stored $(STORED)) $(if $(WORKERS),--workers $(WORKERS))
 
 bench-extraction: install
 	$(BIN)/python bench/extraction_quality.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
@@ -118,6 +119,45 @@ def _cued(folded: str, start: int) -> bool:
     return bool(before) and before.group(1) in _CUES
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
+def present_names(forms, folded: str) -> list[str]:
+    """The names of `forms` that may occur in `folded` (a folded text), by their words: each word of a name
+    must be a word of the text, its first one behind proclitics or, for an "ال" name, behind the ل that
+    elides its alef ("للاسد"). What `name_pattern` finds in the text is the same with these alone as with
+    all of `forms` (tests/enrich/test_name_propagation.py holds it): the regular expression of a batch's
+    thousands of person names is never built, only that of the few each article may hold."""
+    words = {w.lower() for w in _WORD_RUN.findall(folded)}
+    firsts = set(words)
+    for w in words:
+        stripped = w[1:] if w[:1] in "وف" else w
+        firsts.add(stripped)
+        if stripped[:1] in "بلك":
+            firsts.add(stripped[1:])
+        if stripped[:1] == "ل":
+            firsts.add("ا" + stripped[1:])  # "للاسد" → "الاسد"
+    present = []
+    for name in forms:
+        parts = _WORD_RUN.findall(name.lower())
+        if parts and parts[0] in firsts and all(p in words for p in parts[1:]):
+            present.append(name)
+    return present
+
+
+@lru_cache(maxsize=1024)
+def name_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """Any of `names` (folded, the longest first: the longest name at a place wins) as a whole word, behind
+    optional proclitics. "للأسد": the lam of ل swallows the alef of ال; the span keeps one lam ("لأسد"),
+    the name its alef (group "elided")."""
+    alternatives = "|".join(re.escape(n) for n in names) or "(?!)"
+    elided = "|".join(re.escape(n[1:]) for n in names if n.startswith("ال") and len(n) > 3)
+    pattern = rf"(?<!\w){_PROCLITICS}(?P<name>{alternatives})(?!\w)"
+    if elided:
+        pattern += rf"|(?<!\w)[وف]?ل(?P<elided>{elided})(?!\w)"
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: dict[str, float] | None = None
               ) -> list[PropagatedMention]:
     """Mentions for the other occurrences of names already found in `text`, and of persons the warehouse
@@ -131,15 +171,8 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
         return []
     folded, shifts = fold_keeping_offsets(text)
     taken = sorted((m.start, m.end) for m in mentions)
-    names = sorted(forms, key=len, reverse=True)  # the longest name at a place wins
-    alternatives = "|".join(re.escape(n) for n in names)
-    # "للأسد": the lam of ل swallows the alef of ال; the span keeps one lam ("لأسد"), the name its alef.
-    elided = "|".join(re.escape(n[1:]) for n in names if n.startswith("ال") and len(n) > 3)
-    pattern = rf"(?<!\w){_PROCLITICS}(?P<name>{alternatives})(?!\w)"
-    if elided:
-        pattern += rf"|(?<!\w)[وف]?ل(?P<elided>{elided})(?!\w)"
     found = []
-    for match in re.finditer(pattern, folded, re.IGNORECASE):
+    for match in name_pattern(tuple(sorted(present_names(forms, folded), key=len, reverse=True))).finditer(folded):
         group = "name" if match.group("name") else "elided"
         start = original_offset(shifts, match.start(group))
         end = original_offset(shifts, match.end(group) - 1) + 1

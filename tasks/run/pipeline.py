@@ -98,11 +98,9 @@ def finish_documents(
     started: Started,
     window: Window = ALL_TIME,
     fetch_states: list[dict] | None = None,
-    facts_here: bool = False,
 ) -> Tally:
-    """Collect round 1, strip learned boilerplate, run round 2 (the facts) and write the batch.
-    `facts_here`: round 2 runs in this process, not in the pool (whose workers are busy with the next
-    batch's round 1, started ahead: behind it, round 2 would wait for all of it). Articles dated outside
+    """Collect round 1, strip learned boilerplate, run round 2 (the facts) in the pool and write the batch
+    (while the workers go on with the next batch's round 1, when it was started ahead). Articles dated outside
     `window` are not written (their documents are: the raw input is kept, and a later run over a wider
     window extracts them)."""
     pool, changed, rejects, tally = active_pool(), started.changed, started.rejects, started.tally
@@ -141,7 +139,7 @@ def finish_documents(
         arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]
         names = set(known_persons) | person_names([m for _, d in arabic for m in d.found])
         items = [(a.text, a.published_at.date() if a.published_at else None, d.found) for a, d in arabic]
-        facts = facts_chunk(items, names) if facts_here else pool.map(facts_chunk, items, names)
+        facts = pool.map(facts_chunk, items, names)
         enrich = Enrichment(originals=[p.article for p in kept],
                             signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
@@ -198,11 +196,13 @@ def start_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     options: ExtractOptions = DEFAULT_OPTIONS,
     force: bool = False,
+    behind: bool = False,
 ) -> Started:
     """Start a batch of files: the workers read them (tasks.run.prepare.prepare_files). A file with the size and
     modification time it had when stored, current metadata and versions is not even read (as make and
     rsync judge); one whose bytes are those stored is read, not extracted. `force` reads and extracts every
-    file again."""
+    file again. `behind`: the batch is started ahead of its turn, and waits behind work submitted later
+    (WorkerPool.submit)."""
     tally = Tally(inputs=len(refs))
     rejects: list[Reject] = list(extra_rejects or [])
     known: dict[str, StoredDocument] = {}
@@ -218,7 +218,8 @@ def start_files(
         for ref, doc_id in zip(refs, ids):
             meta, stored = manifest.get(ref.relpath, {}), known.get(doc_id)
             jobs.append(FileJob(ref, meta, stored.raw_sha256 if is_current(stored, meta) else None))
-    return Started([], rejects, tally, active_pool().submit(prepare_files, jobs, max_bytes, options), set(ids), files=True)
+    return Started([], rejects, tally, active_pool().submit(prepare_files, jobs, max_bytes, options, behind=behind),
+                   set(ids), files=True)
 
 
 def untouched_files(con, refs: list[InputRef], manifest: dict[str, dict]) -> tuple[set[str], dict[str, StoredDocument]]:
@@ -274,32 +275,31 @@ def ingest_batch(
     """Read, extract and write one batch of files; return its tally (see start_files).
 
     `prefetch`: the next batch's files. With a worker pool, their round 1 is queued at once behind this
-    batch's, and the call for that batch picks it up: the workers go on from one batch to the next while
-    this process reads the warehouse, strips boilerplate, runs this batch's round 2 (here, so that it does
-    not wait behind the next batch's round 1) and writes (5% more documents a second on 2 cores,
-    docs/benchmarks.md). The next batch reads the warehouse before this one is written, so it is not
-    started ahead when it holds a document this one writes; results are the same either way."""
+    batch's work, and the call for that batch picks it up: the workers go on from one batch to the next
+    while this process reads the warehouse, strips boilerplate and writes. This batch's round 2, submitted
+    later, runs before the rest of that queue (WorkerPool.submit's `behind`). The next batch reads the
+    warehouse before this one is written, so it is not started ahead when it holds a document this one
+    writes; results are the same either way."""
     started = _ahead.pop(_batch_key(warehouse, refs, options, force), None)
     if started is None:
         started = start_files(warehouse, refs, manifest, extra_rejects, max_bytes, options, force)
     else:
         started.rejects.extend(extra_rejects or [])
 
-    def start_next() -> bool:
+    def start_next() -> None:
         _ahead.clear()
         if not {input_doc_id(ref, manifest) for ref in prefetch}.isdisjoint(started.doc_ids):
-            return False
+            return
         try:
             _ahead[_batch_key(warehouse, prefetch, options, force)] = start_files(warehouse, prefetch, manifest, None,
-                                                                                  max_bytes, options, force)
+                                                                                  max_bytes, options, force, behind=True)
         except Exception as exc:  # this batch is written regardless; the next one starts itself, and says why it fails
             log.warning("could not start the next batch ahead (%s: %s); it will start when its turn comes",
                         type(exc).__name__, exc)
-            return False
-        return True
 
-    ahead = bool(prefetch) and not active_pool().in_process and start_next()
-    return finish_documents(warehouse, run_id, started, window, facts_here=ahead)
+    if prefetch and not active_pool().in_process:
+        start_next()
+    return finish_documents(warehouse, run_id, started, window)
 
 
 def ingest_listing(

@@ -9,13 +9,17 @@ in-process when none is open or n is 1. The size defaults to AKHBAR_WORKERS, els
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import threading
+from collections import deque
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 from typing import Any, Callable, Iterator, Sequence
 
 WORKERS_ENV = "AKHBAR_WORKERS"
 CHUNK = 8  # items per task sent to a worker: small enough to keep both cores busy to the end of a batch
+BEHIND_PER_WORKER = 3  # chunks of work submitted `behind` in the executor at once, per worker
 
 
 def default_workers() -> int:
@@ -59,6 +63,9 @@ class WorkerPool:
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
         self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.RLock()
+        self._behind: deque = deque()  # chunks submitted `behind`, not yet given to the executor
+        self._behind_running = 0
         if self.workers > 1:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init_worker)
 
@@ -66,18 +73,52 @@ class WorkerPool:
     def in_process(self) -> bool:
         return self._executor is None
 
-    def submit(self, fn: Callable[..., list], items: Sequence, *args: Any) -> Pending:
+    def submit(self, fn: Callable[..., list], items: Sequence, *args: Any, behind: bool = False) -> Pending:
         """fn(chunk, *args) -> one result per item, over chunks of `items`; in-process when the pool has
-        one worker (then computed now)."""
+        one worker (then computed now). `behind`: work that may wait (the next batch's round 1, started
+        ahead): its chunks are given to the workers a few at a time, as they finish, so that work
+        submitted later without `behind` (this batch's round 2, which the writer waits for) runs next
+        rather than after all of it."""
         if self._executor is None or not items:
             return Pending(done=fn(list(items), *args) if items else [])
-        futures = [self._executor.submit(fn, list(items[i:i + CHUNK]), *args) for i in range(0, len(items), CHUNK)]
-        return Pending(futures)
+        chunks = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
+        if not behind:
+            return Pending([self._executor.submit(fn, chunk, *args) for chunk in chunks])
+        placeholders = [Future() for _ in chunks]
+        with self._lock:
+            self._behind.extend((placeholder, fn, chunk, args) for placeholder, chunk in zip(placeholders, chunks))
+            self._feed()
+        return Pending(placeholders)
+
+    def _feed(self) -> None:
+        """Give waiting `behind` chunks to the executor while fewer than one per worker are in it."""
+        with self._lock:
+            while self._behind and self._behind_running < BEHIND_PER_WORKER * self.workers and self._executor is not None:
+                placeholder, fn, chunk, args = self._behind.popleft()
+                if not placeholder.set_running_or_notify_cancel():
+                    continue
+                self._behind_running += 1
+                self._executor.submit(fn, chunk, *args).add_done_callback(partial(self._relay, placeholder))
+
+    def _relay(self, placeholder: Future, done: Future) -> None:
+        with self._lock:
+            self._behind_running -= 1
+        if done.cancelled():
+            placeholder.set_exception(CancelledError())
+        elif done.exception() is not None:
+            placeholder.set_exception(done.exception())
+        else:
+            placeholder.set_result(done.result())
+        self._feed()
 
     def map(self, fn: Callable[..., list], items: Sequence, *args: Any) -> list:
         return self.submit(fn, items, *args).result()
 
     def close(self) -> None:
+        with self._lock:
+            for placeholder, *_ in self._behind:
+                placeholder.cancel()
+            self._behind.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None

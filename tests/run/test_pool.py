@@ -223,3 +223,39 @@ def test_workers_load_what_they_run_and_not_the_warehouse_libraries(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["tasks.run.prepare"]
+
+
+def _finish_times(chunk: list[float]) -> list[float]:
+    import time
+
+    time.sleep(sum(chunk))
+    return [time.monotonic()] * len(chunk)
+
+
+def test_work_submitted_behind_lets_later_work_pass_and_keeps_its_order():
+    from tasks.run.pool import BEHIND_PER_WORKER, CHUNK
+
+    pool = WorkerPool(2)
+    try:
+        pool.submit(_finish_times, [0.0] * CHUNK).result()  # the workers started
+        behind = pool.submit(_finish_times, [0.05 / CHUNK] * (CHUNK * 40), behind=True)
+        ahead = pool.submit(_finish_times, [0.0])
+        passed_at = ahead.result()[0]
+        finished = behind.result()
+        assert len(finished) == CHUNK * 40
+        chunk_ends = finished[::CHUNK]
+        # only the chunks already given to the workers ran first, not the 40 queued before it
+        assert sum(t < passed_at for t in chunk_ends) <= BEHIND_PER_WORKER * 2 + 2
+        assert sum(t > passed_at for t in chunk_ends) >= 30
+    finally:
+        pool.close()
+
+
+def test_closing_the_pool_cancels_the_work_waiting_behind():
+    from concurrent.futures import CancelledError
+
+    pool = WorkerPool(2)
+    behind = pool.submit(_finish_times, [0.02] * 200, behind=True)
+    pool.close()
+    with pytest.raises(CancelledError):
+        behind.result()

@@ -1,0 +1,59 @@
+"""The fast path of name propagation (`present_names`: only the names whose words an article holds go
+into its regular expression) finds what the expression of every name finds: on a batch of real news
+whose names are all looked for in every article, and on the clitic and case forms the expression knows."""
+from __future__ import annotations
+
+from datetime import date
+
+from tasks.enrich.facts import facts_of
+from tasks.enrich.name_propagation import _forms, name_pattern, person_names, present_names, propagate
+from tasks.text.normalize import fold_keeping_offsets
+from tests.enrich.test_corpus_invariants import NEWS, _articles
+from tests.support.paths import need_shared
+
+
+def _spans(pattern, folded: str) -> list[tuple]:
+    return [(m.span(), m.group("name"), m.groupdict().get("elided")) for m in pattern.finditer(folded)]
+
+
+def _longest_first(names) -> tuple[str, ...]:
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def test_the_names_an_article_may_hold_find_what_all_the_batch_names_find():
+    need_shared(NEWS)
+    texts = _articles(every=40, limit=150)
+    mentions = [facts_of(text, date(2018, 5, 1)).mentions for text in texts]
+    forms = {}
+    for found in mentions:
+        for name, kind in _forms(found).items():
+            forms.setdefault(name, kind)
+    for name in person_names([m for found in mentions for m in found]):
+        forms.setdefault(name, "PER")
+    assert len(forms) > 1000  # a batch's worth of names
+    everything = name_pattern(_longest_first(forms))
+    matched = kept = 0
+    for text in texts:
+        folded, _ = fold_keeping_offsets(text)
+        present = present_names(forms, folded)
+        kept += len(present)
+        expected = _spans(everything, folded)
+        assert _spans(name_pattern(_longest_first(present)), folded) == expected
+        matched += len(expected)
+    assert matched > 500
+    assert kept / len(texts) < len(forms) / 20  # an article's expression holds a few names of the batch
+
+
+def test_present_names_keeps_clitic_elided_and_latin_forms():
+    forms = {"الاسد": "PER", "الامم المتحده": "ORG", "باقري": "PER", "reuters": "ORG", "ظريف": "PER"}
+    folded, _ = fold_keeping_offsets("وقال للأسد وللأمم المتحدة إن وبباقري نقلت Reuters")
+    assert sorted(present_names(forms, folded)) == ["reuters", "الاسد", "الامم المتحده", "باقري"]
+    assert _spans(name_pattern(_longest_first(present_names(forms, folded))), folded) == \
+        _spans(name_pattern(_longest_first(forms)), folded)
+
+
+def test_propagation_finds_a_known_person_among_thousands():
+    known = {f"اسم{i} عائلة{i}" for i in range(5000)} | {"محمد باقري"}
+    text = "التقى الرئيس محمد باقري في دمشق، وقال لمحمد باقري إن الزيارة مهمة."
+    found = propagate(text, [], known)
+    assert [(m.surface, m.type) for m in found] == [("محمد باقري", "PER"), ("محمد باقري", "PER")]
