@@ -168,12 +168,26 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
     """Events of one article. `mentions` have start, end, surface, type, entity_id and role (a social site's
     mention takes no part: "كتب على تويتر"); `temporals` have start, end, value and granularity; `cited`
     (start, end) spans of agencies cited as sources, which take no part."""
+    spans = event_spans(text, mentions, cited)
+    found: dict[tuple, Event] = {}
+    for sent, i, trig, kind, rule in _triggers(text, spans):
+        if rule is not None:
+            _add_event(found, article_id, sent, spans, temporals, i, trig, kind, *rule)
+    return _visits_apart(list(found.values()))
+
+
+def event_spans(text: str, mentions, cited=()) -> list[EntitySpan]:
+    """The entity spans that can take part in events: mentions (not a social site, not an agency cited as a
+    source) and offices standing for a person."""
     offices = office_spans(text, mentions)
     cited = [(c.start, c.end) for c in cited]
-    spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
-             if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
-             and not any(a < m.end and m.start < b for a, b in cited)] + offices
-    found: dict[tuple, Event] = {}
+    return [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
+            if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
+            and not any(a < m.end and m.start < b for a, b in cited)] + offices
+
+
+def _triggers(text: str, spans):
+    """(sentence, word index, trigger, kind, the rules' (actor, target, confidence) or None) of each trigger."""
     for s_start, s_end in sentences(text):
         sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
         for i, (w_start, w_end, word) in enumerate(sent.words):
@@ -181,10 +195,7 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             if hit is None or (i and sent.words[i - 1][2] in NEGATIONS):
                 continue  # "لم يطلب منه": what did not happen is no event
             trig, kind = hit
-            rule = _rule_parties(sent, spans, i, trig, kind)
-            for actor, target, confidence in ([rule] if rule else []):
-                _add_event(found, article_id, sent, spans, temporals, i, trig, kind, actor, target, confidence)
-    return _visits_apart(list(found.values()))
+            yield sent, i, trig, kind, _rule_parties(sent, spans, i, trig, kind)
 
 
 def _rule_parties(sent: _Sentence, spans, i: int, trig: Trigger, kind: str):
