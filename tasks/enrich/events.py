@@ -31,7 +31,7 @@ from tasks.enrich.event_lexicon import (
 from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.text.normalize import normalize_arabic, stable_id
 
-MODEL_VERSION = "events-rules-3"
+MODEL_VERSION = "events-rules-4"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -152,9 +152,10 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
 
 def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
     """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
-    party); persons and bodies only for meetings and agreements."""
+    party); persons and bodies only for meetings, agreements and attacks (a place attacked is where, not whom:
+    "قصفت القوات مدينة إدلب")."""
     others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
-    if trig.event_type in ("CONSULT", "AGREE"):
+    if trig.event_type in ("CONSULT", "AGREE", "ASSAULT"):
         others = [sp for sp in others if sp.type != "LOC"]
     return others[0] if others else None
 
