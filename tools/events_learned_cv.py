@@ -12,7 +12,7 @@ only: nothing of the held-out half is printed but its score).
   whether the rules found that event, conjoined with the type; an article's event is the best score over its
   sentences, kept above a threshold.
 
-    .venv/bin/python tools/events_learned_cv.py          # about 4 minutes on 2 cores
+    .venv/bin/python tools/events_learned_cv.py          # under a minute on 2 cores
 """
 from __future__ import annotations
 
