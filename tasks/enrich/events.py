@@ -31,7 +31,7 @@ from tasks.enrich.event_lexicon import (
 from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.text.normalize import normalize_arabic, stable_id
 
-MODEL_VERSION = "events-rules-3"
+MODEL_VERSION = "events-rules-4"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -152,9 +152,10 @@ def _actor(sent: _Sentence, i: int, kind: str, trig: Trigger):
 
 def _target(sent: _Sentence, trig: Trigger, actor: EntitySpan, after: list[EntitySpan]) -> EntitySpan | None:
     """The object: the next entity, not a name after a preposition ("في سوريا"; but "مع X" is the other
-    party); persons and bodies only for meetings and agreements."""
+    party); persons and bodies only for meetings, agreements and attacks (a place attacked is where, not whom:
+    "قصفت القوات مدينة إدلب")."""
     others = [sp for sp in after if sp.entity_id != actor.entity_id and not _after_preposition(sent.words, sp)]
-    if trig.event_type in ("CONSULT", "AGREE"):
+    if trig.event_type in ("CONSULT", "AGREE", "ASSAULT"):
         others = [sp for sp in others if sp.type != "LOC"]
     return others[0] if others else None
 
@@ -168,12 +169,26 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
     """Events of one article. `mentions` have start, end, surface, type, entity_id and role (a social site's
     mention takes no part: "كتب على تويتر"); `temporals` have start, end, value and granularity; `cited`
     (start, end) spans of agencies cited as sources, which take no part."""
+    spans = event_spans(text, mentions, cited)
+    found: dict[tuple, Event] = {}
+    for sent, i, trig, kind, rule in _triggers(text, spans):
+        if rule is not None:
+            _add_event(found, article_id, sent, spans, temporals, i, trig, kind, *rule)
+    return _visits_apart(list(found.values()))
+
+
+def event_spans(text: str, mentions, cited=()) -> list[EntitySpan]:
+    """The entity spans that can take part in events: mentions (not a social site, not an agency cited as a
+    source) and offices standing for a person."""
     offices = office_spans(text, mentions)
     cited = [(c.start, c.end) for c in cited]
-    spans = [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
-             if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
-             and not any(a < m.end and m.start < b for a, b in cited)] + offices
-    found: dict[tuple, Event] = {}
+    return [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
+            if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
+            and not any(a < m.end and m.start < b for a, b in cited)] + offices
+
+
+def _triggers(text: str, spans):
+    """(sentence, word index, trigger, kind, the rules' (actor, target, confidence) or None) of each trigger."""
     for s_start, s_end in sentences(text):
         sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
         for i, (w_start, w_end, word) in enumerate(sent.words):
@@ -181,51 +196,65 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
             if hit is None or (i and sent.words[i - 1][2] in NEGATIONS):
                 continue  # "لم يطلب منه": what did not happen is no event
             trig, kind = hit
-            actor, after, confidence = _actor(sent, i, kind, trig)
-            # "بين X و Y" names the parties of a meeting or a deal ("الاتصال الهاتفي الذي جرى بين X وY"), not
-            # what one praises ("المباراة بين فرنسا وكرواتيا")
-            pair = _between(sent.words, sent.agents, w_end) \
-                if trig.has_target and trig.event_type in ("CONSULT", "AGREE", "COOPERATE") else None
-            if actor is None and (pair is None or trig.event_type != "CONSULT"):
-                continue
-            target = None
-            if trig.has_target:
-                actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
-                if target is None and trig.needs_target:
-                    continue  # a meeting, an agreement or an accusation with nobody on the other side is no event
-            elif trig.mode == "visit" and not _location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, None)) \
-                    and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
-                continue  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
-            elif trig.mode == "visit" and actor.type != "PER" and _bare(word) in _ARRIVE:
-                continue  # "وصلت الكرة إلى أوباميانغ", "وصل مانشستر سيتي": a person arrives on a visit
-            else:  # a visit's target is its host when the sentence names one (the annotation guide)
-                clause_end = _clause_end(text, w_end, s_end)
-                target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id
-                               and not _after_preposition(sent.words, sp) and sp.start < clause_end
-                               and sp.start - actor.end > 2), None)  # not the name in apposition to an office
-            when = _nearest_date(temporals, s_start, s_end, w_start)
-            # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
-            planned = trig.planned_cameo is not None and (
-                (kind == "verb" and _bare(word).startswith("س"))
-                or any(PLANNED_WORD.match(w) for _, _, w in sent.words[max(0, i - 4):i]))
-            parties = (actor.entity_id, target.entity_id if target else None)
-            if trig.mode in SYMMETRIC:  # A met B is B met A: one event
-                parties = tuple(sorted(parties, key=str))
-            event = Event(
-                event_id=stable_id("event", article_id, str(w_start), trig.mode),
-                event_type=trig.event_type, mode=trig.mode,
-                cameo=trig.planned_cameo if planned else trig.cameo,
-                actor_entity_id=actor.entity_id, target_entity_id=target.entity_id if target else None,
-                location_entity_id=_location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, target)),
-                event_date=when.value if when else None, granularity=when.granularity if when else None,
-                modality="planned" if planned else "reported",
-                sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
-            )
-            # one event per (type, actor, target) happening, however many words report it; a visit and the
-            # hosting of it stay two (who went, who received)
-            key = (trig.event_type, trig.mode if trig.mode in ("visit", "host") else "", parties)
-            found[key] = _merge(found[key], event) if key in found else event
-    return _visits_apart(list(found.values()))
+            yield sent, i, trig, kind, _rule_parties(sent, spans, i, trig, kind)
+
+
+def _rule_parties(sent: _Sentence, spans, i: int, trig: Trigger, kind: str):
+    """(actor, target, confidence) of the trigger at word i by the word-order rules, or None: no event."""
+    text, s_end = sent.text, sent.end
+    w_start, w_end, word = sent.words[i]
+    actor, after, confidence = _actor(sent, i, kind, trig)
+    # "بين X و Y" names the parties of a meeting or a deal ("الاتصال الهاتفي الذي جرى بين X وY"), not
+    # what one praises ("المباراة بين فرنسا وكرواتيا")
+    pair = _between(sent.words, sent.agents, w_end) \
+        if trig.has_target and trig.event_type in ("CONSULT", "AGREE", "COOPERATE") else None
+    if actor is None and (pair is None or trig.event_type != "CONSULT"):
+        return None
+    target = None
+    if trig.has_target:
+        actor, target = pair if pair else (actor, _target(sent, trig, actor, after))
+        if target is None and trig.needs_target:
+            return None  # a meeting, an agreement or an accusation with nobody on the other side is no event
+    elif trig.mode == "visit" and not _location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, None)) \
+            and not any(sp.type == "PER" and sp.entity_id != actor.entity_id for sp in after):
+        return None  # a visit goes somewhere or to someone: "وصل عدد القتلى إلى 20" is none
+    elif trig.mode == "visit" and actor.type != "PER" and _bare(word) in _ARRIVE:
+        return None  # "وصلت الكرة إلى أوباميانغ", "وصل مانشستر سيتي": a person arrives on a visit
+    else:  # a visit's target is its host when the sentence names one (the annotation guide)
+        clause_end = _clause_end(text, w_end, s_end)
+        target = next((sp for sp in after if sp.type == "PER" and sp.entity_id != actor.entity_id
+                       and not _after_preposition(sent.words, sp) and sp.start < clause_end
+                       and sp.start - actor.end > 2), None)  # not the name in apposition to an office
+    return actor, target, confidence
+
+
+def _add_event(found: dict, article_id: str, sent: _Sentence, spans, temporals, i: int, trig: Trigger, kind: str,
+               actor: EntitySpan, target: EntitySpan | None, confidence: float) -> None:
+    """The event of the trigger at word i with these parties, merged into `found` by (type, actor, target)."""
+    text, s_start, s_end = sent.text, sent.start, sent.end
+    w_start, w_end, word = sent.words[i]
+    when = _nearest_date(temporals, s_start, s_end, w_start)
+    # "سيلتقي", "ستزور": a verb in the future; "من المقرر أن يلتقي", "يعتزم زيارة": an intention
+    planned = trig.planned_cameo is not None and (
+        (kind == "verb" and _bare(word).startswith("س"))
+        or any(PLANNED_WORD.match(w) for _, _, w in sent.words[max(0, i - 4):i]))
+    parties = (actor.entity_id, target.entity_id if target else None)
+    if trig.mode in SYMMETRIC:  # A met B is B met A: one event
+        parties = tuple(sorted(parties, key=str))
+    event = Event(
+        event_id=stable_id("event", article_id, str(w_start), trig.mode),
+        event_type=trig.event_type, mode=trig.mode,
+        cameo=trig.planned_cameo if planned else trig.cameo,
+        actor_entity_id=actor.entity_id, target_entity_id=target.entity_id if target else None,
+        location_entity_id=_location(text, sent.words, spans, max(w_end, actor.end), s_end, (actor, target)),
+        event_date=when.value if when else None, granularity=when.granularity if when else None,
+        modality="planned" if planned else "reported",
+        sentence=text[s_start:s_end].strip(), sentence_start=s_start, confidence=round(confidence, 2),
+    )
+    # one event per (type, actor, target) happening, however many words report it; a visit and the
+    # hosting of it stay two (who went, who received)
+    key = (trig.event_type, trig.mode if trig.mode in ("visit", "host") else "", parties)
+    found[key] = _merge(found[key], event) if key in found else event
 
 
 def _clause_end(text: str, start: int, end: int) -> int:

@@ -185,3 +185,11 @@ def test_a_call_between_two_and_a_subject_behind_a_title_and_a_place():
     found = {(e.mode, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, _named(text, spans), [])}
     assert ("phone", "محمد بن سلمان", "جاريد كوشنر") in found
     assert {("meet", "محمد بن زايد", "عبد الفتاح السيسي"), ("meet", "عبد الفتاح السيسي", "محمد بن زايد")} & found
+
+
+def test_a_place_attacked_is_no_target_but_a_body_attacked_is():
+    text = "وقصفت القوات الروسية مدينة إدلب. وهاجم الجيش السوري تنظيم داعش قرب حلب."
+    spans = [("القوات الروسية", "ORG"), ("إدلب", "LOC"), ("الجيش السوري", "ORG"), ("تنظيم داعش", "ORG"), ("حلب", "LOC")]
+
+    found = {(e.event_type, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, _named(text, spans), [])}
+    assert found == {("ASSAULT", "القوات الروسية", None), ("ASSAULT", "الجيش السوري", "تنظيم داعش")}
