@@ -16,7 +16,6 @@ so that the cost per article can be compared as the warehouse grows.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import tempfile
@@ -27,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from harness import (
+    NEWS,
     ROOT,
-    SHARED,
     Clock,
     child_pids,
     cpu_split_since,
     in_fresh_process,
+    news_articles,
     own_and_reaped_cpu_seconds,
     print_table,
     rss_mb,
@@ -41,30 +41,14 @@ from harness import (
     write_results,
 )
 
-NEWS = SHARED / "data" / "news"
 STEP_SAMPLE = 500
 
 
 def corpus_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
-    """n articles with distinct non-empty texts, one in `every` of the corpus in its order (all outlets), after
-    the first `skip` such articles."""
-    from tasks.enrich.lexicons.corpus import news_files, read_articles
-
-    seen, out, taken = set(), [], 0
-    for i, article in enumerate(read_articles(news_files(NEWS))):
-        text = (article.get("text") or "").strip()
-        digest = hashlib.sha1(text.encode()).digest()
-        if i % every or not text or digest in seen:
-            continue
-        seen.add(digest)
-        taken += 1
-        if taken > skip:
-            out.append(article)
-            if len(out) >= n:
-                break
-    if len(out) < n:
-        raise SystemExit(f"the corpus in {NEWS} gives {len(out)} articles after {skip}, not {n}")
-    return out
+    articles = news_articles(n, skip, every)
+    if len(articles) < n:
+        raise SystemExit(f"the corpus in {NEWS} gives {len(articles)} articles after {skip}, not {n}")
+    return articles
 
 
 def write_folder(folder: Path, articles: list[dict]) -> None:

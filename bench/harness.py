@@ -27,6 +27,31 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+NEWS = SHARED / "data" / "news"
+
+
+def news_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
+    """n articles of the ANT corpus (../shared/data/news, Apache-2.0) with distinct non-empty texts, one in
+    `every` in the corpus's order (all its outlets), after the first `skip` such articles."""
+    import hashlib
+
+    from tasks.enrich.lexicons.corpus import news_files, read_articles
+
+    seen, out, taken = set(), [], 0
+    for i, article in enumerate(read_articles(news_files(NEWS))):
+        text = (article.get("text") or "").strip()
+        digest = hashlib.sha1(text.encode()).digest()
+        if i % every or not text or digest in seen:
+            continue
+        seen.add(digest)
+        taken += 1
+        if taken > skip:
+            out.append({**article, "text": text})
+            if len(out) >= n:
+                break
+    return out
+
+
 def git_commit() -> str | None:
     """The project's HEAD commit (with "-dirty" when tracked code differs), for the record."""
     try:

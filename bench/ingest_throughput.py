@@ -1,9 +1,10 @@
 """Ingest throughput: the pipeline against bare trafilatura and the trafilatura command line, and what the
 Prefect flow costs, on one corpus of real pages (`make bench`).
 
-Corpus: N documents (default 10,000) cycling through the 181 article-extraction-benchmark pages (`.html`) and
-the seeds (`.txt`, with their manifest), every copy marked with its own number inside its article text, so no
-two articles are exact duplicates. Runs, each in a fresh spawned process after the corpus is read once off the
+Corpus: N distinct HTML documents (default 10,000): the article-extraction benchmark's real page layouts in
+turn (those that carry another article whole: `load_layouts`), each carrying its own article of the Arabic news
+corpus (../shared/data/news), its furniture kept; under 5% of them are near-duplicates (`duplicate_share`,
+as the pipeline marks them). Runs, each in a fresh spawned process after the corpus is read once off the
 clock: bare `trafilatura.extract` over W processes; `trafilatura --input-dir`; the pipeline (list_folder +
 ingest_listing, W workers) into a fresh DuckDB file, in the first round followed by a rerun; the Prefect
 `ingest` flow on a temporary local API. R interleaved rounds (`--rounds`) of the four, then bare, CLI and
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import re
 import shutil
@@ -28,6 +28,8 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from html import escape as html_escape
+from html import unescape as html_unescape
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable
@@ -40,6 +42,7 @@ from harness import (
     cpu_split_since,
     in_fresh_process,
     live_descendants_cpu,
+    news_articles,
     own_and_reaped_cpu_seconds,
     peak_rss_mb,
     print_table,
@@ -61,8 +64,8 @@ class Corpus:
     html: int
     text: int
     bytes: int
-    sources: int
-    sources_marked_in_text: int  # sources whose unique number shows in the extracted text (checked once each)
+    pages_tried: int  # benchmark pages tried as layouts
+    layouts: int  # of them, those whose extraction shows the article they carry (checked once each)
 
 
 @dataclass
@@ -141,27 +144,90 @@ def load_sources(seeds: bool = True) -> list[Source]:
     return sources
 
 
+_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title\s*>)", re.I | re.S)
+_H1 = re.compile(r"(<h1\b[^>]*>)(.*?)(</h1\s*>)", re.I | re.S)
+_SPACES = re.compile(r"\s+")
+MAX_FURNITURE_CHARS = 120  # extracted text beside the article a layout may add
+BODY, TITLE = "\x00BODY\x00", "\x00TITLE\x00"
+
+
+@dataclass
+class Layout:
+    """A benchmark page with its article taken out: its body paragraphs emptied, the first of them and its
+    title and headline marked where another article's go. Its furniture (menus, sidebars, footers, scripts,
+    metadata) stays as published."""
+
+    name: str
+    html: str
+
+    def carrying(self, title: str, text: str) -> str:
+        body = "</p>\n<p>".join(html_escape(part.strip()) for part in text.split("\n") if part.strip())
+        return self.html.replace(BODY, body).replace(TITLE, html_escape(title))
+
+
+def _visible(fragment: str) -> str:
+    return _SPACES.sub(" ", html_unescape(_TAGS.sub("", fragment))).strip()
+
+
+def layout_of(name: str, html: str, extract: Callable[[str], str], probe: dict) -> Layout | None:
+    """The page as a layout, when its extracted text shows the article of `probe` put into it (its
+    paragraphs: those the page's own extraction holds), else None."""
+    extracted = _SPACES.sub(" ", extract(html))
+    body = [m for m in _PARAGRAPH.finditer(html) if _visible(m.group(1)) and _visible(m.group(1)) in extracted]
+    if not any(len(_visible(m.group(1))) >= 30 for m in body):
+        return None
+    parts, last = [], 0
+    for i, m in enumerate(body):
+        parts += [html[last:m.start(1)], BODY if i == 0 else ""]
+        last = m.end(1)
+    html = "".join(parts) + html[last:]
+    html = _H1.sub(lambda m: m.group(1) + TITLE + m.group(3), _TITLE.sub(lambda m: m.group(1) + TITLE + m.group(3), html, 1), 1)
+    layout = Layout(name, html)
+    got = _SPACES.sub(" ", extract(layout.carrying(probe["title"], probe["text"])))
+    lines = [line.strip() for line in probe["text"].split("\n") if len(line.strip()) >= 40]
+    carried = lines and all(_SPACES.sub(" ", line)[:40] in got for line in lines)
+    # and little else: what the page keeps around the article (a date line, a caption) is the same in every
+    # copy, and would make short articles of one layout near-duplicates of each other
+    return layout if carried and len(got) <= len(_SPACES.sub(" ", probe["text"])) + MAX_FURNITURE_CHARS else None
+
+
+def load_layouts() -> tuple[list[Layout], int]:
+    """The benchmark pages that carry another article whole (checked with bare trafilatura on a news
+    article), and how many pages were tried."""
+    import trafilatura  # corpus building only, not timed
+
+    def html_text(html: str) -> str:
+        return trafilatura.extract(html, **BARE_KWARGS) or ""
+
+    pages = sorted((BENCHMARK / "html").glob("*.html.gz"))
+    if not pages:
+        raise SystemExit(f"no benchmark pages in {BENCHMARK}/html (set AKHBAR_SHARED)")
+    probe = next(a for a in news_articles(50) if a["text"].count("\n") >= 3)
+    layouts = [layout_of(path.name.removesuffix(".html.gz")[:16], gzip.decompress(path.read_bytes()).decode("utf-8"),
+                         html_text, probe) for path in pages]
+    return [layout for layout in layouts if layout is not None], len(pages)
+
+
 def build_corpus(folder: Path, n: int) -> Corpus:
-    """Write n distinct documents into `folder` (created), cycling through pages and seeds (whose manifest
-    entries go along, without their url: a url is the document key and would fold all copies into one)."""
+    """Write n HTML documents into `folder` (created): the benchmark's page layouts in turn, each carrying
+    its own article of the news corpus (distinct texts; past the corpus's size, articles made of
+    sentences of several, so that the documents stay distinct)."""
     folder.mkdir(parents=True, exist_ok=True)
-    sources = load_sources()
-    seed_meta = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8")).get("articles", {}) \
-        if (SEEDS / "manifest.json").is_file() else {}
-    manifest: dict[str, dict] = {}
-    corpus = Corpus(n, 0, 0, 0, len(sources), sum(s.marked_in_text for s in sources))
+    layouts, tried = load_layouts()
+    articles = news_articles(n, every=1 if n > 10_000 else 4)
+    corpus = Corpus(n, 0, 0, 0, tried, len(layouts))
     for i in range(n):
-        src = sources[i % len(sources)]
-        file_name = f"c{i:06d}_{src.name}.{'html' if src.kind == 'html' else 'txt'}"
-        if src.kind == "html":
-            corpus.html += 1
-        else:
-            corpus.text += 1
-            if meta := {k: v for k, v in seed_meta.get(f"{src.name}.txt", {}).items() if k != "url" and v}:
-                manifest[file_name] = meta
-        corpus.bytes += (folder / file_name).write_bytes(src.copy(i).encode("utf-8"))
-    if manifest:
-        (folder / "manifest.json").write_text(json.dumps({"articles": manifest}, ensure_ascii=False), encoding="utf-8")
+        if i < len(articles):
+            article = articles[i]
+        else:  # six articles' sentences, one each in turn
+            picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
+            sentences = [p["text"].split(". ") for p in picks]
+            text = "\n".join(". ".join(s[j] for s in sentences if j < len(s)) for j in range(max(map(len, sentences))))
+            article = {"title": picks[0].get("title") or "", "text": f"{text} ({i})"}
+        layout = layouts[i % len(layouts)]
+        page = layout.carrying(article.get("title") or "", article["text"])
+        corpus.html += 1
+        corpus.bytes += (folder / f"c{i:06d}_{layout.name}.html").write_bytes(page.encode("utf-8"))
     return corpus
 
 
@@ -331,7 +397,7 @@ def show(report: dict[str, Any]) -> None:
 
     def listed(values: dict[str, Any], fmt: str = ".3f") -> str:
         return ", ".join(f"{k} {v:{fmt}}" for k, v in values.items() if v)
-    figures = [(key, f"{report[key]:.3f}") for key in ("docs_per_s", "ratio_vs_trafilatura", "ratio_vs_trafilatura_cli",
+    figures = [(key, f"{report[key]:.3f}") for key in ("docs_per_s", "ratio_vs_trafilatura", "ratio_vs_trafilatura_cli", "duplicate_share",
                "rerun_speedup", "prefect_overhead", "prefect_overhead_wall", "peak_rss_mb", "warehouse_mb_per_1k_articles")]
     print_table(["figure", "value"], figures + [
         ("over CPU seconds", listed(report["over_cpu_seconds"])),
@@ -394,6 +460,7 @@ def run(n: int, out: Path, batch_size: int, workers: int, rounds: int) -> dict[s
         "ratio_vs_trafilatura_cli": seconds["cli"] / seconds["pipeline"],
         "trafilatura_cli_processes": runs["cli_1"]["processes"],
         "rerun_speedup": first["seconds"] / runs["pipeline_rerun"]["seconds"],
+        "duplicate_share": first["duplicates_in_warehouse"] / max(1, first["articles_in_warehouse"]),
         # At one machine speed (drift_corrected_ratio); in-process (one worker) the plain ratio.
         "prefect_overhead": drift_corrected_ratio(of_kind("prefect"), of_kind("pipeline")) if workers > 1
         else seconds["prefect"] / seconds["pipeline"],

@@ -52,23 +52,46 @@ def _windows(dates: list[datetime]) -> list[tuple[datetime, datetime]]:
     return [(lo, hi) for lo, hi in merged]
 
 
-def _neighbours(con, dates: list[datetime], exclude: set[str]) -> dict[str, _Neighbour]:
-    """Articles with a story (not copies, not in `exclude`) published within STORY_DAYS of any of `dates`,
-    by article id: one query for a batch."""
+_BATCH_TERMS = pa.schema([("batch_id", pa.string()), ("term", pa.string()), ("weight", pa.float64())])
+_ROUNDING = 1e-9  # a dot product summed in another order differs from `cosine`'s by far less
+
+
+def _neighbours(con, dates: list[datetime], terms: dict[str, dict[str, float]], exclude: set[str]
+                ) -> tuple[dict[str, _Neighbour], dict[str, list[str]]]:
+    """Articles with a story (not copies, not in `exclude`) published within STORY_DAYS of any of `dates`
+    that may join a batch article: its terms' dot product with the article's (summed by DuckDB over the
+    terms they share, a join on the term) reaches STORY_MIN. Any other stored article scores below it: the
+    batch's cost grows with the articles that share its terms, not with all of a crowded window's. Returns
+    them by article id, with their terms, and for each batch article those it may join, in id order. Two
+    queries a batch."""
     windows = _windows(dates)
-    if not windows:
-        return {}
+    if not windows or not terms:
+        return {}, {}
+    con.register("batch_terms", arrow_table([{"batch_id": a, "term": t, "weight": w} for a, ts in terms.items()
+                                             for t, w in ts.items()], _BATCH_TERMS))
     where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in windows)
-    rows = con.execute(
-        "SELECT a.article_id, a.story_id, a.published_at, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
-        f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where}) ORDER BY a.article_id, t.term",
-        [bound for window in windows for bound in window],
-    ).fetchall()
+    try:
+        pairs = con.execute(
+            "SELECT b.batch_id, t.article_id FROM batch_terms b JOIN article_terms t USING (term)"
+            " JOIN articles a ON a.article_id = t.article_id"
+            f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where})"
+            " GROUP BY b.batch_id, t.article_id HAVING sum(b.weight * t.weight) >= ? ORDER BY 1, 2",
+            [*(bound for window in windows for bound in window), STORY_MIN - _ROUNDING]).fetchall()
+    finally:
+        con.unregister("batch_terms")
+    may_join: dict[str, list[str]] = {}
+    for batch_id, other_id in pairs:
+        if other_id not in exclude:
+            may_join.setdefault(batch_id, []).append(other_id)
+    others = sorted({o for ids in may_join.values() for o in ids})
     found: dict[str, _Neighbour] = {}
-    for article_id, story_id, published, term, weight in rows:
-        if article_id not in exclude:
+    if others:
+        rows = con.execute(
+            "SELECT a.article_id, a.story_id, a.published_at, t.term, t.weight FROM articles a JOIN article_terms t"
+            f" USING (article_id) WHERE a.article_id IN {SPLIT_IDS} ORDER BY a.article_id, t.term", split_ids(others)).fetchall()
+        for article_id, story_id, published, term, weight in rows:
             found.setdefault(article_id, _Neighbour(story_id, published, {})).terms[term] = weight
-    return found
+    return found, may_join
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]]) -> list[str]:
@@ -84,23 +107,30 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     batch_terms: dict[str, tuple[datetime | None, dict[str, float]]] = {}
     touched = {r[3] for r in rows if r[3]}
     window = timedelta(days=STORY_DAYS)
-    stored = _neighbours(con, [r[2] for r in rows if not r[1] and r[2] is not None and terms.get(r[0])], set(ids))
+    batch = {r[0] for r in rows if not r[1] and r[2] is not None and terms.get(r[0])}
+    stored, may_join = _neighbours(con, [r[2] for r in rows if r[0] in batch], {a: terms[a] for a in batch}, set(ids))
+    postings: dict[str, list[str]] = {}  # term -> the batch's articles so far that have it
     for article_id, dup_of, published, _old in rows:
         if dup_of:
             continue
         own = terms.get(article_id) or {}
         best_story, best = None, STORY_MIN
         if published is not None and own:
-            for other in stored.values():
+            # only articles that share a term can score: the others' cosine is 0 (same choices, in the same order)
+            for other in (stored[other_id] for other_id in may_join.get(article_id, ())):
                 if abs(other.published - published) <= window:
                     score = cosine(own, other.terms)
                     if score >= best:
                         best_story, best = other.story_id, score
-            for other_id, (other_published, other_terms) in batch_terms.items():
+            sharing = {other_id for term in own for other_id in postings.get(term, ())}
+            for other_id in (o for o in batch_terms if o in sharing):
+                other_published, other_terms = batch_terms[other_id]
                 if other_published is not None and abs(other_published - published) <= window:
                     score = cosine(own, other_terms)
                     if score >= best:
                         best_story, best = assigned[other_id], score
+        for term in own:
+            postings.setdefault(term, []).append(article_id)
         assigned[article_id] = best_story or article_id
         batch_terms[article_id] = (published, own)
     outside = sorted({dup_of for _, dup_of, _, _ in rows if dup_of and dup_of not in assigned})

@@ -97,8 +97,17 @@ class WorkerPool:
                 placeholder, fn, chunk, args = self._behind.popleft()
                 if not placeholder.set_running_or_notify_cancel():
                     continue
+                try:
+                    future = self._executor.submit(fn, chunk, *args)
+                except Exception as exc:  # a broken pool (a worker killed): this and every waiting chunk fail with it
+                    placeholder.set_exception(exc)
+                    for waiting, *_ in self._behind:
+                        if waiting.set_running_or_notify_cancel():
+                            waiting.set_exception(exc)
+                    self._behind.clear()
+                    return
                 self._behind_running += 1
-                self._executor.submit(fn, chunk, *args).add_done_callback(partial(self._relay, placeholder))
+                future.add_done_callback(partial(self._relay, placeholder))
 
     def _relay(self, placeholder: Future, done: Future) -> None:
         with self._lock:

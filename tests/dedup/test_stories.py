@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from schemas.records import Document
+from tasks.dedup import stories
 from tasks.dedup.stories import STORY_DAYS, STORY_MIN
 from tasks.dedup.terms import cosine, terms_of
 from tasks.run.pipeline import process_documents
@@ -287,3 +288,37 @@ def test_a_batch_of_new_articles_deletes_nothing(wh, monkeypatch):
     assert deleted_from(statements) >= PER_ARTICLE
     assert rows(wh, "SELECT count(*) = count(DISTINCT (article_id, term)) FROM article_terms") == [(True,)]
     assert rows(wh, "SELECT count(*) = count(DISTINCT (outlet, para_hash, article_id)) FROM outlet_paragraphs") == [(True,)]
+
+
+def _every_neighbour(con, dates, terms, exclude):
+    """The stories' first way: every stored article of the windows, scored against every batch article."""
+    windows = stories._windows(dates)
+    if not windows or not terms:
+        return {}, {}
+    where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in windows)
+    rows = con.execute(
+        "SELECT a.article_id, a.story_id, a.published_at, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
+        f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where}) ORDER BY a.article_id, t.term",
+        [bound for window in windows for bound in window]).fetchall()
+    found = {}
+    for article_id, story_id, published, term, weight in rows:
+        if article_id not in exclude:
+            found.setdefault(article_id, stories._Neighbour(story_id, published, {})).terms[term] = weight
+    return found, {batch_id: sorted(found) for batch_id in terms}
+
+
+def test_neighbours_sharing_terms_give_the_stories_every_neighbour_gives(tmp_path, monkeypatch):
+    from evaluation import grouping
+    from evaluation.grouping import ingest_labelled, read_labelled
+    from tests.support.paths import SHARED, need_shared
+
+    monkeypatch.setattr(grouping, "BATCH", 10)  # most stories joined across batches
+
+    gold = SHARED / "gold" / "dev-stories.json"
+    need_shared(gold)
+    docs, _ = read_labelled(gold, "stories")
+    indexed = ingest_labelled(docs, tmp_path / "indexed")
+    monkeypatch.setattr(stories, "_neighbours", _every_neighbour)
+    everything = ingest_labelled(docs, tmp_path / "everything")
+    assert indexed == everything
+    assert len({story for _, story in indexed.values()}) < len(indexed) * 0.8  # stories were formed across batches

@@ -259,3 +259,22 @@ def test_closing_the_pool_cancels_the_work_waiting_behind():
     pool.close()
     with pytest.raises(CancelledError):
         behind.result()
+
+
+def _die(chunk: list) -> list:
+    os._exit(3)  # a worker killed (out of memory, say)
+
+
+def test_a_worker_dying_fails_the_work_waiting_behind_instead_of_hanging():
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = WorkerPool(2)
+    try:
+        pool.submit(_finish_times, [0.0] * 8).result()
+        behind = pool.submit(_finish_times, [0.01] * 400, behind=True)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(_die, [0]).result()
+        with pytest.raises(BrokenProcessPool):
+            behind.result()
+    finally:
+        pool.close()
