@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from harness import (
-    NEWS,
     ROOT,
     Clock,
     child_pids,
     cpu_split_since,
     in_fresh_process,
+    mixed_article,
     news_articles,
     own_and_reaped_cpu_seconds,
     print_table,
@@ -44,18 +44,24 @@ from harness import (
 STEP_SAMPLE = 500
 
 
-def corpus_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
-    articles = news_articles(n, skip, every)
-    if len(articles) < n:
-        raise SystemExit(f"the corpus in {NEWS} gives {len(articles)} articles after {skip}, not {n}")
-    return articles
+def corpus_articles(n: int, stored: int = 0) -> tuple[list[dict], list[dict]]:
+    """n distinct articles to measure (one in four of the corpus, all its outlets) and `stored` others to
+    store first: the rest of the corpus, then articles mixed of its sentences (`mixed_article`) once it
+    runs out."""
+    real = news_articles(10**9, every=1)
+    measured = real[::4][:n]
+    taken = {a["id"] for a in measured}
+    rest = [a for a in real if a["id"] not in taken][:stored]
+    measured += [mixed_article(real, i) for i in range(len(measured), n)]
+    rest += [mixed_article(real, i) for i in range(n + len(rest), n + stored)]
+    return measured, rest
 
 
 def write_folder(folder: Path, articles: list[dict]) -> None:
     folder.mkdir(parents=True)
     manifest = {}
     for article in articles:
-        name = f"{article['id']}.txt"
+        name = f"{article['id']}.txt"  # ids are distinct: the corpus's, and mixed-N
         (folder / name).write_text(article["text"].strip(), encoding="utf-8")
         try:
             published = parsedate_to_datetime(article["published"]).date().isoformat()
@@ -178,9 +184,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-arabic-") as tmp:
         folder, stored = Path(tmp) / "articles", Path(tmp) / "stored"
-        write_folder(folder, corpus_articles(args.n))
+        measured, first = corpus_articles(args.n, args.stored)
+        write_folder(folder, measured)
         if args.stored:
-            write_folder(stored, corpus_articles(args.stored, skip=args.n, every=1))
+            write_folder(stored, first)
         print(f"corpus: {args.n} articles (+{args.stored} stored first) in {tmp}", flush=True)
         baseline = in_fresh_process(measure_recogniser, str(folder), args.workers)
         print(f"  recogniser alone: {baseline['seconds']:.1f} s", flush=True)

@@ -32,7 +32,8 @@ NEWS = SHARED / "data" / "news"
 
 def news_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
     """n articles of the ANT corpus (../shared/data/news, Apache-2.0) with distinct non-empty texts, one in
-    `every` in the corpus's order (all its outlets), after the first `skip` such articles."""
+    `every` in the corpus's order (all its outlets), after the first `skip` such articles; fewer when the
+    corpus has no more."""
     import hashlib
 
     from tasks.enrich.lexicons.corpus import news_files, read_articles
@@ -50,6 +51,17 @@ def news_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
             if len(out) >= n:
                 break
     return out
+
+
+def mixed_article(articles: list[dict], i: int) -> dict:
+    """An article made of sentences of six of `articles` in turn (chosen by i), for benches that need more
+    distinct articles than the corpus holds: news text, a copy of none of them. It takes the first one's
+    title, outlet and date."""
+    # i picks six articles; distinct i give distinct texts (the number closes the text)
+    picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
+    sentences = [p["text"].split(". ") for p in picks]
+    text = "\n".join(". ".join(s[j] for s in sentences if j < len(s)) for j in range(max(map(len, sentences))))
+    return {**picks[0], "id": f"mixed-{i}", "url": None, "text": f"{text} ({i})"}
 
 
 def git_commit() -> str | None:

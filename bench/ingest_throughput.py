@@ -42,6 +42,7 @@ from harness import (
     cpu_split_since,
     in_fresh_process,
     live_descendants_cpu,
+    mixed_article,
     news_articles,
     own_and_reaped_cpu_seconds,
     peak_rss_mb,
@@ -217,13 +218,7 @@ def build_corpus(folder: Path, n: int) -> Corpus:
     articles = news_articles(n, every=1 if n > 10_000 else 4)
     corpus = Corpus(n, 0, 0, 0, tried, len(layouts))
     for i in range(n):
-        if i < len(articles):
-            article = articles[i]
-        else:  # six articles' sentences, one each in turn
-            picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
-            sentences = [p["text"].split(". ") for p in picks]
-            text = "\n".join(". ".join(s[j] for s in sentences if j < len(s)) for j in range(max(map(len, sentences))))
-            article = {"title": picks[0].get("title") or "", "text": f"{text} ({i})"}
+        article = articles[i] if i < len(articles) else mixed_article(articles, i)
         layout = layouts[i % len(layouts)]
         page = layout.carrying(article.get("title") or "", article["text"])
         corpus.html += 1

@@ -122,12 +122,9 @@ def _cued(folded: str, start: int) -> bool:
 _WORD_RUN = re.compile(r"\w+")
 
 
-def present_names(forms, folded: str) -> list[str]:
-    """The names of `forms` that may occur in `folded` (a folded text), by their words: each word of a name
-    must be a word of the text, its first one behind proclitics or, for an "ال" name, behind the ل that
-    elides its alef ("للاسد"). What `name_pattern` finds in the text is the same with these alone as with
-    all of `forms` (tests/enrich/test_name_propagation.py holds it): the regular expression of a batch's
-    thousands of person names is never built, only that of the few each article may hold."""
+def _article_words(folded: str) -> tuple[set[str], set[str]]:
+    """The words of a folded text (lower case), and the forms a name's first word may take in it: the words
+    and the words behind proclitics or, for an "ال" name, behind the ل that elides its alef ("للاسد")."""
     words = {w.lower() for w in _WORD_RUN.findall(folded)}
     firsts = set(words)
     for w in words:
@@ -137,12 +134,42 @@ def present_names(forms, folded: str) -> list[str]:
             firsts.add(stripped[1:])
         if stripped[:1] == "ل":
             firsts.add("ا" + stripped[1:])  # "للاسد" → "الاسد"
+    return words, firsts
+
+
+def present_names(forms, folded: str) -> list[str]:
+    """The names of `forms` that may occur in `folded` (a folded text), by their words: each word of a name
+    must be a word of the text, its first one perhaps behind proclitics (`_article_words`). What
+    `name_pattern` finds in the text is the same with these alone as with all of `forms`
+    (tests/enrich/test_name_propagation.py holds it): the regular expression of a batch's thousands of
+    person names is never built, only that of the few each article may hold."""
+    words, firsts = _article_words(folded)
     present = []
     for name in forms:
         parts = _WORD_RUN.findall(name.lower())
         if parts and parts[0] in firsts and all(p in words for p in parts[1:]):
             present.append(name)
     return present
+
+
+@lru_cache(maxsize=2)
+def _by_first_word(names: frozenset[str]) -> dict[str, list[tuple[str, list[str]]]]:
+    """The names by their first word (lower case), with their other words: built once for a batch's known
+    persons in each worker (a chunk brings an equal set; its hash is computed once)."""
+    index: dict[str, list[tuple[str, list[str]]]] = {}
+    for name in sorted(names):
+        parts = _WORD_RUN.findall(name.lower())
+        if parts:
+            index.setdefault(parts[0], []).append((name, parts[1:]))
+    return index
+
+
+def present_known(names: frozenset[str], folded: str) -> list[str]:
+    """`present_names` for a large set that many texts are searched for (a batch's known persons): looked up
+    by the text's words, so that an article's cost does not grow with the set."""
+    words, firsts = _article_words(folded)
+    index = _by_first_word(names)
+    return [name for first in firsts for name, rest in index.get(first, ()) if all(p in words for p in rest)]
 
 
 @lru_cache(maxsize=1024)
@@ -165,11 +192,11 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
     `zipf` (word frequencies of a large corpus), a one-word person's name that is also a common word
     ("ثاني" of "آل ثاني", "الخامس" of "محمد الخامس") counts only after a reporting verb or a title."""
     forms = _forms(mentions)
-    for name in known_persons:
+    folded, shifts = fold_keeping_offsets(text)
+    for name in present_known(frozenset(known_persons), folded) if known_persons else ():
         forms.setdefault(name, "PER")
     if not forms:
         return []
-    folded, shifts = fold_keeping_offsets(text)
     taken = sorted((m.start, m.end) for m in mentions)
     found = []
     for match in name_pattern(tuple(sorted(present_names(forms, folded), key=len, reverse=True))).finditer(folded):

@@ -137,7 +137,7 @@ def finish_documents(
             derived.append(p.derived if article is p.article else derive(article, with_keys=False))
     with tally.timed("enrich"):
         arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]
-        names = set(known_persons) | person_names([m for _, d in arabic for m in d.found])
+        names = frozenset(known_persons | person_names([m for _, d in arabic for m in d.found]))
         items = [(a.text, a.published_at.date() if a.published_at else None, d.found) for a, d in arabic]
         facts = pool.map(facts_chunk, items, names)
         enrich = Enrichment(originals=[p.article for p in kept],

@@ -129,6 +129,6 @@ def prepare_files(jobs: list[FileJob], max_bytes: int, options: ExtractOptions) 
     return out
 
 
-def facts_chunk(items: list[tuple[str, date | None, list]], known: set[str]) -> list[ArticleFacts]:
+def facts_chunk(items: list[tuple[str, date | None, list]], known: frozenset[str]) -> list[ArticleFacts]:
     """Round 2: (text, anchor date, recogniser mentions) -> facts, with the batch's known person names."""
     return [facts_of(text, anchor, known, found) for text, anchor, found in items]

@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 
@@ -32,11 +33,21 @@ _DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06
 _FOLD_SAME_LENGTH = str.maketrans({k: v for k, v in _FOLD.items() if len(v) == 1})
 
 
-def normalize_arabic(text: str) -> str:
-    """Fold letter variants, digits and marks so that spellings of one word compare equal."""
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     return text.translate(_FOLD).lower()
+
+
+# A word or a name is normalized again and again (about 1,500 calls an article of news, most of them on
+# words already seen): remembered, it costs a dictionary lookup. Whole texts are not remembered.
+_normalize_short = lru_cache(maxsize=1 << 16)(_normalize)
+SHORT = 48
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold letter variants, digits and marks so that spellings of one word compare equal."""
+    return _normalize_short(text) if len(text) <= SHORT else _normalize(text)
 
 
 def fold_keeping_offsets(text: str) -> tuple[str, list[int]]:

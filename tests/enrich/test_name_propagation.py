@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tasks.enrich.facts import facts_of
-from tasks.enrich.name_propagation import _forms, name_pattern, person_names, present_names, propagate
+from tasks.enrich.name_propagation import _forms, name_pattern, person_names, present_known, present_names, propagate
 from tasks.text.normalize import fold_keeping_offsets
 from tests.enrich.test_corpus_invariants import NEWS, _articles
 from tests.support.paths import need_shared
@@ -57,3 +57,9 @@ def test_propagation_finds_a_known_person_among_thousands():
     text = "التقى الرئيس محمد باقري في دمشق، وقال لمحمد باقري إن الزيارة مهمة."
     found = propagate(text, [], known)
     assert [(m.surface, m.type) for m in found] == [("محمد باقري", "PER"), ("محمد باقري", "PER")]
+
+
+def test_known_persons_looked_up_by_the_words_of_the_text_are_those_the_words_allow():
+    known = frozenset({"محمد باقري", "الاسد", "ايمن الصفدي", "الصفدي", "عادل الجبير"})
+    folded, _ = fold_keeping_offsets("وقال للأسد إن الصفدي التقى محمد باقري")
+    assert sorted(present_known(known, folded)) == sorted(present_names(known, folded)) == ["الاسد", "الصفدي", "محمد باقري"]
