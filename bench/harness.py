@@ -57,7 +57,6 @@ def mixed_article(articles: list[dict], i: int) -> dict:
     """An article made of sentences of six of `articles` in turn (chosen by i), for benches that need more
     distinct articles than the corpus holds: news text, a copy of none of them. It takes the first one's
     title, outlet and date."""
-    # i picks six articles; distinct i give distinct texts (the number closes the text)
     picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
     sentences = [p["text"].split(". ") for p in picks]
     text = "\n".join(". ".join(s[j] for s in sentences if j < len(s)) for j in range(max(map(len, sentences))))
