@@ -45,8 +45,8 @@ e2e: install
 serve: install
 	exec $(BIN)/python -m akhbar.serve
 
-# 11 runs of N documents (and a rerun) in interleaved rounds: about 18 minutes at the default 10,000 on 2 cores;
-# `make bench ROUNDS=1` for 7.
+# 11 runs of N distinct Arabic news pages (and a rerun) in interleaved rounds: about 25 minutes at the default
+# 10,000 on 2 cores; `make bench N=2000 ROUNDS=1` for 5.
 bench: install
 	$(BIN)/python bench/ingest_throughput.py --n $(N) $(if $(WORKERS),--workers $(WORKERS)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
