@@ -67,8 +67,9 @@ def read_gold(path: str | Path) -> dict[str, dict]:
     return articles
 
 
-def _predicted(articles: dict[str, dict], workdir: Path) -> dict[str, dict]:
-    """id -> what the warehouse holds for that article after a pipeline run."""
+def ingest_gold(articles: dict[str, dict], workdir: Path) -> tuple[Warehouse, dict[str, str], dict[str, tuple[str, str]]]:
+    """The gold articles through the real pipeline into a new warehouse in `workdir`: the warehouse, its
+    article ids -> gold ids, and its entity ids -> (name, type)."""
     wh = Warehouse(workdir / "eval.duckdb")
     with wh.connect() as con:
         apply_migrations(con)
@@ -78,11 +79,18 @@ def _predicted(articles: dict[str, dict], workdir: Path) -> dict[str, dict]:
         by_doc[doc.doc_id] = aid
         docs.append(doc)
     process_documents(wh, "eval", docs, [], Tally())
-    out = {aid: {"article_id": None, "entities": {}, "mentions": [], "quotes": [], "dates": [], "events": [], "agencies": []}
-           for aid in articles}
     with wh.connect() as con:
         article_of = {a: by_doc[d] for a, d in con.execute("SELECT article_id, doc_id FROM articles").fetchall()}
         names = {e: (n, t) for e, n, t in con.execute("SELECT entity_id, name, type FROM entities").fetchall()}
+    return wh, article_of, names
+
+
+def _predicted(articles: dict[str, dict], workdir: Path) -> dict[str, dict]:
+    """id -> what the warehouse holds for that article after a pipeline run."""
+    wh, article_of, names = ingest_gold(articles, workdir)
+    out = {aid: {"article_id": None, "entities": {}, "mentions": [], "quotes": [], "dates": [], "events": [], "agencies": []}
+           for aid in articles}
+    with wh.connect() as con:
         queries = {
             "mentions": "SELECT article_id, entity_id, surface, type FROM mentions ORDER BY start",
             "quotes": "SELECT article_id, coalesce(speaker_entity_id, via_entity_id), text FROM quotes ORDER BY start",

@@ -26,12 +26,8 @@ from scipy.sparse import csr_matrix
 
 import evaluation.events as ev
 import tasks.enrich.store as store
-from evaluation.grouping import labelled_document
 from tasks.enrich import events as E
 from tasks.enrich.event_lexicon import NEGATIONS, trigger_of
-from tasks.run.pipeline import process_documents
-from tasks.run.tally import Tally
-from tasks.warehouse.database import Warehouse, apply_migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = {"seeds": ROOT.parent / "shared/gold/seeds.json", "dev": ROOT.parent / "shared/gold/dev-articles.json",
@@ -54,18 +50,7 @@ def captured(path: Path) -> dict:
     store.extract_events = catch
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            wh = Warehouse(Path(tmp) / "eval.duckdb")
-            with wh.connect() as con:
-                apply_migrations(con)
-            docs, by_doc = [], {}
-            for aid, gold in sorted(articles.items()):
-                doc = labelled_document(aid, gold["text"], {"published": gold["published"]} if gold["published"] else {})
-                by_doc[doc.doc_id] = aid
-                docs.append(doc)
-            process_documents(wh, "eval", docs, [], Tally())
-            with wh.connect() as con:
-                article_of = {a: by_doc[d] for a, d in con.execute("SELECT article_id, doc_id FROM articles").fetchall()}
-                names = {e: (n, t) for e, n, t in con.execute("SELECT entity_id, name, type FROM entities").fetchall()}
+            _, article_of, names = ev.ingest_gold(articles, Path(tmp))
     finally:
         store.extract_events = real
     return {"names": names, "articles": {article_of[k]: (articles[article_of[k]], k, *v) for k, v in seen.items()}}

@@ -143,7 +143,10 @@ def present_names(forms, folded: str) -> list[str]:
     `name_pattern` finds in the text is the same with these alone as with all of `forms`
     (tests/enrich/test_name_propagation.py holds it): the regular expression of a batch's thousands of
     person names is never built, only that of the few each article may hold."""
-    words, firsts = _article_words(folded)
+    return _present(forms, *_article_words(folded))
+
+
+def _present(forms, words: set[str], firsts: set[str]) -> list[str]:
     present = []
     for name in forms:
         parts = _WORD_RUN.findall(name.lower())
@@ -167,7 +170,10 @@ def _by_first_word(names: frozenset[str]) -> dict[str, list[tuple[str, list[str]
 def present_known(names: frozenset[str], folded: str) -> list[str]:
     """`present_names` for a large set that many texts are searched for (a batch's known persons): looked up
     by the text's words, so that an article's cost does not grow with the set."""
-    words, firsts = _article_words(folded)
+    return _present_known(names, *_article_words(folded))
+
+
+def _present_known(names: frozenset[str], words: set[str], firsts: set[str]) -> list[str]:
     index = _by_first_word(names)
     return [name for first in firsts for name, rest in index.get(first, ()) if all(p in words for p in rest)]
 
@@ -193,13 +199,14 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
     ("ثاني" of "آل ثاني", "الخامس" of "محمد الخامس") counts only after a reporting verb or a title."""
     forms = _forms(mentions)
     folded, shifts = fold_keeping_offsets(text)
-    for name in present_known(frozenset(known_persons), folded) if known_persons else ():
+    words = _article_words(folded)
+    for name in _present_known(frozenset(known_persons), *words) if known_persons else ():
         forms.setdefault(name, "PER")
     if not forms:
         return []
     taken = sorted((m.start, m.end) for m in mentions)
     found = []
-    for match in name_pattern(tuple(sorted(present_names(forms, folded), key=len, reverse=True))).finditer(folded):
+    for match in name_pattern(tuple(sorted(_present(forms, *words), key=len, reverse=True))).finditer(folded):
         group = "name" if match.group("name") else "elided"
         start = original_offset(shifts, match.start(group))
         end = original_offset(shifts, match.end(group) - 1) + 1
