@@ -155,27 +155,78 @@ def _present(forms, words: set[str], firsts: set[str]) -> list[str]:
     return present
 
 
+@dataclass(frozen=True)
+class TextWords:
+    """A text's words as the known-person lookup reads them (`text_words`): its folded words and the forms a
+    name's first word may take in it. Pickled as two strings: a worker sends one per article."""
+
+    words: frozenset[str]
+    firsts: frozenset[str]
+
+    def __reduce__(self):
+        return _joined_words, (" ".join(self.words), " ".join(self.firsts - self.words))
+
+
+def _joined_words(words: str, more_firsts: str) -> TextWords:
+    split = frozenset(words.split())
+    return TextWords(split, split | frozenset(more_firsts.split()))
+
+
+def text_words(text: str) -> TextWords:
+    """The words of `text` folded as `propagate` folds it (`_article_words`)."""
+    return TextWords(*map(frozenset, _article_words(fold_keeping_offsets(text)[0])))
+
+
+class NameIndex:
+    """Folded names by their first word, then their second, for asking which of them a text's words allow
+    (`present`: the same answer as `present_names`, at a cost that does not grow with the names: a run's
+    known persons are tens of thousands, and a common first name starts thousands of them)."""
+
+    def __init__(self, names=()):
+        self._index: dict[str, dict[str, list[tuple[str, list[str]]]]] = {}
+        self._names: set[str] = set()
+        self.add(names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def add(self, names) -> None:
+        for name in names:
+            if name in self._names:
+                continue
+            parts = _WORD_RUN.findall(name.lower())
+            if parts:
+                self._names.add(name)
+                self._index.setdefault(parts[0], {}).setdefault(parts[1] if len(parts) > 1 else "", []).append((name, parts[2:]))
+
+    def present(self, words, firsts) -> list[str]:
+        """The names whose first word is one of `firsts` and whose other words are all among `words`."""
+        out = []
+        for first in firsts:
+            by_second = self._index.get(first)
+            if not by_second:
+                continue
+            out += [name for name, _ in by_second.get("", ())]
+            if len(by_second) <= len(words):
+                pairs = ((second, entries) for second, entries in by_second.items() if second in words)
+            else:
+                pairs = ((second, by_second[second]) for second in words if second in by_second)
+            for second, entries in pairs:
+                if second:
+                    out += [name for name, rest in entries if all(p in words for p in rest)]
+        return out
+
+
 @lru_cache(maxsize=2)
-def _by_first_word(names: frozenset[str]) -> dict[str, list[tuple[str, list[str]]]]:
-    """The names by their first word (lower case), with their other words: built once for a batch's known
-    persons in each worker (a chunk brings an equal set; its hash is computed once)."""
-    index: dict[str, list[tuple[str, list[str]]]] = {}
-    for name in sorted(names):
-        parts = _WORD_RUN.findall(name.lower())
-        if parts:
-            index.setdefault(parts[0], []).append((name, parts[1:]))
-    return index
+def _index_of(names: frozenset[str]) -> NameIndex:
+    """The index of a set that many texts are searched for, built once in each process that receives it."""
+    return NameIndex(names)
 
 
 def present_known(names: frozenset[str], folded: str) -> list[str]:
-    """`present_names` for a large set that many texts are searched for (a batch's known persons): looked up
-    by the text's words, so that an article's cost does not grow with the set."""
-    return _present_known(names, *_article_words(folded))
-
-
-def _present_known(names: frozenset[str], words: set[str], firsts: set[str]) -> list[str]:
-    index = _by_first_word(names)
-    return [name for first in firsts for name, rest in index.get(first, ()) if all(p in words for p in rest)]
+    """`present_names` for a large set that many texts are searched for: looked up by the text's words, so
+    that an article's cost does not grow with the set."""
+    return _index_of(names).present(*_article_words(folded))
 
 
 @lru_cache(maxsize=1024)
@@ -200,7 +251,7 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
     forms = _forms(mentions)
     folded, shifts = fold_keeping_offsets(text)
     words = _article_words(folded)
-    for name in _present_known(frozenset(known_persons), *words) if known_persons else ():
+    for name in _index_of(frozenset(known_persons)).present(*words) if known_persons else ():
         forms.setdefault(name, "PER")
     if not forms:
         return []

@@ -101,13 +101,19 @@ def _distinct_dates(temporals) -> list:
     return list(seen.values())
 
 
+@dataclass
+class EnrichmentWritten:
+    counts: Counter = field(default_factory=Counter)  # rows per table
+    person_aliases: set[str] = field(default_factory=set)  # alias keys of persons in the batch (tasks.enrich.known_names)
+
+
 def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[str, ArticleFacts], texts: dict[str, str],
-                     stored: Collection[str] | None = None) -> Counter:
-    """Replace the enrichment rows of these articles; return counts per table. `stored`: the articles that
-    can have rows already (`stored_among`)."""
+                     stored: Collection[str] | None = None) -> EnrichmentWritten:
+    """Replace the enrichment rows of these articles; return counts per table and the person aliases
+    written. `stored`: the articles that can have rows already (`stored_among`)."""
     ids = sorted(facts)
     if not ids:
-        return Counter()
+        return EnrichmentWritten()
     keys = {(m.type, name_key(m.canonical, m.type)) for f in facts.values() for m in f.mentions}
     keys |= {("ORG", name_key(a.surface, "ORG")) for f in facts.values() for a in f.attributions}
     keys |= {("ORG", name_key(q.via_agency, "ORG")) for f in facts.values() for q in f.quotes if q.via_agency}
@@ -131,7 +137,8 @@ def write_enrichment(con: duckdb.DuckDBPyConnection, run_id: str, facts: dict[st
     schemas = {"mentions": MENTIONS, "temporal_expressions": TEMPORALS, "quotes": QUOTES, "attributions": ATTRIBUTIONS, "events": EVENTS}
     for table in _TABLES:
         _insert(con, table, batch.rows[table], schemas[table])
-    return Counter({table: len(batch.rows[table]) for table in _TABLES})
+    return EnrichmentWritten(Counter({table: len(batch.rows[table]) for table in _TABLES}),
+                             {key for type_, key, _ in batch.aliases if type_ == "PER"})
 
 
 def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) -> None:

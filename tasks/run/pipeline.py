@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -29,7 +29,7 @@ from tasks.dedup.boilerplate import strip as strip_boilerplate
 from tasks.dedup.paragraph_hashes import remember_paragraph_hashes
 from tasks.enrich.facts import ENRICHER_VERSION
 from tasks.enrich.known_names import known_person_keys
-from tasks.enrich.name_propagation import person_names
+from tasks.enrich.name_propagation import NameIndex, TextWords, person_names
 from tasks.extract.articles import EXTRACTOR_VERSION
 from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from tasks.run.pool import Pending, active_pool, worker_pool
@@ -120,26 +120,30 @@ def finish_documents(
         tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("dedup"):
         boilerplate_seen: set[tuple[str, str]] = set()
-        known_persons: set[str] = set()
+        known = NameIndex()
         for p in kept:
             remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])
-                # only Arabic articles are enriched (tasks.enrich.facts): other texts cannot name a known person
-                known_persons = known_person_keys(con, set().union(*(p.derived.name_keys or () for p in kept)))
+                known = _known_persons(warehouse, run_id, con)
         stripped: list[Article] = []
         derived: list[Derived] = []
         for p in kept:
             article, removed = strip_boilerplate(p.article, boilerplate_seen) if boilerplate_seen else (p.article, 0)
             tally.boilerplate_paragraphs += removed
             stripped.append(article)
-            derived.append(p.derived if article is p.article else derive(article, with_keys=False))
+            # a stripped article keeps the words of the text as extracted: more than it has, which the
+            # propagation narrows down to those of its text
+            derived.append(p.derived if article is p.article else
+                           replace(derive(article, with_words=False), words=p.derived.words))
     with tally.timed("enrich"):
+        # only Arabic articles are enriched (tasks.enrich.facts): other texts cannot name a known person
         arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]
-        names = frozenset(known_persons | person_names([m for _, d in arabic for m in d.found]))
-        items = [(a.text, a.published_at.date() if a.published_at else None, d.found) for a, d in arabic]
-        facts = pool.map(facts_chunk, items, names)
+        named_in_batch = NameIndex(person_names([m for _, d in arabic for m in d.found]))
+        items = [(a.text, a.published_at.date() if a.published_at else None, d.found, _persons_named(d.words, known, named_in_batch))
+                 for a, d in arabic]
+        facts = pool.map(facts_chunk, items)
         enrich = Enrichment(originals=[p.article for p in kept],
                             signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
@@ -147,6 +151,7 @@ def finish_documents(
     with tally.timed("write"):
         written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
                                                           fetch_states, enrich))
+    known.add(written.known_persons)
     tally.articles_new += written.articles_new
     tally.articles_updated += written.articles_updated
     tally.articles_unchanged += written.articles_unchanged
@@ -154,6 +159,23 @@ def finish_documents(
     tally.rejects.update(written.rejects)
     tally.extracted.update(written.extracted)
     return tally
+
+
+# The persons known to the warehouse, for the run that reads them: read at its first batch, then grown by what
+# each of its batches writes (a person a concurrent run writes meanwhile is known from the next run on).
+_known: tuple[tuple[str, str], NameIndex] | None = None
+
+
+def _known_persons(warehouse: Warehouse, run_id: str, con) -> NameIndex:
+    global _known
+    if _known is None or _known[0] != (str(warehouse), run_id):
+        _known = ((str(warehouse), run_id), NameIndex(known_person_keys(con)))
+    return _known[1]
+
+
+def _persons_named(words: TextWords, *indexes: NameIndex) -> tuple[str, ...]:
+    """The persons of `indexes` that an article's words allow it to name (tasks.enrich.name_propagation)."""
+    return tuple(sorted({name for index in indexes for name in index.present(words.words, words.firsts)}))
 
 
 def _read_files(prepared: list[Prepared], changed: list[Document], rejects: list[Reject], tally: Tally) -> list[Prepared]:

@@ -3,10 +3,10 @@ in-process; the warehouse stays with the caller (tasks.run.pipeline.process_docu
 
 Round 1, per document (a file is read first, in the worker: prepare_files): decode, extract, compress the
 raw bytes for `documents.raw`, and for the article as extracted its near-duplicate signature, its story
-terms and, for an Arabic article, the recogniser's mentions and the name keys to look up among known
-persons. These hold for the article as written unless learned boilerplate is stripped from it afterwards
+terms and, for an Arabic article, the recogniser's mentions and its words (to look known persons up by). These hold for the article as written unless learned boilerplate is stripped from it afterwards
 (the parent recomputes them then: stripping needs the warehouse). Round 2, per Arabic article: the facts
-(tasks.enrich.facts.facts_of) once the batch's person names are merged."""
+(tasks.enrich.facts.facts_of) once the parent has looked up the persons it may name among those known
+(tasks.enrich.known_names) and those the batch's other articles name."""
 from __future__ import annotations
 
 import time
@@ -20,7 +20,7 @@ from tasks.dedup.minhash import Signature, signature_of
 from tasks.dedup.paragraph_hashes import paragraph_hashes
 from tasks.dedup.terms import terms_of
 from tasks.enrich.facts import ArticleFacts, facts_of, is_arabic
-from tasks.enrich.known_names import candidate_keys
+from tasks.enrich.name_propagation import TextWords, text_words
 from tasks.enrich.ner.tagger import recognise
 from tasks.extract.articles import extract_document
 from tasks.extract.caches import count_extracted
@@ -34,7 +34,7 @@ class Derived:
     signature: Signature
     terms: dict[str, float]
     found: list | None = None  # recogniser mentions (Arabic articles only)
-    name_keys: set[str] | None = None  # candidate keys for known persons (Arabic articles only)
+    words: TextWords | None = None  # to look known persons up by (Arabic articles only)
     paragraph_hashes: tuple[str, ...] = ()  # tasks.dedup.boilerplate's, so that the parent need not compute them
 
 
@@ -65,13 +65,13 @@ class FileJob:
     stored_sha256: str | None = None
 
 
-def derive(article: Article, with_keys: bool = True) -> Derived:
+def derive(article: Article, with_words: bool = True) -> Derived:
     arabic = is_arabic(article)
     return Derived(
         signature=signature_of(article.text),
         terms=terms_of(article.text),
         found=recognise(article.text) if arabic else None,
-        name_keys=candidate_keys([article.text]) if arabic and with_keys else None,
+        words=text_words(article.text) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),
     )
 
@@ -129,6 +129,6 @@ def prepare_files(jobs: list[FileJob], max_bytes: int, options: ExtractOptions) 
     return out
 
 
-def facts_chunk(items: list[tuple[str, date | None, list]], known: frozenset[str]) -> list[ArticleFacts]:
-    """Round 2: (text, anchor date, recogniser mentions) -> facts, with the batch's known person names."""
-    return [facts_of(text, anchor, known, found) for text, anchor, found in items]
+def facts_chunk(items: list[tuple[str, date | None, list, tuple[str, ...]]]) -> list[ArticleFacts]:
+    """Round 2: (text, anchor date, recogniser mentions, persons it may name) -> facts."""
+    return [facts_of(text, anchor, frozenset(persons), found) for text, anchor, found, persons in items]

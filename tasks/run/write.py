@@ -18,6 +18,7 @@ from tasks.dedup.duplicates import link_duplicates, store_signatures
 from tasks.dedup.minhash import Signature
 from tasks.dedup.stories import assign_stories, store_terms
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
+from tasks.enrich.known_names import known_person_keys
 from tasks.enrich.store import link_happenings, write_enrichment
 from tasks.warehouse.database import (
     SPLIT_IDS,
@@ -93,6 +94,7 @@ class WriteResult:
     documents_written: int = 0
     rejects: Counter = field(default_factory=Counter)
     extracted: Counter = field(default_factory=Counter)
+    known_persons: set[str] = field(default_factory=set)  # persons the batch made known (tasks.enrich.known_names)
 
 
 class StoredDocument(NamedTuple):
@@ -211,8 +213,9 @@ def write_batch(
             store_terms(con, enrich.terms, stored)
             assign_stories(con, ids, enrich.terms)
             texts = {r["article_id"]: r["text"] for r in art_rows}
-            result.extracted = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts,
-                                                stored)
+            written = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts, stored)
+            result.extracted = written.counts
+            result.known_persons = known_person_keys(con, written.person_aliases)
             link_happenings(con, ids)
     for row in art_rows:
         old = before.get(row["article_id"])

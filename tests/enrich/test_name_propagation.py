@@ -3,10 +3,22 @@ into its regular expression) finds what the expression of every name finds: on a
 whose names are all looked for in every article, and on the clitic and case forms the expression knows."""
 from __future__ import annotations
 
+import pickle
+import random
 from datetime import date
 
 from tasks.enrich.facts import facts_of
-from tasks.enrich.name_propagation import _forms, name_pattern, person_names, present_known, present_names, propagate
+from tasks.enrich.name_propagation import (
+    NameIndex,
+    _article_words,
+    _forms,
+    name_pattern,
+    person_names,
+    present_known,
+    present_names,
+    propagate,
+    text_words,
+)
 from tasks.text.normalize import fold_keeping_offsets
 from tests.enrich.test_corpus_invariants import NEWS, _articles
 from tests.support.paths import need_shared
@@ -63,3 +75,29 @@ def test_known_persons_looked_up_by_the_words_of_the_text_are_those_the_words_al
     known = frozenset({"محمد باقري", "الاسد", "ايمن الصفدي", "الصفدي", "عادل الجبير"})
     folded, _ = fold_keeping_offsets("وقال للأسد إن الصفدي التقى محمد باقري")
     assert sorted(present_known(known, folded)) == sorted(present_names(known, folded)) == ["الاسد", "الصفدي", "محمد باقري"]
+
+
+def test_the_name_index_allows_the_names_the_words_allow_and_grows():
+    # many names share a first name (the index looks them up by their second word), some have one word,
+    # some four; the texts are made of their words, with proclitics, in any order
+    rng = random.Random(7)
+    firsts = ["محمد", "علي", "الصفدي", "عبد"]
+    others = [f"كلمة{i}" for i in range(40)]
+    names = {rng.choice(firsts) for _ in range(3)}
+    names |= {" ".join([rng.choice(firsts)] + rng.sample(others, rng.randint(1, 3))) for _ in range(400)}
+    index = NameIndex(sorted(names)[:200])
+    index.add(sorted(names)[200:])
+    index.add(sorted(names)[:10])  # again: no change
+    assert len(index) == len(names)
+    for _ in range(200):
+        words = rng.sample(firsts + others, rng.randint(1, 30))
+        folded = " ".join(rng.choice(["", "و", "لل", "ب"]) + w for w in words)
+        allowed = _article_words(folded)
+        assert sorted(index.present(*allowed)) == sorted(present_names(names, folded))
+        assert sorted(present_known(frozenset(names), folded)) == sorted(present_names(names, folded))
+
+
+def test_text_words_travel_between_processes_unchanged():
+    words = text_words("وقال للأسد إن الصفدي التقى محمد باقري")
+    assert pickle.loads(pickle.dumps(words)) == words
+    assert "الاسد" in words.firsts and "للاسد" in words.words
