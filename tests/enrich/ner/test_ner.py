@@ -3,6 +3,7 @@ floor of the committed model on hand-written sentences it has never seen (tests/
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,21 @@ def test_features_are_cached_per_word_type():
     assert cache.get("دمشق") is cache.get("دمشق")
 
 
+def test_the_features_kept_are_those_with_weights_in_the_same_order():
+    from tasks.enrich.ner.tagger import ATTRIBUTES_PATH
+    from tasks.enrich.ner.lexicon import model_attributes
+
+    keep = model_attributes(ATTRIBUTES_PATH)
+    every, kept = FeatureCache(lexicon()), FeatureCache(lexicon(), keep)
+    words = tokenize("وقال وزير الخارجية الإيراني محمد جواد ظريف للصحفيين في طهران إن بلاده ستواصل المحادثات "
+                     "مع الاتحاد الأوروبي، بحسب وكالة الأنباء الإيرانية (إرنا) يوم الأحد 12 آذار 2018.")
+    assert len(words) > 20
+    for word in (t.text for t in words):
+        full, some = every.get(word), kept.get(word)
+        assert some[:5] == tuple([f for f in fs if f in keep] for fs in full[:5]) and some[5:] == full[5:]
+        assert some[0] and any(some[1:5])  # features kept, and seen from the neighbours
+
+
 def test_names_found_in_a_document_propagate_to_untagged_recurrences():
     from tasks.enrich.ner.document import propagate
 
@@ -285,3 +301,9 @@ def test_a_person_after_a_person_with_a_preposition_is_split_off():
 def test_word_identity_ignores_diacritics():
     cache = FeatureCache(lexicon())
     assert "w=فإن" in cache.get("فإنّ")[0] and "w=تقريرا" in cache.get("تقريراً")[0]
+
+
+def test_mentions_cross_between_processes_unchanged():
+    found = recognise("وقال الرئيس بشار الأسد للأسد في دمشق")
+    assert found and pickle.loads(pickle.dumps(found)) == found
+    assert all(type(m) is Mention for m in pickle.loads(pickle.dumps(found)))
