@@ -187,8 +187,8 @@ def test_features_are_cached_per_word_type():
 
 
 def test_the_features_kept_are_those_with_weights_in_the_same_order():
-    from tasks.enrich.ner.tagger import ATTRIBUTES_PATH
     from tasks.enrich.ner.lexicon import model_attributes
+    from tasks.enrich.ner.tagger import ATTRIBUTES_PATH
 
     keep = model_attributes(ATTRIBUTES_PATH)
     every, kept = FeatureCache(lexicon()), FeatureCache(lexicon(), keep)
