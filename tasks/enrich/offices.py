@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tasks.text.normalize import normalize_arabic
 
@@ -37,6 +38,14 @@ def _role_words(role: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(normalize_arabic(role)) if w not in _ROLE_STOP]
 
 
+@lru_cache(maxsize=65536)
+def _word_stem(word: str) -> str:
+    """`_role_words` of one word of the text: its stem, or "" for none (a stop word); every word of an
+    article with roles is looked at, and most are common."""
+    words = _role_words(word)
+    return words[0] if words else ""
+
+
 def office_spans(text: str, mentions, identity=lambda m: m.entity_id) -> list[EntitySpan]:
     """Offices written in place of a name ("رئيس هيئة أركان القوات المسلحة الإيرانية") that match, by two
     thirds of their words, the role the article gave one person: that person's `identity` (its entity id,
@@ -51,8 +60,8 @@ def office_spans(text: str, mentions, identity=lambda m: m.entity_id) -> list[En
         return []
     taken = [(m.start, m.end) for m in mentions if m.type == "PER"]
     person_starts = sorted(a for a, _ in taken)
-    tokens = [(t.start(), t.end(), _role_words(t.group())) for t in _WORD.finditer(text)]
-    tokens = [(s, e, w[0]) for s, e, w in tokens if w]
+    tokens = [(t.start(), t.end(), _word_stem(t.group())) for t in _WORD.finditer(text)]
+    tokens = [(s, e, w) for s, e, w in tokens if w]
     found = []
     for words, eid in roles.values():
         want = set(words)

@@ -1,6 +1,8 @@
 """Arabic normalization for keys: letter folds, marks, digits; text_key and stable_id."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tasks.text.normalize import (
@@ -181,3 +183,17 @@ def test_remembered_keys_are_the_ones_given_and_the_oldest_are_forgotten():
     recent = Recent(2)
     recent.put("a", 1), recent.put("b", 2), recent.put("a", 3), recent.put("c", 4)
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (3, None, 4)
+
+
+def test_replacing_translates_as_str_translate_does():
+    from tasks.text.normalize import _FOLD, _FOLD_SAME_LENGTH, replacing
+
+    rng = random.Random(3)
+    alphabet = [chr(k) for k in _FOLD] + list("ابتثجحخد هو،.:1 aZ") + ["\u064b", "\u0640"]
+    for table in (_FOLD, _FOLD_SAME_LENGTH):
+        translate = replacing(table)
+        for _ in range(300):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+            assert translate(text) == text.translate(table)
+    with pytest.raises(ValueError):
+        replacing(str.maketrans({"أ": "ا", "ا": "ب"}))  # one by one, أ would become ب
