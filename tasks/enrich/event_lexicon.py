@@ -5,7 +5,9 @@ pronouns, place cues, words of intention). Forms are normalized (tasks.text.norm
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tasks.text.normalize import normalize_arabic
 
@@ -135,11 +137,21 @@ COMPOUNDS: list[tuple[re.Pattern, re.Pattern, Trigger]] = [
 _COMPOUND_REACH = 4  # words between the verb and its object
 
 
-def trigger_of(word: str, following: list[str] = ()) -> tuple[Trigger, str] | None:
-    """(trigger, 'verb' | 'noun') for a normalized word (`following`: the normalized words after it), or None."""
+def trigger_of(word: str, following: Sequence[str] | Callable[[], Sequence[str]] = ()) -> tuple[Trigger, str] | None:
+    """(trigger, 'verb' | 'noun') for a normalized word (`following`: the normalized words after it, or a
+    function that gives them: only a compound's verb needs them), or None."""
     if word in _TRIGGER_WORDS:
         return _TRIGGER_WORDS[word]
-    for verb, obj, trig in COMPOUNDS:
-        if verb.match(word) and any(obj.match(w) for w in following[:_COMPOUND_REACH]):
-            return trig, "verb"
+    compounds = _compounds_of(word)
+    if compounds:
+        after = (following() if callable(following) else following)[:_COMPOUND_REACH]
+        for obj, trig in compounds:
+            if any(obj.match(w) for w in after):
+                return trig, "verb"
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _compounds_of(word: str) -> tuple[tuple[re.Pattern, Trigger], ...]:
+    """The (object, trigger) of each compound whose verb the word is (most words are none: asked once each)."""
+    return tuple((obj, trig) for verb, obj, trig in COMPOUNDS if verb.match(word))

@@ -192,7 +192,7 @@ def _triggers(text: str, spans):
     for s_start, s_end in sentences(text):
         sent = _Sentence(text, s_start, s_end, _words(text, s_start, s_end), _agents_in(spans, s_start, s_end))
         for i, (w_start, w_end, word) in enumerate(sent.words):
-            hit = trigger_of(word, [w for _, _, w in sent.words[i + 1:i + 5]])
+            hit = trigger_of(word, lambda: [w for _, _, w in sent.words[i + 1:i + 5]])
             if hit is None or (i and sent.words[i - 1][2] in NEGATIONS):
                 continue  # "لم يطلب منه": what did not happen is no event
             trig, kind = hit

@@ -202,10 +202,8 @@ class NameIndex:
     def present(self, words, firsts) -> list[str]:
         """The names whose first word is one of `firsts` and whose other words are all among `words`."""
         out = []
-        for first in firsts:
-            by_second = self._index.get(first)
-            if not by_second:
-                continue
+        for first in self._index.keys() & firsts:  # the few first words of names among the text's hundreds
+            by_second = self._index[first]
             out += [name for name, _ in by_second.get("", ())]
             if len(by_second) <= len(words):
                 pairs = ((second, entries) for second, entries in by_second.items() if second in words)
