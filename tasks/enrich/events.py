@@ -29,7 +29,7 @@ from tasks.enrich.event_lexicon import (
     trigger_of,
 )
 from tasks.enrich.offices import EntitySpan, office_spans
-from tasks.text.normalize import normalize_arabic, stable_id
+from tasks.text.normalize import normalize_arabic, normalize_word, stable_id
 
 MODEL_VERSION = "events-rules-4"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
@@ -66,7 +66,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(start + w.start(), start + w.end(), normalize_arabic(w.group())) for w in _WORD.finditer(text[start:end])]
+    return [(start + w.start(), start + w.end(), normalize_word(w.group())) for w in _WORD.finditer(text[start:end])]
 
 
 def _bare(word: str) -> str:

@@ -33,7 +33,7 @@ from tasks.enrich.name_propagation import NameIndex, TextWords, person_names
 from tasks.extract.articles import EXTRACTOR_VERSION
 from tasks.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from tasks.run.pool import Pending, active_pool, worker_pool
-from tasks.run.prepare import Derived, FileJob, Prepared, derive, facts_chunk, prepare_chunk, prepare_files
+from tasks.run.prepare import Derived, FileJob, Prepared, derive_chunk, facts_chunk, prepare_chunk, prepare_files
 from tasks.run.tally import ALL_TIME, Tally, Window
 from tasks.run.write import Enrichment, StoredDocument, known_documents, load_stored_documents, write_batch
 from tasks.warehouse.database import Warehouse
@@ -128,15 +128,16 @@ def finish_documents(
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])
                 known = _known_persons(warehouse, run_id, con)
         stripped: list[Article] = []
-        derived: list[Derived] = []
         for p in kept:
             article, removed = strip_boilerplate(p.article, boilerplate_seen) if boilerplate_seen else (p.article, 0)
             tally.boilerplate_paragraphs += removed
             stripped.append(article)
-            # a stripped article keeps the words of the text as extracted: more than it has, which the
-            # propagation narrows down to those of its text
-            derived.append(p.derived if article is p.article else
-                           replace(derive(article, with_words=False), words=p.derived.words))
+        # what a stripped article's text gives is computed again, in the pool; it keeps the words of the text
+        # as extracted: more than it has, which the propagation narrows down to those of its text
+        changed_text = [i for i, (p, article) in enumerate(zip(kept, stripped)) if article is not p.article]
+        derived: list[Derived] = [p.derived for p in kept]
+        for i, again in zip(changed_text, pool.map(derive_chunk, [stripped[i] for i in changed_text])):
+            derived[i] = replace(again, words=kept[i].derived.words)
     with tally.timed("enrich"):
         # only Arabic articles are enriched (tasks.enrich.facts): other texts cannot name a known person
         arabic = [(a, d) for a, d in zip(stripped, derived) if d.found is not None]

@@ -3,10 +3,11 @@ in-process; the warehouse stays with the caller (tasks.run.pipeline.process_docu
 
 Round 1, per document (a file is read first, in the worker: prepare_files): decode, extract, compress the
 raw bytes for `documents.raw`, and for the article as extracted its near-duplicate signature, its story
-terms and, for an Arabic article, the recogniser's mentions and its words (to look known persons up by). These hold for the article as written unless learned boilerplate is stripped from it afterwards
-(the parent recomputes them then: stripping needs the warehouse). Round 2, per Arabic article: the facts
-(tasks.enrich.facts.facts_of) once the parent has looked up the persons it may name among those known
-(tasks.enrich.known_names) and those the batch's other articles name."""
+terms and, for an Arabic article, the recogniser's mentions and its words (to look known persons up by).
+These hold for the article as written unless learned boilerplate is stripped from it afterwards (stripping
+needs the warehouse, so the parent strips; `derive_chunk` then computes them again, in the pool). Round 2,
+per Arabic article: the facts (tasks.enrich.facts.facts_of) once the parent has looked up the persons it
+may name among those known (tasks.enrich.known_names) and those the batch's other articles name."""
 from __future__ import annotations
 
 import time
@@ -74,6 +75,12 @@ def derive(article: Article, with_words: bool = True) -> Derived:
         words=text_words(article.text) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),
     )
+
+
+def derive_chunk(articles: list[Article]) -> list[Derived]:
+    """`derive` again for articles whose text changed since round 1 (learned boilerplate stripped): all but
+    the words the known persons are looked up by, which the parent keeps."""
+    return [derive(article, with_words=False) for article in articles]
 
 
 def _prepare(doc: Document, options: ExtractOptions) -> Prepared:

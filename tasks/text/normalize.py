@@ -73,6 +73,11 @@ def normalize_arabic(text: str) -> str:
     return _normalize_short(text) if len(text) <= SHORT else _normalize(text)
 
 
+# `normalize_arabic` of one word, remembered whatever its length, called without a Python frame of ours: for
+# loops over every word of an article.
+normalize_word = _normalize_short
+
+
 def fold_keeping_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """Letter and digit folds of `normalize_arabic` (no NFKC, no case) with marks dropped, and the folded
     positions at which marks were dropped, for `original_offset`. The enrichment asks it of each article
