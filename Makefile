@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-arabic bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
+.PHONY: install postgres run test e2e serve bench bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench-memory: install
 # STORED=K stores K other articles first, unmeasured, to see the cost grow with the warehouse.
 bench-arabic: install
 	$(BIN)/python bench/arabic_throughput.py --n $(N) $(if $(STORED),--stored $(STORED)) $(if $(WORKERS),--workers $(WORKERS))
+
+# This tree's pipeline against another commit's (AGAINST=<revision>) on the same N articles, in ROUNDS (default 2)
+# interleaved rounds: what a change did, on a machine whose speed drifts (about 15 minutes at 10,000 on 2 cores).
+bench-arabic-ab: install
+	@test -n "$(AGAINST)" || { echo "make bench-arabic-ab AGAINST=<commit>: the commit to compare this tree with"; exit 2; }
+	$(BIN)/python bench/arabic_ab.py --against $(AGAINST) --n $(N) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 bench-extraction: install
 	$(BIN)/python bench/extraction_quality.py

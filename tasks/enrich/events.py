@@ -165,11 +165,12 @@ _ARRIVE = {normalize_arabic(w) for w in ("وصل", "وصلت", "يصل", "سيص
 _GAP_ATTRIBUTION = re.compile(r"(?<!\w)(?:حسب|بحسب|وفق|وفقا|نقلا|طبقا)(?!\w)")
 
 
-def extract_events(article_id: str, text: str, mentions, temporals, cited=()) -> list[Event]:
+def extract_events(article_id: str, text: str, mentions, temporals, cited=(), offices=None) -> list[Event]:
     """Events of one article. `mentions` have start, end, surface, type, entity_id and role (a social site's
     mention takes no part: "كتب على تويتر"); `temporals` have start, end, value and granularity; `cited`
-    (start, end) spans of agencies cited as sources, which take no part."""
-    spans = event_spans(text, mentions, cited)
+    (start, end) spans of agencies cited as sources, which take no part; `offices`: the article's offices
+    standing for a person (`office_spans` of the mentions), when the caller has them."""
+    spans = event_spans(text, mentions, cited, offices)
     found: dict[tuple, Event] = {}
     for sent, i, trig, kind, rule in _triggers(text, spans):
         if rule is not None:
@@ -177,10 +178,10 @@ def extract_events(article_id: str, text: str, mentions, temporals, cited=()) ->
     return _visits_apart(list(found.values()))
 
 
-def event_spans(text: str, mentions, cited=()) -> list[EntitySpan]:
+def event_spans(text: str, mentions, cited=(), offices=None) -> list[EntitySpan]:
     """The entity spans that can take part in events: mentions (not a social site, not an agency cited as a
-    source) and offices standing for a person."""
-    offices = office_spans(text, mentions)
+    source) and offices standing for a person (`office_spans` of the mentions unless given)."""
+    offices = office_spans(text, mentions) if offices is None else offices
     cited = [(c.start, c.end) for c in cited]
     return [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in mentions
             if not is_platform(m.surface) and not any(o.start <= m.start and m.end <= o.end for o in offices)
