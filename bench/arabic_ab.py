@@ -105,7 +105,9 @@ def main() -> None:
     }
     report = {"n": args.n, "rounds": args.rounds, "workers": args.workers, "against": against.stdout.strip(),
               "median": {name: {k: med(name, f) for k, f in figures.items()} for name in runs},
-              "ratio_here_to_against": {k: med("here", f) / med("against", f) for k, f in figures.items()},
+              # None where the other commit measured nothing (no worker processes with --workers 1)
+              "ratio_here_to_against": {k: med("here", f) / med("against", f) if med("against", f) else None
+                                        for k, f in figures.items()},
               "runs": runs}
     write_results(args.out, report)
     print_table(["median", report["against"], "this tree", "ratio"],
