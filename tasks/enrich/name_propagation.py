@@ -217,14 +217,9 @@ class NameIndex:
 
 @lru_cache(maxsize=2)
 def _index_of(names: frozenset[str]) -> NameIndex:
-    """The index of a set that many texts are searched for, built once in each process that receives it."""
+    """The index of `names`, remembered for a caller that searches many texts for one large set (the pipeline
+    gives each article the few persons its words allow: tasks.run.pipeline)."""
     return NameIndex(names)
-
-
-def present_known(names: frozenset[str], folded: str) -> list[str]:
-    """`present_names` for a large set that many texts are searched for: looked up by the text's words, so
-    that an article's cost does not grow with the set."""
-    return _index_of(names).present(*_article_words(folded))
 
 
 @lru_cache(maxsize=1024)

@@ -14,7 +14,6 @@ from tasks.enrich.name_propagation import (
     _forms,
     name_pattern,
     person_names,
-    present_known,
     present_names,
     propagate,
     text_words,
@@ -74,7 +73,8 @@ def test_propagation_finds_a_known_person_among_thousands():
 def test_known_persons_looked_up_by_the_words_of_the_text_are_those_the_words_allow():
     known = frozenset({"محمد باقري", "الاسد", "ايمن الصفدي", "الصفدي", "عادل الجبير"})
     folded, _ = fold_keeping_offsets("وقال للأسد إن الصفدي التقى محمد باقري")
-    assert sorted(present_known(known, folded)) == sorted(present_names(known, folded)) == ["الاسد", "الصفدي", "محمد باقري"]
+    assert sorted(NameIndex(known).present(*_article_words(folded))) == sorted(present_names(known, folded)) == [
+        "الاسد", "الصفدي", "محمد باقري"]
 
 
 def test_the_name_index_allows_the_names_the_words_allow_and_grows():
@@ -94,7 +94,6 @@ def test_the_name_index_allows_the_names_the_words_allow_and_grows():
         folded = " ".join(rng.choice(["", "و", "لل", "ب"]) + w for w in words)
         allowed = _article_words(folded)
         assert sorted(index.present(*allowed)) == sorted(present_names(names, folded))
-        assert sorted(present_known(frozenset(names), folded)) == sorted(present_names(names, folded))
 
 
 def test_text_words_travel_between_processes_unchanged():
