@@ -51,7 +51,9 @@ def _run(tree: Path, tmp: Path, folder: Path, workers: int) -> dict:
         leftover.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run([sys.executable, __file__, "--child", str(tree), str(warehouse), str(folder), str(workers)],
-                         env=env, capture_output=True, text=True, check=True)
+                         env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"the run of {tree} failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if not result["module"].startswith(str(tree)):
         raise RuntimeError(f"the run imported {result['module']}, not the code of {tree}")

@@ -215,13 +215,6 @@ class NameIndex:
         return out
 
 
-@lru_cache(maxsize=2)
-def _index_of(names: frozenset[str]) -> NameIndex:
-    """The index of `names`, remembered for a caller that searches many texts for one large set (the pipeline
-    gives each article the few persons its words allow: tasks.run.pipeline)."""
-    return NameIndex(names)
-
-
 @lru_cache(maxsize=1024)
 def name_pattern(names: tuple[str, ...]) -> re.Pattern:
     """Any of `names` (folded, the longest first: the longest name at a place wins) as a whole word, behind
@@ -244,7 +237,7 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
     forms = _forms(mentions)
     folded, shifts = fold_keeping_offsets(text)
     words = _article_words(folded)
-    for name in _index_of(frozenset(known_persons)).present(*words) if known_persons else ():
+    for name in NameIndex(known_persons).present(*words) if known_persons else ():
         forms.setdefault(name, "PER")
     if not forms:
         return []

@@ -231,10 +231,9 @@ class FeatureCache:
         self.table: dict[str, tuple] = {}
         # with `keep`: each feature with a weight -> the one string kept for it (word types share them), and per
         # offset, each feature its neighbours see there that has a weight -> its prefixed form
-        self._own: dict[str, str] | None = None
+        self._own: dict[str, str] = {f: f for f in keep or ()}
         self._views: list[dict[str, str]] | None = None
         if keep is not None:
-            self._own = {f: f for f in keep}
             self._views = [{}, {}, {}, {}]
             for i, offset in enumerate(_OFFSETS):
                 prefix = f"{offset}:"
@@ -248,7 +247,7 @@ class FeatureCache:
         entry = self.table.get(word)
         if entry is None:
             own = word_features(word, self.lex)
-            if self._own is None or self._views is None:
+            if self._views is None:
                 seen = _neighbour(own)
                 lists = [own, *([f"{o}:{f}" for f in seen] for o in _OFFSETS)]
             else:  # the same lists as filtering those by `keep`, in the same order
