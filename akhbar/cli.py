@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Machines here have no internet: Prefect's telemetry would only log failures.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The in-process API server starts in 20 s on a quiet machine's default: on a loaded one (both cores busy)
+    # it took longer and the run ended before any work ("Timed out while attempting to connect to ephemeral
+    # Prefect API server", one run in three in tests/run/test_crash_recovery.py under the full suite).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if args.command == "eval":
         return run_eval(args)
     if args.command == "ingest":

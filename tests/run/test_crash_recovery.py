@@ -45,8 +45,9 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path):
     env.pop("PREFECT_API_URL", None)
     cmd = [str(Path(sys.executable).parent / "akhbar"), "ingest", "--from", str(folder), "--warehouse", str(warehouse),
            "--batch-size", str(BATCH)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    log = tmp_path / "killed-run.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     deadline = time.monotonic() + 240
     landed = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -56,7 +57,8 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path):
             break
         time.sleep(0.1)
     proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed: make the corpus larger"
+    assert proc.returncode == -signal.SIGKILL, \
+        f"the run ended (exit {proc.returncode}) before it could be killed:\n{log.read_text(errors='replace')[-3000:]}"
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
