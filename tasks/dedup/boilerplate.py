@@ -1,7 +1,9 @@
-"""Boilerplate learned per outlet across runs: a paragraph that at least MIN_ARTICLES earlier articles
-of the same outlet carry (copies of one article count once) (a footer, a disclaimer, a "read also" block) is stripped from its new articles.
-Paragraphs are recorded as (outlet, paragraph hash, article) rows, so re-running an input counts nothing
-twice, and run N learns from runs 1..N-1."""
+"""Boilerplate learned per outlet: a paragraph that at least MIN_ARTICLES other articles of the same outlet
+carry (a footer, a disclaimer, a "read also" block, the leads of other articles an outlet lists under each
+of its own) is stripped from its new articles. The others are the outlet's stored articles (copies of one
+article count once) and the batch's (articles that open with the same paragraph count once: a page saved
+twice, or republished). Paragraphs are recorded as (outlet, paragraph hash, article) rows, so re-running an
+input counts nothing twice."""
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -25,20 +27,24 @@ def outlet_of(article: Article) -> str:
 
 
 def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tuple[str, str]]:
-    """(outlet, paragraph hash) pairs of the batch that earlier articles of that outlet made boilerplate."""
-    pairs = {(outlet_of(a), h) for a in articles for h in paragraph_hashes(a.text) if h}
-    if not pairs:
+    """(outlet, paragraph hash) pairs of the batch that other articles of that outlet, stored or in the
+    batch, make boilerplate."""
+    openings: dict[tuple[str, str], set[str]] = {}  # (outlet, paragraph) -> the openings of the batch's articles with it
+    for a in articles:
+        hashes = [h for h in paragraph_hashes(a.text) if h]
+        for h in hashes:
+            openings.setdefault((outlet_of(a), h), set()).add(hashes[0])
+    if not openings:
         return set()
-    con.register("batch_paras", arrow_table([{"outlet": o, "para_hash": h, "article_id": ""} for o, h in pairs], _ROWS))
-    rows = con.execute(
-        "SELECT p.outlet, p.para_hash FROM outlet_paragraphs p JOIN batch_paras b USING (outlet, para_hash)"
-        " JOIN articles a ON a.article_id = p.article_id"
-        f" WHERE p.article_id NOT IN {SPLIT_IDS}"
-        " GROUP BY 1, 2 HAVING count(DISTINCT coalesce(a.dup_of, a.article_id)) >= ?",
-        [*split_ids(a.article_id for a in articles), MIN_ARTICLES],
-    ).fetchall()
+    con.register("batch_paras", arrow_table([{"outlet": o, "para_hash": h, "article_id": ""} for o, h in openings], _ROWS))
+    stored = dict(((o, h), n) for o, h, n in con.execute(
+        "SELECT p.outlet, p.para_hash, count(DISTINCT coalesce(a.dup_of, a.article_id)) FROM outlet_paragraphs p"
+        " JOIN batch_paras b USING (outlet, para_hash) JOIN articles a ON a.article_id = p.article_id"
+        f" WHERE p.article_id NOT IN {SPLIT_IDS} GROUP BY 1, 2",
+        split_ids(a.article_id for a in articles)).fetchall())
     con.unregister("batch_paras")
-    return set(rows)
+    # an article carrying the paragraph has the stored ones and the batch's other openings besides its own
+    return {pair for pair, opened in openings.items() if stored.get(pair, 0) + len(opened) - 1 >= MIN_ARTICLES}
 
 
 def strip(article: Article, boilerplate: set[tuple[str, str]]) -> tuple[Article, int]:

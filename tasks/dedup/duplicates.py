@@ -1,5 +1,9 @@
-"""Duplicates across articles, across runs. Links: exact (same normalized-text hash) and near (MinHash
-LSH candidates confirmed by tasks.dedup.minhash.similar, a batch's all at once: similar_pairs). Linked articles
+"""Duplicates across articles, across runs. Links: exact (same normalized-text hash), near (MinHash
+LSH candidates confirmed by tasks.dedup.minhash.similar, a batch's all at once: similar_pairs) and
+contained (articles that share the batch article's vocabulary, tasks.dedup.neighbours, holding
+CONTAINED_MIN of the smaller one's shingles: a wire report another newsroom re-led, trimmed or reworded,
+which the bands of MinHash seldom bring together and its estimate cannot tell from two reports of one
+happening written apart; docs/dedup.md). Linked articles
 form a group; every member keeps its row and `dup_of` points at the group's canonical article: the
 earliest published (then the smallest id). A new, earlier copy takes the canonical place and the group
 is re-pointed."""
@@ -9,10 +13,14 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from tasks.dedup.minhash import Signature, buckets, similar_pairs
+from tasks.dedup.minhash import MIN_SHINGLES, Signature, buckets, contained, hashes_from_bytes, similar_pairs
+from tasks.dedup.neighbours import Neighbours
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, id_list, id_set, split_ids
 
-_SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string())])
+_SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string()),
+                  ("shingle_hashes", pa.binary())])
+CONTAINED_MIN = 0.60  # exact share of the smaller text's shingles in the other: a copy (docs/dedup.md)
+CONTAINED_TERMS_MIN = 0.35  # the terms' dot product a pair needs to be checked for it
 _BUCKETS = pa.schema([("bucket", pa.uint64()), ("article_id", pa.string())])
 _LINKS = pa.schema([("article_id", pa.string()), ("dup_of", pa.string()), ("dup_similarity", pa.float64()), ("dup_method", pa.string())])
 
@@ -32,7 +40,8 @@ def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: di
         con.execute(f"DELETE FROM minhash WHERE article_id IN {among}", params)
         con.execute(f"DELETE FROM lsh_buckets WHERE article_id IN {SPLIT_IDS}", split_ids(stored))
     by_article = {a: buckets(s) for a, s in signatures.items()}
-    sig_rows = [{"article_id": a, "signature": s.to_bytes(), "shingles": s.shingles, "run_id": run_id} for a, s in signatures.items()]
+    sig_rows = [{"article_id": a, "signature": s.to_bytes(), "shingles": s.shingles, "run_id": run_id,
+                 "shingle_hashes": s.shingle_bytes()} for a, s in signatures.items()]
     bucket_rows = [{"bucket": b, "article_id": a} for a, bs in by_article.items() for b in bs]
     con.register("batch_sigs", arrow_table(sig_rows, _SIG))
     con.register("batch_buckets", arrow_table(bucket_rows, _BUCKETS))
@@ -84,9 +93,32 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
     return [(*pairs[k], values[k]) for k in np.flatnonzero(~np.isnan(sims)).tolist()]
 
 
-def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_buckets: dict[str, list[int]] | None = None) -> int:
+def _contained_links(con: duckdb.DuckDBPyConnection, neighbours: Neighbours, linked: set[tuple[str, str]]
+                     ) -> list[tuple[str, str, float]]:
+    """(batch article, other, containment) for the term neighbours at CONTAINED_TERMS_MIN or more that no
+    other link joins and whose stored shingles (both texts of MIN_SHINGLES or more) hold CONTAINED_MIN."""
+    pairs = sorted({(a, o) for a, found in neighbours.items() for o, dot in found
+                    if dot >= CONTAINED_TERMS_MIN and (a, o) not in linked and (o, a) not in linked})
+    if not pairs:
+        return []
+    with id_set(con, sorted({x for p in pairs for x in p})) as (among, params):
+        hashes = {a: hashes_from_bytes(h) for a, h in con.execute(
+            f"SELECT article_id, shingle_hashes FROM minhash WHERE article_id IN {among} AND shingle_hashes IS NOT NULL",
+            params).fetchall()}
+    found = []
+    for a, o in pairs:
+        if a in hashes and o in hashes and min(len(hashes[a]), len(hashes[o])) >= MIN_SHINGLES:
+            share = contained(hashes[a], hashes[o])
+            if share >= CONTAINED_MIN:
+                found.append((a, o, share))
+    return found
+
+
+def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_buckets: dict[str, list[int]] | None = None,
+                    neighbours: Neighbours | None = None) -> int:
     """Re-group the batch's articles (`ids`) with their copies; return how many of them are copies.
-    `known_buckets` (from store_signatures) spares reading the batch's own LSH buckets back."""
+    `known_buckets` (from store_signatures) spares reading the batch's own LSH buckets back; `neighbours`
+    (tasks.dedup.neighbours, at a floor of CONTAINED_TERMS_MIN or less) are checked for contained copies."""
     if not ids:
         return 0
     batch_ids = ids
@@ -107,6 +139,8 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, ids: list[str], known_bucket
                  for b in sorted(group) if b != a]
     exact = {(a, b) for a, b, _, _ in links}
     links += [(a, b, s, "near") for a, b, s in _near_links(con, ids, known_buckets or {}) if (a, b) not in exact]
+    if neighbours:
+        links += [(a, b, s, "contained") for a, b, s in _contained_links(con, neighbours, {(a, b) for a, b, _, _ in links})]
     batch = set(ids)
     # Old pointers of the batch's articles are dropped (their text may have changed); everyone else's stay.
     linked = sorted(batch | {b for _, b, _, _ in links})

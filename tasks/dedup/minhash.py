@@ -31,6 +31,10 @@ class Signature:
     hashvalues: np.ndarray  # NUM_PERM uint32
     shingles: int
     prefix: np.ndarray | None = None  # PREFIX_BANDS * ROWS uint32 minimums over the opening words (not stored)
+    shingle_hashes: np.ndarray | None = None  # the distinct shingles' 32-bit hashes, sorted (uint32): `contained`
+
+    def shingle_bytes(self) -> bytes | None:
+        return None if self.shingle_hashes is None else self.shingle_hashes.astype("<u4").tobytes()
 
     def to_bytes(self) -> bytes:
         return self.hashvalues.astype("<u4").tobytes()
@@ -86,8 +90,8 @@ def signature_of(text: str) -> Signature:
     first PREFIX_WORDS words, hashed once for both)."""
     tokens = words(text)
     if len(tokens) < SHINGLE:
-        found = _shingles(list(tokens))
-        return Signature(_minhash(_sha1_32(found)), len(found), None)
+        found = _sha1_32(_shingles(list(tokens)))
+        return Signature(_minhash(found), len(found), None, np.unique(np.array(found, dtype=np.uint32)))
     in_order = [" ".join(run).encode() for run in zip(*(tokens[i:] for i in range(SHINGLE)))]
     keys = list(dict.fromkeys(in_order))
     distinct = dict(zip(keys, _sha1_32(keys)))
@@ -95,7 +99,8 @@ def signature_of(text: str) -> Signature:
     prefix = None
     if opening >= PREFIX_MIN_WORDS:
         prefix = _minhash([distinct[s] for s in in_order[:opening - SHINGLE + 1]])[: PREFIX_BANDS * ROWS]
-    return Signature(_minhash(list(distinct.values())), len(distinct), prefix)
+    hashes = list(distinct.values())
+    return Signature(_minhash(hashes), len(distinct), prefix, np.unique(np.array(hashes, dtype=np.uint32)))
 
 
 def _band_hashes(values: np.ndarray, first_band: int) -> list[int]:
@@ -137,6 +142,17 @@ def similar(a: Signature, b: Signature) -> float | None:
         return j
     c = containment(a, b, j)
     return c if c >= CONTAINMENT_MIN else None
+
+
+def contained(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the smaller of two shingle sets (sorted distinct hashes, `Signature.shingle_hashes`) that
+    the other holds: exact, where `containment` estimates it from 128 minimums (about ±0.05 at 0.6)."""
+    small = min(len(a), len(b))
+    return len(np.intersect1d(a, b, assume_unique=True)) / small if small else 0.0
+
+
+def hashes_from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 
 PAIR_CHUNK = 8192  # pairs compared at once by similar_pairs: 2 x 8192 x 128 x 4 bytes of signatures

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 import duckdb
 import pyarrow as pa
 
+from tasks.dedup.neighbours import ROUNDING, WINDOW_DAYS, Neighbours
 from tasks.dedup.terms import cosine
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow
 
-STORY_DAYS = 3
+STORY_DAYS = WINDOW_DAYS
 STORY_MIN = 0.12  # chosen on tools/devsets/stories_dev.json (docs/dedup.md)
 _TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64())])
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
@@ -40,68 +41,34 @@ class _Neighbour:
     terms: dict[str, float]
 
 
-def _windows(dates: list[datetime]) -> list[tuple[datetime, datetime]]:
-    """The dates' ±STORY_DAYS windows, overlapping ones merged."""
-    merged: list[list[datetime]] = []
-    for day in sorted(dates):
-        lo, hi = day - timedelta(days=STORY_DAYS), day + timedelta(days=STORY_DAYS)
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(lo, hi) for lo, hi in merged]
-
-
-_BATCH_TERMS = pa.schema([("batch_id", pa.string()), ("term", pa.string()), ("weight", pa.float64())])
-_ROUNDING = 1e-9  # a dot product summed in another order differs from `cosine`'s by far less
-
-
-def _neighbours(con, dates: list[datetime], terms: dict[str, dict[str, float]], exclude: set[str]
-                ) -> tuple[dict[str, _Neighbour], dict[str, list[str]]]:
-    """Articles with a story (not copies, not in `exclude`) published within STORY_DAYS of any of `dates`
-    that may join a batch article: its terms' dot product with the article's (summed by DuckDB over the
-    terms they share, a join on the term) reaches STORY_MIN. Any other stored article scores below it: the
-    batch's cost grows with the articles that share its terms, not with all of a crowded window's. Returns
-    them by article id, with their terms, and for each batch article those it may join, in id order. Two
-    queries a batch."""
-    windows = _windows(dates)
-    if not windows or not terms:
-        return {}, {}
-    con.register("batch_terms", arrow_table([{"batch_id": a, "term": t, "weight": w} for a, ts in terms.items()
-                                             for t, w in ts.items()], _BATCH_TERMS))
-    where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in windows)
-    try:
-        pairs = con.execute(
-            "SELECT b.batch_id, t.article_id FROM batch_terms b JOIN article_terms t USING (term)"
-            " JOIN articles a ON a.article_id = t.article_id"
-            f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where})"
-            " GROUP BY b.batch_id, t.article_id HAVING sum(b.weight * t.weight) >= ? ORDER BY 1, 2",
-            [*(bound for window in windows for bound in window), STORY_MIN - _ROUNDING]).fetchall()
-    finally:
-        con.unregister("batch_terms")
-    may_join: dict[str, list[str]] = {}
-    for batch_id, other_id in pairs:
-        if other_id not in exclude:
-            may_join.setdefault(batch_id, []).append(other_id)
-    others = sorted({o for ids in may_join.values() for o in ids})
+def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[dict[str, _Neighbour], dict[str, list[str]]]:
+    """The stored articles each batch article may join (`neighbours` at STORY_MIN or more, not in `exclude`),
+    those with a story that are not copies, by article id with their terms; and for each batch article the
+    ids of those it may join, in id order."""
+    wanted = {a: [o for o, dot in pairs if dot >= STORY_MIN - ROUNDING and o not in exclude]
+              for a, pairs in neighbours.items()}
+    others = sorted({o for ids in wanted.values() for o in ids})
     found: dict[str, _Neighbour] = {}
     if others:
         # their dates apart from their terms: a date converted per term row cost 2 µs each, 20,000 a batch
         for article_id, story_id, published in con.execute(
-                f"SELECT article_id, story_id, published_at FROM articles WHERE article_id IN {SPLIT_IDS}",
-                split_ids(others)).fetchall():
+                f"SELECT article_id, story_id, published_at FROM articles WHERE article_id IN {SPLIT_IDS}"
+                " AND story_id IS NOT NULL AND dup_of IS NULL", split_ids(others)).fetchall():
             found[article_id] = _Neighbour(story_id, published, {})
         for article_id, term, weight in con.execute(
                 f"SELECT article_id, term, weight FROM article_terms WHERE article_id IN {SPLIT_IDS} ORDER BY article_id, term",
-                split_ids(others)).fetchall():
+                split_ids(list(found))).fetchall():
             found[article_id].terms[term] = weight
-    return found, may_join
+    may_join = {a: [o for o in ids if o in found] for a, ids in wanted.items()}
+    return found, {a: ids for a, ids in may_join.items() if ids}
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]]) -> list[str]:
+def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]],
+                   neighbours: Neighbours) -> list[str]:
     """Give each article of the batch a story (after duplicates are linked); refresh the stories they
-    touch; return the story ids touched. Ties go to the neighbour with the greater article id, then to the
-    later article of the batch."""
+    touch; return the story ids touched. `neighbours`: the batch's term neighbours (`term_neighbours`, at a
+    floor of STORY_MIN or less). Ties go to the neighbour with the greater article id, then to the later
+    article of the batch."""
     if not ids:
         return []
     rows = con.execute(
@@ -112,7 +79,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     touched = {r[3] for r in rows if r[3]}
     window = timedelta(days=STORY_DAYS)
     batch = {r[0] for r in rows if not r[1] and r[2] is not None and terms.get(r[0])}
-    stored, may_join = _neighbours(con, [r[2] for r in rows if r[0] in batch], {a: terms[a] for a in batch}, set(ids))
+    stored, may_join = _stored_neighbours(con, {a: pairs for a, pairs in neighbours.items() if a in batch}, set(ids))
     postings: dict[str, list[str]] = {}  # term -> the batch's articles so far that have it
     for article_id, dup_of, published, _old in rows:
         if dup_of:

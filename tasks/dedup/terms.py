@@ -1,19 +1,21 @@
 """Salient terms of an article for story clustering: normalized content words with common clitic
 prefixes stripped, stopwords dropped, weighted by log term frequency times inverse document frequency.
-The IDF table (models/idf.tsv.gz) is built by `make train-idf` from the Arabic news of ANERcorp's
-training text in ../shared/data; terms it never saw get the highest IDF."""
+The IDF table (models/idf.tsv.gz) is built by `make train-idf` from the articles of the ANT news corpus in
+../shared/data/news (title and body, one document an article); terms it never saw get the highest IDF."""
 from __future__ import annotations
 
 import gzip
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 
 import justext
 
-from tasks import MODELS_DIR, PROJECT_ROOT
+from tasks import MODELS_DIR
 from tasks.text.normalize import normalize_arabic, words
 
 IDF_PATH = MODELS_DIR / "idf.tsv.gz"
@@ -86,9 +88,12 @@ def idf_table() -> tuple[dict[str, float], float]:
     return table, math.log(docs + 1) + 1.0
 
 
-def terms_of(text: str, top: int = TOP_TERMS) -> dict[str, float]:
-    """The `top` heaviest terms, L2-normalized."""
+def terms_of(text: str, title: str | None = None, top: int = TOP_TERMS) -> dict[str, float]:
+    """The `top` heaviest terms of the text and its title (its words count as one more use each),
+    L2-normalized."""
     counts = Counter(content_words(text))
+    if title:
+        counts.update(content_words(title))
     if not counts:
         return {}
     idf, unseen = idf_table()
@@ -104,34 +109,41 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def build_idf(tokens_path: Path, out: Path = IDF_PATH, sentences_per_doc: int = 12) -> int:
-    """Document frequencies from a `token tag` file (ANERcorp), pseudo-documents of N sentences."""
-    docs, df, current, sentences = 0, Counter(), set(), 0
-    with open(tokens_path, encoding="utf-8") as fh:
-        for line in fh:
-            token = line.split(" ")[0].strip()
-            if not token:
-                continue
-            current.update(content_words(token))
-            if token == ".":
-                sentences += 1
-                if sentences >= sentences_per_doc:
-                    df.update(current)
-                    docs, current, sentences = docs + 1, set(), 0
-    if current:
-        df.update(current)
+def build_idf(articles: Iterable[dict], out: Path = IDF_PATH, min_df: int = 3) -> int:
+    """Document frequencies of the articles' content words (title and text), terms in `min_df` or more."""
+    docs, df = 0, Counter()
+    for article in articles:
+        df.update(set(content_words(f"{article.get('title') or ''}\n{article.get('text') or ''}")))
         docs += 1
     out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write(f"#docs\t{docs}\n")
-        for term, n in sorted(df.items()):
-            if n >= 2:
-                fh.write(f"{term}\t{n}\n")
+    lines = [f"#docs\t{docs}\n"] + [f"{term}\t{n}\n" for term, n in sorted(df.items()) if n >= min_df]
+    with gzip.GzipFile(out, "wb", compresslevel=9, mtime=0) as fh:  # the same bytes from the same corpus
+        fh.write("".join(lines).encode("utf-8"))
     return docs
 
 
-if __name__ == "__main__":
-    import sys
+def _day(published: str | None) -> str:
+    try:
+        return parsedate_to_datetime(published).date().isoformat()  # RFC 2822, as most of the corpus has it
+    except (TypeError, ValueError):
+        return str(published or "")[:10]  # ISO 8601
 
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared/data/ner/anercorp-train.txt"
-    print(f"built {IDF_PATH} from {build_idf(src)} pseudo-documents of {src}")
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from tasks.enrich.lexicons.corpus import NEWS, news_files, read_articles
+
+    parser = argparse.ArgumentParser(description="Build models/idf.tsv.gz from the news corpus.")
+    parser.add_argument("--news", type=Path, default=NEWS, help="folder of *.jsonl.gz articles (the ANT corpus)")
+    parser.add_argument("--exclude-days", default="",
+                        help="comma-separated ISO days whose articles are left out (held-out evaluation days)")
+    args = parser.parse_args(argv)
+    excluded = set(filter(None, args.exclude_days.split(",")))
+    articles = (a for a in read_articles(news_files(args.news)) if _day(a.get("published")) not in excluded)
+    print(f"built {IDF_PATH} from {build_idf(articles)} articles of {args.news}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

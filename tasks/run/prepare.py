@@ -70,7 +70,7 @@ def derive(article: Article, with_words: bool = True) -> Derived:
     arabic = is_arabic(article)
     return Derived(
         signature=signature_of(article.text),
-        terms=terms_of(article.text),
+        terms=terms_of(article.text, article.title),
         found=recognise(article.text) if arabic else None,
         words=text_words(article.text) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),

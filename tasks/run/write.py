@@ -14,9 +14,10 @@ import pyarrow as pa
 from schemas.records import Article, Document, Reject
 from tasks.acquire.raw import RAW_COMPRESSION, compress_raw, decompress_raw
 from tasks.dedup import boilerplate
-from tasks.dedup.duplicates import link_duplicates, store_signatures
+from tasks.dedup.duplicates import CONTAINED_TERMS_MIN, link_duplicates, store_signatures
 from tasks.dedup.minhash import Signature
-from tasks.dedup.stories import assign_stories, store_terms
+from tasks.dedup.neighbours import Neighbours, term_neighbours
+from tasks.dedup.stories import STORY_MIN, assign_stories, store_terms
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.enrich.known_names import known_person_keys
 from tasks.enrich.store import link_happenings, write_enrichment
@@ -202,16 +203,19 @@ def write_batch(
                 [run_id, run_id, *split_ids(succeeded_refs)],
             )
         known_buckets: dict[str, list[int]] = {}
+        neighbours: Neighbours = {}
         # Rows of the per-article tables are written with their article's row, in one transaction, and an
         # article's row is never deleted: only the articles stored before this batch can have rows to replace.
         stored = set(before)
         if enrich is not None:
             boilerplate.record(con, enrich.originals, stored)
             known_buckets = store_signatures(con, run_id, enrich.signatures)
-        dup_count = link_duplicates(con, ids, known_buckets)
-        if enrich is not None:
             store_terms(con, enrich.terms, stored)
-            assign_stories(con, ids, enrich.terms)
+            neighbours = term_neighbours(con, enrich.terms, [r["published_at"] for r in art_rows if r["published_at"]],
+                                         min(STORY_MIN, CONTAINED_TERMS_MIN))
+        dup_count = link_duplicates(con, ids, known_buckets, neighbours)
+        if enrich is not None:
+            assign_stories(con, ids, enrich.terms, neighbours)
             texts = {r["article_id"]: r["text"] for r in art_rows}
             written = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts, stored)
             result.extracted = written.counts

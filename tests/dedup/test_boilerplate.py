@@ -1,5 +1,6 @@
-"""Boilerplate learned per outlet across runs, through the real pipeline into a DuckDB file: a paragraph
-that MIN_ARTICLES earlier articles of one outlet carry is stripped from that outlet's new articles."""
+"""Boilerplate learned per outlet, through the real pipeline into a DuckDB file: a paragraph that
+MIN_ARTICLES other articles of one outlet carry (stored, or in the same batch) is stripped from that
+outlet's new articles."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -95,10 +96,35 @@ def test_footer_is_stripped_from_the_outlets_articles_once_learned(wh):
     assert [stored(wh, d)[0] for d in batch] == ["\n".join(body(s)) for s in SLUGS[n + 1 : n + 4]]
 
 
-def test_a_batch_does_not_learn_from_itself(wh):
-    docs = [with_footer(i, s) for i, s in enumerate(SLUGS[: MIN_ARTICLES + 2])]
-    tally = ingest(wh, "run-1", docs)
-    assert tally.boilerplate_paragraphs == 0
+def test_a_batch_learns_from_its_other_articles(wh):
+    # each of MIN_ARTICLES articles has MIN_ARTICLES - 1 others with the footer: too few, kept
+    few = [with_footer(i, s) for i, s in enumerate(SLUGS[:MIN_ARTICLES])]
+    assert ingest(wh, "run-few", few).boilerplate_paragraphs == 0
+    assert all(stored(wh, d)[0].endswith("\n" + FOOTER) for d in few)
+    # a first batch of MIN_ARTICLES + 1: each has MIN_ARTICLES others, so every one of them is stripped
+    other = Warehouse(wh.path.parent.parent / "other" / "warehouse.duckdb")
+    other.migrate()
+    docs = [with_footer(i, s) for i, s in enumerate(SLUGS[: MIN_ARTICLES + 1])]
+    assert ingest(other, "run-1", docs).boilerplate_paragraphs == MIN_ARTICLES + 1
+    assert [stored(other, d)[0] for d in docs] == ["\n".join(body(s)) for s in SLUGS[: MIN_ARTICLES + 1]]
+
+
+def test_stored_and_batch_articles_count_together(wh):
+    for i, s in enumerate(SLUGS[:2]):
+        ingest(wh, f"run-{i}", [with_footer(i, s)])
+    # two stored, and each of these three has two others in its batch: four
+    batch = [with_footer(10 + i, s) for i, s in enumerate(SLUGS[2:5])]
+    assert ingest(wh, "run-batch", batch).boilerplate_paragraphs == 3
+    assert [stored(wh, d)[0] for d in batch] == ["\n".join(body(s)) for s in SLUGS[2:5]]
+
+
+def test_a_batchs_articles_that_open_alike_count_once(wh):
+    # one article saved under MIN_ARTICLES + 1 addresses (the second paragraph reworded in each): its
+    # paragraphs are not the outlet's boilerplate, however many times the batch carries them
+    first, second, *rest = body(SLUGS[0])
+    docs = [text_doc(f"{OUTLET}/copy-{i}.txt", [first, f"{second} ({i})", *rest, FOOTER], T0 + timedelta(hours=i))
+            for i in range(MIN_ARTICLES + 1)]
+    assert ingest(wh, "run-1", docs).boilerplate_paragraphs == 0
     assert all(stored(wh, d)[0].endswith("\n" + FOOTER) for d in docs)
 
 

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+import tasks.run.write
 from schemas.records import Document
-from tasks.dedup import stories
+from tasks.dedup import neighbours
 from tasks.dedup.stories import STORY_DAYS, STORY_MIN
 from tasks.dedup.terms import cosine, terms_of
 from tasks.run.pipeline import process_documents
@@ -290,21 +291,21 @@ def test_a_batch_of_new_articles_deletes_nothing(wh, monkeypatch):
     assert rows(wh, "SELECT count(*) = count(DISTINCT (outlet, para_hash, article_id)) FROM outlet_paragraphs") == [(True,)]
 
 
-def _every_neighbour(con, dates, terms, exclude):
-    """The stories' first way: every stored article of the windows, scored against every batch article."""
-    windows = stories._windows(dates)
-    if not windows or not terms:
-        return {}, {}
-    where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in windows)
-    rows = con.execute(
-        "SELECT a.article_id, a.story_id, a.published_at, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
-        f" WHERE a.story_id IS NOT NULL AND a.dup_of IS NULL AND ({where}) ORDER BY a.article_id, t.term",
-        [bound for window in windows for bound in window]).fetchall()
-    found = {}
-    for article_id, story_id, published, term, weight in rows:
-        if article_id not in exclude:
-            found.setdefault(article_id, stories._Neighbour(story_id, published, {})).terms[term] = weight
-    return found, {batch_id: sorted(found) for batch_id in terms}
+def _every_neighbour(con, terms, dates, floor):
+    """The first way: every stored article of the windows, whatever the terms it shares, with its dot product
+    summed here (the callers apply their own floors)."""
+    spans = neighbours.windows(dates)
+    if not spans or not terms:
+        return {}
+    where = " OR ".join("a.published_at BETWEEN ? AND ?" for _ in spans)
+    stored: dict[str, dict[str, float]] = {}
+    for article_id, term, weight in con.execute(
+            "SELECT a.article_id, t.term, t.weight FROM articles a JOIN article_terms t USING (article_id)"
+            f" WHERE {where} ORDER BY 1, 2", [bound for span in spans for bound in span]).fetchall():
+        stored.setdefault(article_id, {})[term] = weight
+    return {batch_id: [(other, sum(w * theirs.get(t, 0.0) for t, w in own.items()))
+                       for other, theirs in sorted(stored.items()) if other != batch_id]
+            for batch_id, own in terms.items()}
 
 
 def test_neighbours_sharing_terms_give_the_stories_every_neighbour_gives(tmp_path, monkeypatch):
@@ -318,7 +319,7 @@ def test_neighbours_sharing_terms_give_the_stories_every_neighbour_gives(tmp_pat
     need_shared(gold)
     docs, _ = read_labelled(gold, "stories")
     indexed = ingest_labelled(docs, tmp_path / "indexed")
-    monkeypatch.setattr(stories, "_neighbours", _every_neighbour)
+    monkeypatch.setattr(tasks.run.write, "term_neighbours", _every_neighbour)
     everything = ingest_labelled(docs, tmp_path / "everything")
     assert indexed == everything
     assert len({story for _, story in indexed.values()}) < len(indexed) * 0.8  # stories were formed across batches

@@ -62,7 +62,7 @@ def test_migration_009_keeps_the_signatures_and_drops_the_key(warehouse_path, mo
     assert query(wh, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'minhash'"
                      " AND constraint_type = 'PRIMARY KEY'") == [(1,)]
     monkeypatch.undo()
-    assert wh.migrate() == [9]
+    assert wh.migrate() == [m.version for m in migrations() if m.version >= 9]
     assert query(wh, "SELECT article_id, signature, shingles, run_id FROM minhash") == [("a1", b"\x01\x02", 12, "run-1")]
     assert query(wh, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'minhash'"
                      " AND constraint_type = 'PRIMARY KEY'") == [(0,)]
