@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner train-idf train-ner lexicons lock clean
+.PHONY: install postgres run test e2e serve bench bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -81,6 +81,11 @@ bench-writer: install
 # Near-duplicate index cost per article with 10k, 100k and 1M stored signatures (about 2 minutes).
 bench-dedup: install
 	$(BIN)/python bench/dedup_scale.py
+
+# Copies and stories on the hand-grouped story days (tools/devsets/story_days/): P/R/F1, ARI and B-cubed
+# F1 per file, dev and held-out (about 90 seconds).
+score-stories: install
+	$(BIN)/python tools/score_story_days.py
 
 # The IDF table for story terms (models/idf.tsv.gz, committed) from the news corpus in ../shared/data/news,
 # without the held-out story days of tools/devsets/story_days/README.md (about 30 seconds).
