@@ -4,11 +4,15 @@ For each S in --sizes (default 10k, 100k, 1M stored signatures), two fresh spawn
 DuckDB file holding S articles written in bulk through Arrow: S - R synthetic ones with random MinHash signatures
 (sharing an LSH bucket practically never, as unrelated texts do) and R = 432 real ones with signatures of real
 text: the duplicate groups of tools/devsets/dedup_dev.json (Arabic news) and 100 English units cut from the 181
-article-extraction-benchmark pages, each stored with a copy (`dup_of` set). Measure: --batches batches (default
-5) of 200 new articles (42 planted duplicates: real copies, edited and exact copies of stored units; the rest
-fresh) through signature_of and write_batch as the pipeline writes them, with store_signatures,
-link_duplicates, _near_links and every SQL statement timed. Reported per S: medians of ms per article, the
-growth of the dedup work from size to size, peak RSS, the file and index sizes, duplicates found against planted.
+article-extraction-benchmark pages, each stored with a copy (`dup_of` set). Every stored article has its
+shingle hashes (random ones, as many as its shingles, for the synthetic) and TOP_TERMS story terms (the
+synthetic drawn from a Zipf vocabulary), published 30 s apart up to the new articles' dates, as a warehouse
+of 2,880 articles a day holds them. Measure: --batches batches (default 5) of 200 new articles (42 planted
+duplicates: real copies, edited and exact copies of stored units; the rest fresh) through signature_of,
+terms_of and write_batch as the pipeline writes them, with store_signatures, the term join
+(term_neighbours), link_duplicates (its _near_links and _contained_links), assign_stories and every SQL
+statement timed. Reported per S: medians of ms per article, the growth of the dedup work from size to size,
+peak RSS, the file and index sizes, duplicates found against planted.
 
     python bench/dedup_scale.py [--sizes 10000,100000,1000000] [--batches 5] [--out bench/dedup_scale.json]
 """
@@ -37,8 +41,8 @@ UNIT_WORDS = 220  # benchmark pages are cut into units of about this many words 
 UNIT_MIN_WORDS = 80
 EN_STORED = 100  # English units stored with an edited copy
 PER_BATCH = {"ar_copy": 30, "en_near": 10, "exact": 2}  # planted duplicates per batch; the rest are fresh
-SYNTHETIC_START = datetime(2023, 1, 1, tzinfo=timezone.utc)
-SYNTHETIC_STEP_S = 30  # S = 1M spans 347 days, all before the real articles (2024)
+SYNTHETIC_STEP_S = 30  # S = 1M spans 347 days, ending where the fresh articles begin
+VOCABULARY = 60_000  # synthetic story terms, drawn with Zipf's law (exponent 1.1)
 EN_START = datetime(2024, 2, 1, tzinfo=timezone.utc)
 FRESH_START = datetime(2024, 6, 1, tzinfo=timezone.utc)
 
@@ -191,6 +195,7 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     import pyarrow as pa
 
     from tasks.dedup.minhash import BANDS, NUM_PERM, PREFIX_BANDS, ROWS, Signature, buckets, signature_of, similar
+    from tasks.dedup.terms import TOP_TERMS, terms_of
     from tasks.run.write import ARTICLES, TS
     from tasks.warehouse.database import apply_migrations
 
@@ -217,8 +222,8 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     ids = syn_ids + [a.article_id for a in real_articles]
     if len(set(ids)) != size:
         raise RuntimeError("article ids collide")
-    start = np.datetime64(SYNTHETIC_START.replace(tzinfo=None), "us")
-    syn_times = start + np.arange(n_syn, dtype="int64") * np.timedelta64(SYNTHETIC_STEP_S, "s")
+    end = np.datetime64(FRESH_START.replace(tzinfo=None), "us")
+    syn_times = end - np.arange(n_syn, 0, -1, dtype="int64") * np.timedelta64(SYNTHETIC_STEP_S, "s")
     published = pa.concat_arrays([pa.array(syn_times, type=TS), pa.array([a.published_at for a in real_articles], type=TS)])
     links: list[tuple[str | None, float | None, str | None]] = [(None, None, None)] * n_syn  # dup_of, similarity, method
     for r, a in zip(real, real_articles):
@@ -253,9 +258,35 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
     prefixes = rng.integers(0, 2**32, size=(n_syn, PREFIX_BANDS * ROWS), dtype=np.uint32)  # opening-words minimums
     blob = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 * NUM_PERM), size, [None, pa.py_buffer(hashvalues.astype("<u4").tobytes())])
     id_array = pa.array(ids, pa.string())
+    # every signature's shingle hashes: random sorted ones, as many as its shingles, for the synthetic
+    counts = shingles.astype(np.int64)
+    values = np.sort(rng.integers(0, 2**32, size=int(counts[:n_syn].sum()), dtype=np.uint32))  # sorted whole: each slice sorted
+    real_values = np.concatenate([s.shingle_hashes.astype(np.uint32) for s in real_sigs]) if real_sigs else np.empty(0, np.uint32)
+    for i, sig in enumerate(real_sigs):
+        counts[n_syn + i] = len(sig.shingle_hashes)
+    offsets = np.concatenate([[0], np.cumsum(counts * 4)]).astype(np.int64)
+    data = pa.py_buffer(np.concatenate([values, real_values]).astype("<u4").tobytes())
+    shingle_blobs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), size, [None, pa.py_buffer(offsets.tobytes()), data])
     minhash = pa.table({"article_id": id_array, "signature": blob.cast(pa.binary()), "shingles": pa.array(shingles),
-                        "run_id": pa.array(["bench-build"] * size)})
+                        "run_id": pa.array(["bench-build"] * size), "shingle_hashes": shingle_blobs})
     seconds["arrow_articles_minhash"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ranks = np.minimum(rng.zipf(1.1, size=(n_syn, TOP_TERMS)), VOCABULARY) - 1
+    weights = rng.random((n_syn, TOP_TERMS)) + 0.1
+    weights /= np.sqrt((weights ** 2).sum(axis=1, keepdims=True))
+    real_terms = [terms_of(a.text, a.title) for a in real_articles]
+    per_term = np.concatenate([np.full(n_syn, TOP_TERMS), [len(t) for t in real_terms]]).astype(np.int64)
+    vocabulary = pa.array([f"t{k:05d}" for k in range(VOCABULARY)] + sorted({w for t in real_terms for w in t}))
+    index_of = {w: i for i, w in enumerate(vocabulary.to_pylist())}
+    term_index = np.concatenate([ranks.ravel(), [index_of[w] for t in real_terms for w in t]]).astype(np.int32)
+    terms = pa.table({
+        "article_id": id_array.take(pa.array(np.repeat(np.arange(size, dtype=np.int64), per_term))),
+        "term": pa.DictionaryArray.from_arrays(pa.array(term_index), vocabulary).cast(pa.string()),
+        "weight": pa.array(np.concatenate([weights.ravel(), [w for t in real_terms for w in t.values()]]))})
+    # a synthetic article names a term twice at most once: duplicates of a (article, term) pair are dropped
+    terms = terms.group_by(["article_id", "term"]).aggregate([("weight", "max")]).rename_columns(["article_id", "term", "weight"])
+    seconds["arrow_terms"] = time.perf_counter() - t
 
     t = time.perf_counter()
     width = BANDS + PREFIX_BANDS
@@ -278,7 +309,7 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
         apply_migrations(con)
         con.execute("CHECKPOINT")
         sizes["migrated"] = file_bytes(path)
-        for name, table in (("articles", articles), ("minhash", minhash), ("lsh_buckets", lsh)):
+        for name, table in (("articles", articles), ("minhash", minhash), ("lsh_buckets", lsh), ("article_terms", terms)):
             t = time.perf_counter()
             con.register("bulk", table)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM bulk")
@@ -286,7 +317,8 @@ def build(size: int, path: str, plan_path: str) -> dict[str, Any]:
             con.execute("CHECKPOINT")
             seconds[f"insert_{name}"] = time.perf_counter() - t
             sizes[f"after_{name}"] = file_bytes(path)
-        counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("articles", "minhash", "lsh_buckets")}
+        counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                  for name in ("articles", "minhash", "lsh_buckets", "article_terms")}
         counts["stored_duplicates"] = con.execute("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").fetchone()[0]
     seconds["total"] = time.perf_counter() - t0
     return {"size": size, "synthetic": n_syn, "real": len(real), "seconds": seconds, "bytes": sizes, "counts": counts,
@@ -326,6 +358,9 @@ class TimedConnection:
         return getattr(self._con, name)
 
 
+_PHASES = ("store_signatures", "term_neighbours", "link_duplicates", "near_links", "contained_links", "assign_stories")
+
+
 def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
     """The plan's batches through signature_of + write_batch, the dedup functions timed inside it."""
     import duckdb
@@ -333,6 +368,7 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
     import tasks.dedup.duplicates
     import tasks.run.write
     from tasks.dedup.minhash import signature_of
+    from tasks.dedup.terms import terms_of
     from tasks.run.write import Enrichment, write_batch
     from tasks.warehouse.database import Warehouse
 
@@ -342,6 +378,9 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
     clock.wrap(tasks.run.write, "store_signatures")
     clock.wrap(tasks.run.write, "link_duplicates")
     clock.wrap(tasks.dedup.duplicates, "_near_links", "near_links")
+    clock.wrap(tasks.dedup.duplicates, "_contained_links", "contained_links")
+    clock.wrap(tasks.run.write, "term_neighbours")
+    clock.wrap(tasks.run.write, "assign_stories")
     rss_start = peak_rss_mb()
     batches = []
     memory: dict[str, int] = {}
@@ -355,13 +394,14 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
             expected[a.article_id] = (r["planted"], stored_id.get(r.get("expect_dup_of")))
         start = time.perf_counter()
         sigs = {a.article_id: signature_of(a.text) for a in arts}
+        terms = {a.article_id: terms_of(a.text, a.title) for a in arts}
         sig_seconds = time.perf_counter() - start
         clock.take()
         start = time.perf_counter()
         with warehouse.connect() as con:
             connected = time.perf_counter()
             timed = TimedConnection(con, clock)
-            result = write_batch(timed, f"bench-batch-{number}", [], arts, [], [], None, Enrichment(signatures=sigs))
+            result = write_batch(timed, f"bench-batch-{number}", [], arts, [], [], None, Enrichment(signatures=sigs, terms=terms))
             done = time.perf_counter()
             if number == len(plan["batches"]) - 1:
                 memory = dict(con.execute(
@@ -374,8 +414,8 @@ def measure(size: int, path: str, plan_path: str) -> dict[str, Any]:
         batches.append({
             "articles": len(arts), "signature_of": sig_seconds, "connect": connected - start,
             "write_batch": done - connected, "close": closed - done,
-            **{k: phases.get(k, 0.0) for k in ("store_signatures", "link_duplicates", "near_links")},
-            "dedup": phases.get("store_signatures", 0.0) + phases.get("link_duplicates", 0.0),
+            **{k: phases.get(k, 0.0) for k in _PHASES},
+            "dedup": sum(phases.get(k, 0.0) for k in ("store_signatures", "term_neighbours", "link_duplicates")),
             "sql_by_phase": dict(sql_by_phase),
             "sql": [{"phase": p, "sql": s, "seconds": v} for (p, s), v in sorted(timed.sql.items(), key=lambda kv: -kv[1])],
             "duplicates": result.articles_duplicate, "new": result.articles_new,
@@ -409,13 +449,14 @@ def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             sql[(row["phase"], row["sql"])].append(row["seconds"] / batch["articles"] * 1000)
     sql_median = sorted(({"phase": p, "sql": s, "ms_per_article": statistics.median(v + [0.0] * (len(batches) - len(v)))}
                          for (p, s), v in sql.items()), key=lambda r: -r["ms_per_article"])
-    dedup_sql = [sum(x["sql_by_phase"].get(p, 0.0) for p in ("store_signatures", "link_duplicates", "near_links"))
+    dedup_sql = [sum(x["sql_by_phase"].get(p, 0.0) for p in ("store_signatures", "term_neighbours", "link_duplicates",
+                                                               "near_links", "contained_links"))
                  / x["articles"] * 1000 for x in batches]
     near_sql = [x["sql_by_phase"].get("near_links", 0) / x["articles"] * 1000 for x in batches]
     return {
         "stored": b["size"],
         "ms_per_article": {k: statistics.median(x[k] / x["articles"] * 1000 for x in batches) for k in
-                           ("signature_of", "store_signatures", "link_duplicates", "near_links", "dedup", "write_batch", "connect")},
+                           ("signature_of", *_PHASES, "dedup", "write_batch", "connect")},
         "ms_per_article_dedup_sql": statistics.median(dedup_sql),
         "ms_per_article_dedup_python": statistics.median(
             x["dedup"] / x["articles"] * 1000 - d for x, d in zip(batches, dedup_sql)),
@@ -426,10 +467,11 @@ def summarize(m: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": m["peak_rss_mb"],
         "rss_after_imports_mb": m["rss_after_imports_mb"],
         "build_peak_rss_mb": b["peak_rss_mb"],
-        "file_mb": b["bytes"]["after_lsh_buckets"] / 1e6,
+        "file_mb": b["bytes"]["after_article_terms"] / 1e6,
         "file_mb_after_batches": m["file_bytes_after"] / 1e6,
         "minhash_mb": (b["bytes"]["after_minhash"] - b["bytes"]["after_articles"]) / 1e6,
         "lsh_buckets_mb": (b["bytes"]["after_lsh_buckets"] - b["bytes"]["after_minhash"]) / 1e6,
+        "article_terms_mb": (b["bytes"]["after_article_terms"] - b["bytes"]["after_lsh_buckets"]) / 1e6,
         "index_mb_per_1m_signatures": index_bytes / 1e6 / b["size"] * 1e6,
         "build_seconds": b["seconds"]["total"],
         "duplicates_check": m["duplicates_check"],
@@ -444,12 +486,12 @@ def show(report: dict[str, Any]) -> None:
     for s in report["summary"]:
         ms, chk = s["ms_per_article"], s["duplicates_check"]
         found, planted = (chk.get(f"near_{k}", 0) + chk.get(f"exact_{k}", 0) for k in ("linked", "planted"))
-        rows.append([s["stored"], s["build_seconds"], *(ms[k] for k in ("signature_of", "store_signatures", "link_duplicates",
-                     "near_links", "dedup", "write_batch")), s["peak_rss_mb"], s["file_mb"], s["index_mb_per_1m_signatures"],
-                     f"{found}/{planted}"])
-    print_table(["stored S", "build s", "sig ms/a", "store ms/a", "link ms/a", "(near)", "dedup ms/a", "write ms/a",
-                 "peak RSS MB", "file MB", "index MB/1M", "dups found/planted"], rows,
-                ["", ".1f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".0f", ".1f", ".0f"])
+        rows.append([s["stored"], s["build_seconds"], *(ms[k] for k in ("signature_of", "store_signatures", "term_neighbours",
+                     "link_duplicates", "near_links", "contained_links", "dedup", "assign_stories", "write_batch")),
+                     s["peak_rss_mb"], s["file_mb"], s["index_mb_per_1m_signatures"], f"{found}/{planted}"])
+    print_table(["stored S", "build s", "sig+terms ms/a", "store ms/a", "terms join ms/a", "link ms/a", "(near)", "(contained)",
+                 "dedup ms/a", "stories ms/a", "write ms/a", "peak RSS MB", "file MB", "index MB/1M", "dups found/planted"], rows,
+                ["", ".1f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".2f", ".0f", ".1f", ".0f"])
     for name, value in report["growth"].items():
         print(f"dedup ms/article growth {name}: {value:.2f}x")
     big = report["summary"][-1]
