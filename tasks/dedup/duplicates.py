@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from tasks.dedup.minhash import MIN_SHINGLES, Signature, buckets, contained, hashes_from_bytes, similar_pairs
 from tasks.dedup.neighbours import Neighbours
-from tasks.warehouse.database import SPLIT_IDS, arrow_table, id_list, id_set, split_ids
+from tasks.warehouse.database import SPLIT_IDS, arrow_table, id_list, id_set, split_ids, wide_rows
 
 _SIG = pa.schema([("article_id", pa.string()), ("signature", pa.binary()), ("shingles", pa.int32()), ("run_id", pa.string()),
                   ("shingle_hashes", pa.binary())])
@@ -77,10 +77,7 @@ def _near_links(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str,
         con.execute("DROP TABLE probe_buckets")
     if not pairs:
         return []
-    involved = sorted({x for p in pairs for x in p})
-    with id_set(con, involved) as (among, params):
-        stored = con.execute(f"SELECT article_id, signature, shingles FROM minhash WHERE article_id IN {among}",
-                             params).fetchall()
+    stored = wide_rows(con, "minhash", [x for p in pairs for x in p], "signature, shingles")
     row = {a: i for i, (a, _, _) in enumerate(stored)}
     pairs = [(new, other) for new, other in pairs if new in row and other in row]
     if not pairs:
@@ -101,10 +98,8 @@ def _contained_links(con: duckdb.DuckDBPyConnection, neighbours: Neighbours, lin
                     if dot >= CONTAINED_TERMS_MIN and (a, o) not in linked and (o, a) not in linked})
     if not pairs:
         return []
-    with id_set(con, sorted({x for p in pairs for x in p})) as (among, params):
-        hashes = {a: hashes_from_bytes(h) for a, h in con.execute(
-            f"SELECT article_id, shingle_hashes FROM minhash WHERE article_id IN {among} AND shingle_hashes IS NOT NULL",
-            params).fetchall()}
+    hashes = {a: hashes_from_bytes(h) for a, h in wide_rows(con, "minhash", [x for p in pairs for x in p], "shingle_hashes")
+              if h is not None}
     found = []
     for a, o in pairs:
         if a in hashes and o in hashes and min(len(hashes[a]), len(hashes[o])) >= MIN_SHINGLES:

@@ -12,22 +12,27 @@ import pyarrow as pa
 
 from tasks.dedup.neighbours import ROUNDING, WINDOW_DAYS, Neighbours
 from tasks.dedup.terms import cosine
-from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow
+from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow, wide_rows
 
 STORY_DAYS = WINDOW_DAYS
 STORY_MIN = 0.12  # chosen on tools/devsets/stories_dev.json (docs/dedup.md)
-_TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64())])
+_TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64()),
+                    ("published_at", pa.timestamp("us", tz="UTC"))])
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
+_TITLES = pa.schema([("story_id", pa.string()), ("title", pa.string())])
 
 
-def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]], stored: Collection[str] | None = None) -> None:
-    """Replace these articles' terms. `stored`: the articles that can have terms already (`stored_among`)."""
+def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float]], published: dict[str, datetime | None],
+                stored: Collection[str] | None = None) -> None:
+    """Replace these articles' terms, each row with its article's publication time (`published`). `stored`:
+    the articles that can have terms already (`stored_among`)."""
     if not terms:
         return
     replaced = stored_among(terms, stored)
     if replaced:
         con.execute(f"DELETE FROM article_terms WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
-    rows = [{"article_id": a, "term": t, "weight": w} for a, ts in terms.items() for t, w in ts.items()]
+    rows = [{"article_id": a, "term": t, "weight": w, "published_at": published.get(a)} for a, ts in terms.items()
+            for t, w in ts.items()]
     if rows:
         con.register("batch_terms", arrow_table(rows, _TERMS))
         con.execute("INSERT INTO article_terms BY NAME SELECT * FROM batch_terms")
@@ -55,9 +60,7 @@ def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[
                 f"SELECT article_id, story_id, published_at FROM articles WHERE article_id IN {SPLIT_IDS}"
                 " AND story_id IS NOT NULL AND dup_of IS NULL", split_ids(others)).fetchall():
             found[article_id] = _Neighbour(story_id, published, {})
-        for article_id, term, weight in con.execute(
-                f"SELECT article_id, term, weight FROM article_terms WHERE article_id IN {SPLIT_IDS} ORDER BY article_id, term",
-                split_ids(list(found))).fetchall():
+        for article_id, term, weight in sorted(wide_rows(con, "article_terms", list(found), "term, weight")):
             found[article_id].terms[term] = weight
     may_join = {a: [o for o in ids if o in found] for a, ids in wanted.items()}
     return found, {a: ids for a, ids in may_join.items() if ids}
@@ -130,9 +133,8 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> Non
     """Recompute title, first/last publication, article and outlet counts of these stories.
 
     The title is the earliest titled article's; a story none of whose articles has a title takes the
-    opening of its earliest article's text, read for that article alone: an `IN` filter is not pushed
-    into DuckDB's scan, so reading `text` in the main query would read every article's text (350 ms a
-    batch at 100k articles), where a single-key equality reads one."""
+    opening of its earliest article's text, read apart (`wide_rows`): reading `text` in the main query
+    would read every article's text (350 ms a batch at 100k articles)."""
     if not story_ids:
         return
     con.execute(f"DELETE FROM stories WHERE story_id IN {SPLIT_IDS}", split_ids(story_ids))
@@ -154,6 +156,8 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> Non
     earliest = con.execute(
         "SELECT story_id, arg_min(article_id, (coalesce(published_at, TIMESTAMPTZ '9999-01-01'), article_id))"
         f" FROM articles WHERE story_id IN {SPLIT_IDS} GROUP BY story_id", split_ids(untitled)).fetchall()
-    for story_id, article_id in earliest:
-        lead = con.execute("SELECT left(text, 120) FROM articles WHERE article_id = ?", [article_id]).fetchone()[0]
-        con.execute("UPDATE stories SET title = ? WHERE story_id = ?", [lead, story_id])
+    leads = dict(wide_rows(con, "articles", [article_id for _, article_id in earliest], "left(text, 120)"))
+    con.register("story_titles", arrow_table([{"story_id": story_id, "title": leads[article_id]} for story_id, article_id in earliest],
+                                             _TITLES))
+    con.execute("UPDATE stories SET title = t.title FROM story_titles t WHERE stories.story_id = t.story_id")
+    con.unregister("story_titles")

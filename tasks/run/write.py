@@ -210,7 +210,7 @@ def write_batch(
         if enrich is not None:
             boilerplate.record(con, enrich.originals, stored)
             known_buckets = store_signatures(con, run_id, enrich.signatures)
-            store_terms(con, enrich.terms, stored)
+            store_terms(con, enrich.terms, {r["article_id"]: r["published_at"] for r in art_rows}, stored)
             neighbours = term_neighbours(con, enrich.terms, [r["published_at"] for r in art_rows if r["published_at"]],
                                          min(STORY_MIN, CONTAINED_TERMS_MIN))
         dup_count = link_duplicates(con, ids, known_buckets, neighbours)

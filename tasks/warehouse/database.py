@@ -338,6 +338,30 @@ def id_set(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> Iterator[tuple
         con.unregister(name)
 
 
+_LOCAL_ROWIDS = 1 << 62  # DuckDB numbers the rows a transaction appended, until it commits, from here on
+
+
+def wide_rows(con: duckdb.DuckDBPyConnection, table: str, ids: Sequence[str], columns: str) -> list[tuple]:
+    """`SELECT article_id, {columns} FROM {table} WHERE article_id IN ids`, for tables whose columns are
+    wide (signatures, shingle hashes). Filtered by article_id, DuckDB reads the wide columns of every row
+    to join them (0.92 s for 100 ids among 1M signatures under the pipeline's memory limit and single
+    thread); so the ids' row ids are found first (a scan of article_id alone: 0.03 s), then those rows read
+    within their range (0.02 s). A DuckLake table is read the plain way."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    with id_set(con, ids) as (among, params):
+        if is_lake(con):
+            return con.execute(f"SELECT article_id, {columns} FROM {table} WHERE article_id IN {among}", params).fetchall()
+        rowids = sorted(r[0] for r in con.execute(f"SELECT rowid FROM {table} WHERE article_id IN {among}", params).fetchall())
+    found: list[tuple] = []
+    for part in ([r for r in rowids if r < _LOCAL_ROWIDS], [r for r in rowids if r >= _LOCAL_ROWIDS]):
+        if part:
+            found += con.execute(f"SELECT article_id, {columns} FROM {table} WHERE rowid BETWEEN {part[0]} AND {part[-1]}"
+                                 f" AND rowid IN ({', '.join(map(str, part))})").fetchall()
+    return found
+
+
 # `col IN {SPLIT_IDS}` with `split_ids(ids)` as its two parameters: the ids as one string, split in SQL.
 # DuckDB's client binds a list parameter element by element, each a Python object it inspects (and for which
 # it tries `import pandas`: tasks/__init__.py), about 25 µs an id; one string is one object. On 400 ids

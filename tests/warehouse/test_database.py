@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 import traceback
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -328,3 +329,21 @@ def test_writer_waits_for_a_reader_holding_the_file(wh):
     assert result.articles_new == 1
     assert waited > 0.5
     assert counts(wh.path)["articles"] == 1
+
+
+def test_migration_011_dates_the_stored_terms(warehouse_path, monkeypatch):
+    import tasks.warehouse.database as warehouse_module
+
+    wh = Warehouse(warehouse_path)
+    monkeypatch.setattr(warehouse_module, "migrations", lambda: [m for m in migrations() if m.version < 11])
+    wh.migrate()
+    for article_id, published in (("a1", "2024-03-01 10:00:00+00"), ("a2", None)):
+        query(wh, "INSERT INTO articles (article_id, doc_id, source, text, text_sha256, norm_sha256, word_count,"
+                  " extractor_version, run_id, first_run_id, updated_at, published_at)"
+                  " VALUES (?, ?, 'src', 'text', 'h', 'n', 1, 'v', 'r', 'r', now(), ?::TIMESTAMPTZ)", [article_id, article_id, published])
+        query(wh, "INSERT INTO article_terms VALUES (?, 'term', 0.5)", [article_id])
+    monkeypatch.undo()
+    assert wh.migrate() == [m.version for m in migrations() if m.version >= 11]
+    assert query(wh, "SELECT article_id, term, weight, epoch(published_at) FROM article_terms ORDER BY 1") == [
+        ("a1", "term", 0.5, datetime(2024, 3, 1, 10, tzinfo=timezone.utc).timestamp()), ("a2", "term", 0.5, None)]
+
