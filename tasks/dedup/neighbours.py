@@ -43,14 +43,15 @@ def term_neighbours(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, f
         return {}
     con.register("batch_terms", arrow_table([{"batch_id": a, "term": t, "weight": w} for a, ts in terms.items()
                                              for t, w in ts.items()], _BATCH_TERMS))
-    # on the terms' own dates: DuckDB skips the row groups of other times by their zone maps (migration 011)
+    # on the terms' own dates (migration 011), within the span of all windows too: DuckDB pushes that range,
+    # not the windows' OR, into the scan, and skips the row groups outside it by their zone maps
     where = " OR ".join("t.published_at BETWEEN ? AND ?" for _ in spans)
     try:
         rows = con.execute(
             "SELECT b.batch_id, t.article_id, sum(b.weight * t.weight) FROM batch_terms b JOIN article_terms t USING (term)"
-            f" WHERE t.article_id <> b.batch_id AND ({where})"
+            f" WHERE t.article_id <> b.batch_id AND t.published_at BETWEEN ? AND ? AND ({where})"
             " GROUP BY b.batch_id, t.article_id HAVING sum(b.weight * t.weight) >= ? ORDER BY 1, 2",
-            [*(bound for span in spans for bound in span), floor - ROUNDING]).fetchall()
+            [spans[0][0], spans[-1][1], *(bound for span in spans for bound in span), floor - ROUNDING]).fetchall()
     finally:
         con.unregister("batch_terms")
     found: Neighbours = {}
