@@ -15,7 +15,7 @@ from tasks.dedup.terms import cosine
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow, wide_rows
 
 STORY_DAYS = WINDOW_DAYS
-STORY_MIN = 0.12  # chosen on tools/devsets/stories_dev.json (docs/dedup.md)
+STORY_MIN = 0.12  # kept on the story days' dev files (tools/devsets/story_days, docs/dedup.md)
 _TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64()),
                     ("published_at", pa.timestamp("us", tz="UTC"))])
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
