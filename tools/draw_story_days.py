@@ -17,7 +17,6 @@ import json
 import random
 import sys
 from collections import defaultdict
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +56,12 @@ def _related(articles: list[dict]) -> list[tuple[int, int]]:
 
 
 def draw(days: list[str], n: int, seed: int) -> dict:
-    from tasks.enrich.lexicons.corpus import news_files, read_articles
+    from tasks.enrich.lexicons.corpus import news_files, published_at, read_articles
 
     articles = []
     for article in read_articles(news_files()):
-        try:
-            published = parsedate_to_datetime(article["published"])
-        except (TypeError, ValueError):
-            continue
-        if published.date().isoformat() in days and article.get("outlet") and len(article.get("text", "").split()) >= 40:
+        published = published_at(article)
+        if published is not None and published.date().isoformat() in days and article.get("outlet") and len(article.get("text", "").split()) >= 40:
             articles.append({**article, "published": published.isoformat()})
     articles.sort(key=lambda a: a["id"])
     rng = random.Random(seed)

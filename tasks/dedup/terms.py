@@ -9,7 +9,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,17 +121,10 @@ def build_idf(articles: Iterable[dict], out: Path = IDF_PATH, min_df: int = 3) -
     return docs
 
 
-def _day(published: str | None) -> str:
-    try:
-        return parsedate_to_datetime(published).date().isoformat()  # RFC 2822, as most of the corpus has it
-    except (TypeError, ValueError):
-        return str(published or "")[:10]  # ISO 8601
-
-
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from tasks.enrich.lexicons.corpus import NEWS, news_files, read_articles
+    from tasks.enrich.lexicons.corpus import NEWS, news_files, published_at, read_articles
 
     parser = argparse.ArgumentParser(description="Build models/idf.tsv.gz from the news corpus.")
     parser.add_argument("--news", type=Path, default=NEWS, help="folder of *.jsonl.gz articles (the ANT corpus)")
@@ -140,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated ISO days whose articles are left out (held-out evaluation days)")
     args = parser.parse_args(argv)
     excluded = set(filter(None, args.exclude_days.split(",")))
-    articles = (a for a in read_articles(news_files(args.news)) if _day(a.get("published")) not in excluded)
+    articles = (a for a in read_articles(news_files(args.news))
+                if (when := published_at(a)) is None or when.date().isoformat() not in excluded)
     print(f"built {IDF_PATH} from {build_idf(articles)} articles of {args.news}")
     return 0
 

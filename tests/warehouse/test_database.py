@@ -16,7 +16,7 @@ import pytest
 
 from schemas.records import Reject
 from tasks.run.write import write_batch
-from tasks.warehouse.database import MigrationError, Warehouse, migrations
+from tasks.warehouse.database import SMALL_ID_LIST, MigrationError, Warehouse, migrations, transaction, wide_rows
 from tests.support.batches import (
     OTHER_TEXT,
     counts,
@@ -346,4 +346,16 @@ def test_migration_011_dates_the_stored_terms(warehouse_path, monkeypatch):
     assert wh.migrate() == [m.version for m in migrations() if m.version >= 11]
     assert query(wh, "SELECT article_id, term, weight, epoch(published_at) FROM article_terms ORDER BY 1") == [
         ("a1", "term", 0.5, datetime(2024, 3, 1, 10, tzinfo=timezone.utc).timestamp()), ("a2", "term", 0.5, None)]
+
+
+def test_wide_rows_reads_committed_rows_and_the_transactions_own(wh):
+    with wh.connect() as con:
+        con.execute("INSERT INTO minhash VALUES ('a1', '\\x01'::BLOB, 9, 'r', '\\x02'::BLOB), ('a2', '\\x03'::BLOB, 9, 'r', NULL)")
+        with transaction(con):
+            con.execute("INSERT INTO minhash VALUES ('a3', '\\x04'::BLOB, 9, 'r', '\\x05'::BLOB)")  # not committed yet
+            got = sorted(wide_rows(con, "minhash", ["a3", "a1", "a2", "a9", "a1"], "signature, shingle_hashes"))
+            many = wide_rows(con, "minhash", [f"x{i}" for i in range(SMALL_ID_LIST + 1)] + ["a2"], "shingles")
+        assert wide_rows(con, "minhash", [], "shingles") == []
+    assert got == [("a1", b"\x01", b"\x02"), ("a2", b"\x03", None), ("a3", b"\x04", b"\x05")]
+    assert many == [("a2", 9)]  # past SMALL_ID_LIST ids, looked up through a table
 

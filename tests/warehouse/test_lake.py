@@ -13,7 +13,7 @@ import pytest
 
 from tasks.acquire.load import list_folder
 from tasks.run.pipeline import ingest_listing
-from tasks.warehouse.database import keyless, migrations, transaction
+from tasks.warehouse.database import keyless, migrations, transaction, wide_rows
 from tasks.warehouse.lake import Lake
 from tasks.warehouse.setting import open_warehouse
 from tests.support.paths import ROOT, SEEDS
@@ -138,3 +138,16 @@ def test_a_batch_whose_commit_conflicts_runs_again(lake):
     assert lake.write(batch) == "landed"
     assert attempts == [1, 2]
     assert dict(_rows(lake, "SELECT url, failures FROM fetch_state")) == {"u1": 1, "u2": 10}
+
+
+def test_wide_rows_are_read_from_the_lake_committed_or_not(lake):
+    lake.migrate()
+    lake.write(lambda con: con.execute("INSERT INTO minhash VALUES ('a1', '\\x01'::BLOB, 9, 'r', '\\x02'::BLOB),"
+                                       " ('a2', '\\x03'::BLOB, 9, 'r', NULL)"))
+
+    def read(con):
+        con.execute("INSERT INTO minhash VALUES ('a3', '\\x04'::BLOB, 9, 'r', '\\x05'::BLOB)")
+        return sorted(wide_rows(con, "minhash", ["a3", "a1", "a2", "a9", "a1"], "signature, shingle_hashes"))
+
+    assert lake.write(read) == [("a1", b"\x01", b"\x02"), ("a2", b"\x03", None), ("a3", b"\x04", b"\x05")]
+

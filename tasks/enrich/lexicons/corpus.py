@@ -7,6 +7,8 @@ import argparse
 import gzip
 import json
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from tasks.text.normalize import normalize_arabic
@@ -27,6 +29,20 @@ def read_articles(files: list[Path]) -> Iterator[dict]:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
                 yield json.loads(line)
+
+
+def published_at(article: dict) -> datetime | None:
+    """When the article was published, with the offset the corpus gives (most of it RFC 2822, the rest ISO
+    8601), or None."""
+    value = article.get("published") or ""
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def normalized_texts(files: list[Path]) -> Iterator[str]:
