@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=None,
                         help="processes for decoding, extraction and enrichment (default: $AKHBAR_WORKERS, else the CPU count; 1: in-process)")
     ingest.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, help="size cap per input (default: 20MB)")
+    status = sub.add_parser("sources", help="each source's latest health, last success and the figures that moved")
+    status.add_argument("--from", dest="source", default="sources.toml", help="a sources.toml (default: %(default)s)")
+    status.add_argument("--sources", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
+                        help="comma-separated source names (default: every source of the file, enabled or not)")
+    status.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file or DuckLake (default: %(default)s)")
+    status.add_argument("--json", action="store_true", help="JSON for scripts: a list with one object per source")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
     evaluate.add_argument("what", choices=["dedup", "stories", "ner", "dates", "events"], help="what to score")
     evaluate.add_argument("file", help='dedup, stories: JSON {"documents": [{"id", "text", "published", "outlet"?}], '
@@ -93,6 +99,21 @@ def run_eval(args) -> int:
     return 0
 
 
+def run_sources_status(args) -> int:
+    from akhbar.sources_status import StatusError, as_json, as_table, read_latest, statuses
+
+    try:
+        chosen = load_sources(args.source)
+        if args.sources:
+            chosen = select_sources(chosen, args.sources)
+        entries = statuses(chosen, read_latest(args.warehouse, [s.name for s in chosen]))
+    except (SourcesError, StatusError) as exc:
+        print(f"akhbar sources: {exc}", file=sys.stderr)
+        return 2
+    print(as_json(entries) if args.json else as_table(entries))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Machines here have no internet: Prefect's telemetry would only log failures.
@@ -103,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if args.command == "eval":
         return run_eval(args)
+    if args.command == "sources":
+        return run_sources_status(args)
     if args.command == "ingest":
         if not Path(args.source).exists():
             print(f"akhbar: --from {args.source}: no such folder or file", file=sys.stderr)

@@ -2,7 +2,8 @@
 prefect.yaml, as one foreground command; Ctrl-C or SIGTERM stops all of it.
 
 Port from PREFECT_SERVER_API_PORT (default 4200), home from PREFECT_HOME (default .prefect/ in the repo),
-ingest schedule from AKHBAR_INGEST_CRON (default every 30 minutes)."""
+ingest schedule from AKHBAR_INGEST_CRON (default every 30 minutes); source health alerts to
+AKHBAR_ALERT_WEBHOOK (a URL) or AKHBAR_ALERT_BLOCK (a notification block), akhbar/alerts.py."""
 from __future__ import annotations
 
 import os
@@ -90,6 +91,8 @@ def main() -> int:
         subprocess.run([_prefect(), "work-pool", "create", POOL, "--type", "process", "--overwrite"],
                        env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([_prefect(), "--no-prompt", "deploy", "--all"], env=env, cwd=ROOT, check=True)
+        # the automation that notifies on source health events (akhbar/alerts.py: AKHBAR_ALERT_WEBHOOK or _BLOCK)
+        subprocess.run([sys.executable, "-m", "akhbar.alerts"], env=env, cwd=ROOT, check=True)
         processes.append(subprocess.Popen([_prefect(), "worker", "start", "--pool", POOL, "--type", "process"],
                                           env=env, cwd=ROOT, start_new_session=True))
         ui = api.removesuffix("/api")

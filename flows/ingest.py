@@ -13,6 +13,7 @@ from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from flows.ledger import RunLedger, recorded_run
+from schemas.records import Reject
 from tasks.acquire.fetch import FetchPolicy
 from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folder
 from tasks.acquire.sources import Source, load_fetch_settings, load_sources, select_sources
@@ -24,9 +25,10 @@ from tasks.run.pipeline import (
     ingest_listing,
     reprocess_batch,
     stored_document_ids,
+    write_rejects,
 )
 from tasks.run.pool import worker_pool
-from tasks.run.tally import Window
+from tasks.run.tally import Tally, Window
 from tasks.warehouse.database import Warehouse
 from tasks.warehouse.setting import open_warehouse
 
@@ -73,15 +75,24 @@ def resolve_sources(source: str, source_name: str | None, names: list[str] | Non
 def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Source], window: Window, refetch: bool,
                 force: bool, batch_size: int, max_bytes: int, workers: int = 0) -> None:
     """Folders batch by batch (with `workers`, that many batches at a time on the flow's task runner);
-    web sources discovered, then fetched batch by batch, in one fetch session."""
+    web sources discovered, then fetched batch by batch, in one fetch session. Each source's tally goes to
+    the ledger, which judges its health when the run ends."""
     logger = get_run_logger()
     for src in chosen:
         if src.kind == "folder":
-            listing = list_folder(src.path, src.name)
+            try:
+                listing = list_folder(src.path, src.name)
+            except OSError as exc:  # the folder is gone or unreadable: a reject and a failing source, not a failed run
+                logger.error("source %s: %s", src.name, exc)
+                missing = write_rejects(wh, ledger.run_id, [Reject(src.path, "load", "folder_missing", str(exc))])
+                ledger.tally.merge(missing)
+                ledger.source_done(src, missing)
+                continue
             logger.info("source %s: folder %s, %d files", src.name, src.path, len(listing.inputs))
             run_batch = ingest_batch_task.submit if workers else as_is(ingest_batch_task)
-            ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch, ledger.batch_done,
-                           window, force, in_flight=max(1, workers))
+            ledger.source_done(src, ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch,
+                                                   ledger.batch_done, window, force, in_flight=max(1, workers)),
+                               resolved=(src.path,))
     web = [s for s in chosen if s.kind != "folder"]
     if not web:
         return
@@ -90,15 +101,21 @@ def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Sour
         for src in web:
             plan = discover_task(wh, ledger.run_id, session, src, window, refetch)
             ledger.tally.merge(plan.tally)
+            of_source = Tally()
+            of_source.merge(plan.tally)
             logger.info("source %s: %d pages to fetch", src.name, len(plan.candidates))
             chunks = [plan.candidates[i : i + batch_size] for i in range(0, len(plan.candidates), batch_size)]
             for number, chunk in enumerate(chunks, start=1):
-                ledger.batch_done(number, len(chunks), as_is(fetch_batch_task)(wh, ledger.run_id, session, src, chunk,
-                                                                               plan.states, window))
+                batch = as_is(fetch_batch_task)(wh, ledger.run_id, session, src, chunk, plan.states, window)
+                of_source.merge(batch)
+                ledger.batch_done(number, len(chunks), batch)
+            ledger.source_done(src, of_source)
 
 
-def run_reprocess(ledger: RunLedger, wh: Warehouse, window: Window, names: list[str] | None, batch_size: int) -> None:
-    doc_ids = stored_document_ids(wh, window, names)
+def run_reprocess(ledger: RunLedger, wh: Warehouse, window: Window, names: list[str] | None, batch_size: int,
+                  after_fetch: bool = False) -> None:
+    """Stored documents extracted again; `after_fetch`: not those this run fetched and extracted already."""
+    doc_ids = stored_document_ids(wh, window, names, ledger.run_id if after_fetch else None)
     get_run_logger().info("reprocess: %d stored documents in the window", len(doc_ids))
     chunks = [doc_ids[i : i + batch_size] for i in range(0, len(doc_ids), batch_size)]
     for number, chunk in enumerate(chunks, start=1):
@@ -163,8 +180,9 @@ def backfill(
               "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "backfill", params) as ledger, worker_pool(workers):
         run_sources(ledger, wh, source_file, chosen, window, refetch, reextract, batch_size, DEFAULT_MAX_BYTES)
-        if reextract:
-            run_reprocess(ledger, wh, window, [s.name for s in chosen if s.kind != "folder"] or None, batch_size)
+        web = [s.name for s in chosen if s.kind != "folder"]
+        if reextract and web:  # folders were read and extracted again above (force): each document counts once
+            run_reprocess(ledger, wh, window, web, batch_size, after_fetch=True)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 
 

@@ -1,5 +1,6 @@
 """The run ledger around a flow: migrations, a `runs` row from start to finish, stale runs marked
-abandoned, a progress artifact while batches land, and a run summary artifact at the end."""
+abandoned, a progress artifact while batches land, and at the end each source's health judged
+(`source_health`, a Prefect event per source in trouble) and a run summary artifact with a health table."""
 from __future__ import annotations
 
 import uuid
@@ -10,8 +11,14 @@ from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 from prefect.runtime import flow_run
 
+from flows.health_report import health_markdown, tell_prefect
+from tasks.acquire.sources import Source
+from tasks.run.health_table import judge_run, latest
 from tasks.run.tally import Tally
-from tasks.warehouse.database import Warehouse, apply_migrations, finish_run, mark_abandoned_runs, start_run
+from tasks.run.write import resolve_rejects
+from tasks.warehouse.database import Warehouse, apply_migrations, finish_run, mark_abandoned_runs, start_run, utcnow
+
+HEALTH_FLOWS = ("ingest", "backfill")  # runs that go to the sources; reprocess reads stored documents only
 
 
 class RunLedger:
@@ -23,6 +30,12 @@ class RunLedger:
         self.tally = Tally()
         self._progress_id = None
         self._logger = get_run_logger()
+        self.sources: list[tuple[Source, Tally]] = []  # each source the run went through, with its tally
+        self.resolved: list[str] = []  # inputs the run got through that are no documents (a folder listed)
+
+    def source_done(self, source: Source, tally: Tally, resolved: tuple[str, ...] = ()) -> None:
+        self.sources.append((source, tally))
+        self.resolved.extend(resolved)
 
     def start_progress(self) -> None:
         if flow_run.get_id():
@@ -76,8 +89,17 @@ def recorded_run(warehouse: Warehouse, flow: str, params: dict) -> Iterator[RunL
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        warehouse.write(lambda con: finish_run(con, run_id, status, ledger.tally.as_dict(), error=error))
+        def finish(con) -> tuple[list[dict], dict]:
+            finish_run(con, run_id, status, ledger.tally.as_dict(), error=error)
+            resolve_rejects(con, run_id, ledger.resolved)
+            if flow not in HEALTH_FLOWS or not ledger.sources:
+                return [], {}
+            rows = judge_run(con, run_id, flow, ledger.sources, utcnow())
+            return rows, latest(con, [r["source"] for r in rows])
+
+        health, trends = warehouse.write(finish)
+        tell_prefect(health, trends, logger)
         if flow_run.get_id():
-            create_markdown_artifact(summary_markdown(flow, run_id, status, ledger.tally), key=f"{flow}-summary",
-                                     description=f"{flow} run summary")
+            create_markdown_artifact(summary_markdown(flow, run_id, status, ledger.tally) + health_markdown(health, trends),
+                                     key=f"{flow}-summary", description=f"{flow} run summary")
         print(f"{flow} run {run_id} into {warehouse}: {status}\n{ledger.tally.summary()}")

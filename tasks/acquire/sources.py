@@ -3,17 +3,60 @@ and the field, never a silently ignored setting."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
 KINDS = ("rss", "atom", "sitemap", "urls", "folder")
 LISTING_KINDS = ("rss", "atom", "sitemap")
-_FIELDS = {"name", "kind", "url", "path", "outlet", "language", "rate", "allow_private", "enabled", "concurrency"}
+_FIELDS = {"name", "kind", "url", "path", "outlet", "language", "rate", "allow_private", "enabled", "concurrency",
+           "health"}
 
 
 class SourcesError(ValueError):
     """sources.toml is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class HealthSettings:
+    """Thresholds; each settable per source (`[source.health]` in sources.toml) or for all (`[health]`)."""
+
+    min_history: int = 3         # healthy runs before yield, length and staleness are judged at all
+    baseline_runs: int = 10      # the baseline: the source's last this many healthy runs, pooled
+    min_sample: int = 8          # yield and length are judged over the last this many pages and articles
+    yield_drop: float = 0.5      # yield_drop below this share of the baseline's articles per page
+    text_shrunk: float = 0.3     # text_shrunk below this share of the baseline's median words an article
+    error_share: float = 0.5     # share of requests failing one way that gives that way's reason
+    min_failures: int = 2        # ... and at least this many of them (or no listing at all)
+    stale_runs: int = 3          # feed_stale after at least this many runs in a row with nothing new listed
+    stale_factor: float = 4.0    # ... and this many times the source's usual runs between new pages
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"health setting `{f.name}` must be a number >= 0, not {value!r}")
+            if f.type == "int" and not isinstance(value, int):
+                raise ValueError(f"health setting `{f.name}` must be a whole number, not {value!r}")
+
+    @classmethod
+    def names(cls) -> set[str]:
+        return {f.name for f in fields(cls)}
+
+
+def health_settings(table, where: str, base: HealthSettings = HealthSettings()) -> HealthSettings:
+    """`base` with the thresholds of a `[health]` table set; a typo or a bad value names the field."""
+    if table is None:
+        return base
+    if not isinstance(table, dict):
+        raise SourcesError(f"{where}: `health` must be a table of thresholds")
+    unknown = set(table) - HealthSettings.names()
+    if unknown:
+        raise SourcesError(f"{where}: unknown health settings {sorted(unknown)} (known: {sorted(HealthSettings.names())})")
+    try:
+        return HealthSettings(**{**{f.name: getattr(base, f.name) for f in fields(base)}, **table})
+    except ValueError as exc:
+        raise SourcesError(f"{where}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -28,6 +71,7 @@ class Source:
     concurrency: int = 2  # requests at once per host
     allow_private: tuple[str, ...] = field(default_factory=tuple)  # hosts / addresses allowed though private
     enabled: bool = True
+    health: HealthSettings = HealthSettings()  # thresholds of source health (tasks.run.health)
 
     @property
     def location(self) -> str:
@@ -40,9 +84,11 @@ def parse_sources(text: str, base_dir: Path | str = ".") -> list[Source]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"sources.toml is not valid TOML: {exc}") from exc
-    unknown_top = set(data) - {"source", "fetch"}
+    unknown_top = set(data) - {"source", "fetch", "health"}
     if unknown_top:
-        raise SourcesError(f"unknown top-level keys {sorted(unknown_top)}; sources are [[source]] tables, settings [fetch]")
+        raise SourcesError(f"unknown top-level keys {sorted(unknown_top)}; sources are [[source]] tables, settings"
+                           " [fetch] and [health]")
+    defaults = health_settings(data.get("health"), "[health]")
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise SourcesError("`source` must be an array of tables: [[source]]")
@@ -54,7 +100,7 @@ def parse_sources(text: str, base_dir: Path | str = ".") -> list[Source]:
         unknown = set(entry) - _FIELDS
         if unknown:
             raise SourcesError(f"{where}: unknown fields {sorted(unknown)} (known: {sorted(_FIELDS)})")
-        source = _source(entry, where, Path(base_dir))
+        source = _source(entry, where, Path(base_dir), defaults)
         if source.name in names:
             raise SourcesError(f"{where}: the name {source.name!r} is used twice")
         names.add(source.name)
@@ -62,7 +108,7 @@ def parse_sources(text: str, base_dir: Path | str = ".") -> list[Source]:
     return sources
 
 
-def _source(entry: dict, where: str, base_dir: Path) -> Source:
+def _source(entry: dict, where: str, base_dir: Path, defaults: HealthSettings = HealthSettings()) -> Source:
     name, kind = entry.get("name"), entry.get("kind")
     if not isinstance(name, str) or not name.strip():
         raise SourcesError(f"{where}: `name` is required")
@@ -106,6 +152,7 @@ def _source(entry: dict, where: str, base_dir: Path) -> Source:
     return Source(
         name=name.strip(), kind=kind, url=url, path=path, outlet=entry.get("outlet"), language=entry.get("language"),
         rate=float(rate), concurrency=concurrency, allow_private=tuple(allow), enabled=enabled,
+        health=health_settings(entry.get("health"), where, defaults),
     )
 
 

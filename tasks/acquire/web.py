@@ -52,6 +52,8 @@ class Discovery:
     fetched: Fetched = field(default_factory=Fetched)  # the listings themselves
     listed: int = 0
     out_of_window: int = 0
+    requests: int = 0  # listing URLs asked for (or 1 for a local URL list)
+    listings_failed: int = 0  # of those, the ones that gave no listing
 
 
 class FetchSession:
@@ -185,8 +187,10 @@ def discover(session: FetchSession, source: Source, states_of, stored_raw,
             text = Path(source.path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             found.fetched.rejects.append(Reject(source.path, "discover", "read_error", str(exc)))
+            found.requests = found.listings_failed = 1
             return found
         candidates = parse_url_list(text)
+        found.requests = 1
         _reject_bad_lines(text, candidates, source.path, found)
     else:
         candidates = _from_listings(session, source, states_of, stored_raw, found)
@@ -214,6 +218,8 @@ def _from_listings(session, source, states_of, stored_raw, found: Discovery) -> 
             break
         seen.update(batch)
         fetched = fetch_urls(session, source, batch, states_of(batch), "listing")
+        found.requests += len(batch)
+        found.listings_failed += len(fetched.rejects)
         found.fetched.documents.extend(fetched.documents)
         found.fetched.rejects.extend(fetched.rejects)
         found.fetched.states.extend(fetched.states)
@@ -235,6 +241,7 @@ def _from_listings(session, source, states_of, stored_raw, found: Discovery) -> 
                     listing_candidates, children = listing.candidates, listing.sitemaps
             except ListingError as exc:
                 found.fetched.rejects.append(Reject(url, "discover", exc.reason, exc.detail))
+                found.listings_failed += 1
                 continue
             candidates.extend(listing_candidates)
             pending.extend(children)

@@ -116,6 +116,7 @@ def finish_documents(
         rejects.extend(p.extract_reject for p in prepared if p.extract_reject is not None)
         done = [p for p in prepared if p.article is not None]
         articles = [p.article for p in done]
+        count_extraction(tally, len(prepared), articles)
         kept = [p for p in done if window.holds(p.article.published_at)]
         tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("dedup"):
@@ -160,6 +161,15 @@ def finish_documents(
     tally.rejects.update(written.rejects)
     tally.extracted.update(written.extracted)
     return tally
+
+
+def count_extraction(tally: Tally, documents: int, articles: list[Article]) -> None:
+    """What extraction gave, for source health: a few integers an article."""
+    tally.documents_extracted += documents
+    tally.articles_extracted += len(articles)
+    tally.articles_dated += sum(a.published_at is not None for a in articles)
+    tally.articles_titled += sum(bool(a.title) for a in articles)
+    tally.article_words.extend(a.word_count for a in articles)
 
 
 # The persons known to the warehouse, for the run that reads them: read at its first batch, then grown by what
@@ -389,7 +399,7 @@ def fetch_batch(
     with tally.timed("fetch"):
         metas = {c.url: page_meta(source, c) for c in candidates}
         fetched = fetch_urls(session, source, [c.url for c in candidates], states, "page", metas)
-    tally.fetch.update({"fetched": fetched.bodies, "not_modified": fetched.not_modified})
+    tally.fetch.update({"requests": len(candidates), "fetched": fetched.bodies, "not_modified": fetched.not_modified})
     return process_documents(warehouse, run_id, fetched.documents, fetched.rejects, tally, window, fetched.states)
 
 
@@ -416,20 +426,33 @@ def discover_source(warehouse: Warehouse, run_id: str, session: FetchSession, so
                 return read_stored_raw(con, doc_id)
 
         found = discover(session, source, states_of, stored_raw, window.since, window.until)
-        tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window})
+        tally.fetch.update({"listed": found.listed, "out_of_window": found.out_of_window, "requests": found.requests,
+                            "listings_failed": found.listings_failed})
         written = warehouse.write(lambda con: write_batch(con, run_id, found.fetched.documents, [], found.fetched.rejects, [],
                                                           found.fetched.states))
         with warehouse.connect() as con:
             page_states = load_states(con, [c.url for c in found.candidates])
         tally.rejects.update(written.rejects)
         todo, known, deferred = plan_pages(found.candidates, page_states, refetch, datetime.now(timezone.utc))
-        tally.fetch.update({"known": known, "deferred": deferred})
+        new_listed = sum(1 for c in found.candidates if c.url not in page_states)
+        tally.fetch.update({"known": known, "deferred": deferred, "new_listed": new_listed})
     return Plan(todo, page_states, tally)
 
 
-def stored_document_ids(warehouse: Warehouse, window: Window = ALL_TIME, sources: list[str] | None = None) -> list[str]:
+def write_rejects(warehouse: Warehouse, run_id: str, rejects: list[Reject]) -> Tally:
+    """Rejects that concern no document (a source's folder that is gone): written, and tallied."""
+    tally = Tally()
+    with tally.timed("write"):
+        written = warehouse.write(lambda con: write_batch(con, run_id, [], [], rejects, [], None))
+    tally.rejects.update(written.rejects)
+    return tally
+
+
+def stored_document_ids(warehouse: Warehouse, window: Window = ALL_TIME, sources: list[str] | None = None,
+                        written_by: str | None = None) -> list[str]:
     """Stored pages and files (not feeds or sitemaps) whose article falls in `window`, or that have no
-    article and were listed or fetched in it: what `reprocess` extracts again."""
+    article and were listed or fetched in it: what `reprocess` extracts again. Not those the run
+    `written_by` wrote already (a backfill extracts what it fetches once)."""
     since = window.since or datetime(1, 1, 1, tzinfo=timezone.utc)
     until = window.until or datetime(9999, 1, 1, tzinfo=timezone.utc)
     with warehouse.connect() as con:
@@ -438,12 +461,13 @@ def stored_document_ids(warehouse: Warehouse, window: Window = ALL_TIME, sources
             SELECT d.doc_id FROM documents d LEFT JOIN articles a ON a.doc_id = d.doc_id
             WHERE NOT EXISTS (SELECT 1 FROM fetch_state f WHERE f.doc_id = d.doc_id AND f.kind = 'listing')
               AND (? IS NULL OR list_contains(?::VARCHAR[], d.source))
+              AND d.run_id IS DISTINCT FROM ?
               AND CASE WHEN a.published_at IS NOT NULL THEN a.published_at >= ? AND a.published_at < ?
                        ELSE coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) >= ?
                         AND coalesce(TRY_CAST(d.meta->>'listed' AS TIMESTAMPTZ), d.fetched_at) < ? END
             ORDER BY d.doc_id
             """,
-            [sources, sources, since, until, since, until],
+            [sources, sources, written_by, since, until, since, until],
         ).fetchall()
     return [r[0] for r in rows]
 

@@ -10,7 +10,11 @@ from datetime import datetime
 
 STAGES = ("discover", "fetch", "load", "extract", "dedup", "enrich", "write")
 EXTRACTED = ("mentions", "temporal_expressions", "quotes", "attributions", "events")
-FETCH_COUNTS = ("listed", "out_of_window", "known", "deferred", "fetched", "not_modified")
+# listed: candidates the listings gave; new_listed: those never stored before; requests: listing and page
+# URLs asked for (each once, whatever its retries and redirects); listings_failed: listing URLs that gave no
+# listing (an error answer, or a body that is not one).
+FETCH_COUNTS = ("listed", "new_listed", "out_of_window", "known", "deferred", "requests", "fetched", "not_modified",
+                "listings_failed")
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,20 @@ class Tally:
     rejects: Counter = field(default_factory=Counter)
     extracted: Counter = field(default_factory=Counter)  # enrichment rows written: mentions, events, ...
     seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    # What extraction gave, for source health (tasks.run.health): documents put through extraction, the articles
+    # they gave, and of those the ones dated and titled, with their word counts.
+    documents_extracted: int = 0
+    articles_extracted: int = 0
+    articles_dated: int = 0
+    articles_titled: int = 0
+    article_words: list = field(default_factory=list)
     # CPU seconds of the per-document work, wherever it ran (workers or in-process): decode, gzip, extract,
     # derive (signature, terms, recogniser). Summed over processes, so not comparable to `seconds`.
     cpu_seconds: dict = field(default_factory=dict)
 
     _SUMS = ("inputs", "documents_new_or_changed", "documents_unchanged", "articles_new", "articles_updated",
-             "articles_unchanged", "articles_duplicate", "articles_out_of_window", "boilerplate_paragraphs")
+             "articles_unchanged", "articles_duplicate", "articles_out_of_window", "boilerplate_paragraphs",
+             "documents_extracted", "articles_extracted", "articles_dated", "articles_titled")
 
     def merge(self, other: "Tally") -> None:
         for name in self._SUMS:
@@ -59,6 +71,7 @@ class Tally:
         self.fetch.update(other.fetch)
         self.rejects.update(other.rejects)
         self.extracted.update(other.extracted)
+        self.article_words.extend(other.article_words)
         for stage, secs in other.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + secs
         for stage, secs in other.cpu_seconds.items():

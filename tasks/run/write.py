@@ -122,6 +122,16 @@ def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[
     return {r[0]: StoredDocument(*r[1:]) for r in rows}
 
 
+def resolve_rejects(con: duckdb.DuckDBPyConnection, run_id: str, refs: list[str]) -> None:
+    """The open rejects of inputs that `run_id` got through (an article, a folder listed) are resolved by it."""
+    if refs:
+        con.execute(
+            "UPDATE rejects SET resolved_run_id = ? WHERE resolved_run_id IS NULL AND run_id <> ?"
+            f" AND input_ref IN {SPLIT_IDS}",
+            [run_id, run_id, *split_ids(refs)],
+        )
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -196,12 +206,7 @@ def write_batch(
             con.register("batch_states", arrow_table(state_rows, FETCH_STATE))
             upsert(con, "fetch_state", "batch_states", ("url",), _replace_all(FETCH_STATE, "url"))
             con.unregister("batch_states")
-        if succeeded_refs:
-            con.execute(
-                "UPDATE rejects SET resolved_run_id = ? WHERE resolved_run_id IS NULL AND run_id <> ?"
-                f" AND input_ref IN {SPLIT_IDS}",
-                [run_id, run_id, *split_ids(succeeded_refs)],
-            )
+        resolve_rejects(con, run_id, succeeded_refs)
         known_buckets: dict[str, list[int]] = {}
         neighbours: Neighbours = {}
         # Rows of the per-article tables are written with their article's row, in one transaction, and an

@@ -9,12 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import duckdb
 import httpx
 import pytest
 
+from tests.support.newsroom import Newsroom
 from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.timeout(900)
@@ -26,13 +29,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Hook(BaseHTTPRequestHandler):
+    """A loopback webhook that keeps what it is sent (the operators' notifications)."""
+
+    received: list[dict] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        Hook.received.append(json.loads(body or b"{}"))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`python -m akhbar.serve` with its own home and port; stopped with SIGTERM at the end."""
+def webhook():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/alerts"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, webhook):
+    """`python -m akhbar.serve` with its own home and port, alerts to the loopback webhook; stopped with
+    SIGTERM at the end."""
     home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_API_PORT": str(port),
-           "AKHBAR_INGEST_CRON": "0 0 1 1 *"}  # the schedule exists; this test triggers runs itself
+           "AKHBAR_INGEST_CRON": "0 0 1 1 *",  # the schedule exists; this test triggers runs itself
+           "AKHBAR_ALERT_WEBHOOK": webhook}
     env.pop("PREFECT_API_URL", None)
     log = open(home / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "akhbar.serve"], cwd=ROOT, env=env, stdout=log,
@@ -118,6 +147,40 @@ def test_backfill_overlapped_by_ingest_both_land(served, tmp_path):
         summary = next(a for a in artifacts if a["type"] == "markdown")
         assert f"# {flow} run `{run_id}`: completed" in summary["data"] and "articles: new" in summary["data"]
         assert "extracted: events" in summary["data"]
+        assert "## Source health" in summary["data"] and "| seeds | ok |" in summary["data"]
+
+
+def test_a_source_that_breaks_is_an_event_and_a_notification(served, tmp_path):
+    """A site that turns to 403: the run completes, `source_health` says failing/blocked_403, Prefect holds an
+    akhbar.source.failing event for the source, and the automation `make serve` made notifies the webhook."""
+    client, *_ = served
+    automations = client.post("/automations/filter", json={}).raise_for_status().json()
+    assert [a["name"] for a in automations] == ["akhbar: source health"]
+    with Newsroom(seed=5) as site:
+        site.publish(3)
+        site.fault = "forbidden"
+        toml = tmp_path / "sources.toml"
+        toml.write_text(f'[[source]]\nname = "cdn-blocked"\nkind = "rss"\nurl = "{site.url("/feed.xml")}"\n'
+                        'rate = 0\nallow_private = ["127.0.0.1"]\n', encoding="utf-8")
+        warehouse = str(tmp_path / "warehouse.duckdb")
+        run = create_run(client, "ingest/ingest", {"source": str(toml), "warehouse": warehouse})
+        assert wait_done(client, [run]) == {run: "COMPLETED"}
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        assert con.execute("SELECT status, reasons FROM source_health").fetchall() == [("failing", ["blocked_403"])]
+    finally:
+        con.close()
+    deadline, events = time.monotonic() + 60, []
+    while time.monotonic() < deadline and not (events and Hook.received):
+        events = client.post("/events/filter", json={"filter": {"event": {"prefix": ["akhbar.source."]}}}
+                             ).raise_for_status().json()["events"]
+        time.sleep(1)
+    assert [(e["event"], e["resource"]["prefect.resource.id"], e["payload"]["reasons"]) for e in events] == \
+        [("akhbar.source.failing", "akhbar.source.cdn-blocked", ["blocked_403"])]
+    assert events[0]["payload"]["run_id"] == run
+    note = Hook.received[0]
+    assert note["subject"] == "akhbar: source cdn-blocked is failing", note
+    assert "blocked_403" in note["body"] and run in note["body"], note
 
 
 def test_sigterm_stops_server_and_worker(served):

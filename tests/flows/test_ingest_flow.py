@@ -193,3 +193,53 @@ def test_batch_tasks_take_their_lists_and_dicts_as_they_are():
     quoted, walked = run()
     assert quoted == ([state, 1], {"files": [state]}, 3)  # passed as they are: the state is not resolved
     assert walked == ([7, 1], {"files": [7]}, 3)  # without: Prefect walked them and resolved the state
+
+
+def test_a_backfill_that_extracts_again_counts_each_document_once(tmp_path, warehouse_path):
+    """Folders are read and extracted again in their own pass; the reprocess pass after it takes the web
+    sources' stored pages, and not the pages the backfill has just fetched."""
+    from datetime import date
+
+    from flows.ingest import backfill
+    from tests.support.newsroom import Newsroom
+
+    with Newsroom(seed=7) as site:
+        site.publish(4)
+        toml = tmp_path / "sources.toml"
+        toml.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\npath = "{SEEDS}"\n\n[[source]]\nname = "site"\n'
+                        f'kind = "rss"\nurl = "{site.url("/feed.xml")}"\nrate = 0\nallow_private = ["127.0.0.1"]\n',
+                        encoding="utf-8")
+        first = ingest(source=str(toml), warehouse=str(warehouse_path), workers=1)
+        site.publish(2)
+        again = backfill(since=date(2017, 1, 1), until=date(2027, 1, 1), reextract=True, source_file=str(toml),
+                         warehouse=str(warehouse_path), workers=1)
+    assert first["inputs"] == 5 + 4 and first["articles"]["new"] == 9
+    assert again["inputs"] == 5 + 2 + 4  # the files, the two new pages, the four stored pages: once each
+    assert again["documents"] == {"new_or_changed": 11, "unchanged": 0}
+    assert again["articles"]["new"] == 2 and again["articles"]["unchanged"] == 9
+    assert again["extracted"]["mentions"] < 2 * first["extracted"]["mentions"]
+    (counts,) = read_rows(warehouse_path, "SELECT counts FROM runs WHERE run_id = ?", [again["run_id"]])[0]
+    assert json.loads(counts)["inputs"] == 11
+    health = dict(read_rows(warehouse_path, "SELECT source, documents FROM source_health WHERE run_id = ?", [again["run_id"]]))
+    assert health == {"seeds": 5, "site": 2}
+
+
+def test_a_folder_that_is_gone_is_a_reject_and_a_failing_source_not_a_failed_run(tmp_path, warehouse_path):
+    gone = tmp_path / "incoming"
+    toml = tmp_path / "sources.toml"
+    toml.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\npath = "{SEEDS}"\n\n'
+                    f'[[source]]\nname = "incoming"\nkind = "folder"\npath = "{gone}"\n', encoding="utf-8")
+    result = ingest(source=str(toml), warehouse=str(warehouse_path), workers=1)
+    assert result["articles"]["new"] == 5 and result["rejects"] == {"folder_missing": 1}
+    assert read_rows(warehouse_path, "SELECT input_ref, stage, reason FROM rejects") == [(str(gone), "load", "folder_missing")]
+    health = {r[0]: r[1:] for r in read_rows(warehouse_path, "SELECT source, status, reasons FROM source_health")}
+    assert health == {"seeds": ("ok", []), "incoming": ("failing", ["unreachable"])}
+    gone.mkdir()
+    (gone / "port.txt").write_text("افتتاح ميناء جديد في العقبة\n\nافتتح وزير النقل الأردني اليوم الأحد ميناء جديدا للحاويات"
+                                   " في مدينة العقبة، بكلفة بلغت نحو مئتي مليون دينار. وقال الوزير إن الميناء سيرفع"
+                                   " قدرة المملكة على استقبال السفن الكبيرة ويوفر مئات فرص العمل للشباب.\n", encoding="utf-8")
+    back = ingest(source=str(toml), warehouse=str(warehouse_path), workers=1)
+    assert back["articles"]["new"] == 1 and back["rejects"] == {}
+    assert read_rows(warehouse_path, "SELECT resolved_run_id FROM rejects") == [(back["run_id"],)]
+    assert read_rows(warehouse_path, "SELECT status FROM source_health WHERE source = 'incoming' AND run_id = ?",
+                     [back["run_id"]]) == [("ok",)]

@@ -15,13 +15,13 @@ GOLD = SHARED / "gold" / "seeds.json"
 FIXTURES = ROOT / "tests" / "fixtures"  # pages more than one package's tests read
 
 
-def read_rows(path: Path, sql: str) -> list[tuple]:
+def read_rows(path: Path, sql: str, params: list | None = None) -> list[tuple]:
     """Rows of a query on a warehouse file, through a short read-only connection."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
