@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
+.PHONY: install postgres run test e2e serve bench bench-health bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench-fetch: install
 # which of them grow with the warehouse (about 2 minutes at 10,000).
 bench-writer: install
 	$(BIN)/python bench/writer_costs.py --n $(N)
+
+# What judging source health adds to a run's closing transaction, per source, over a long history (about a minute).
+bench-health: install
+	$(BIN)/python bench/health_cost.py
 
 # Near-duplicate index cost per article with 10k, 100k and 1M stored signatures (about 2 minutes).
 bench-dedup: install

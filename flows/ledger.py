@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Iterator
 
 from prefect import get_run_logger
@@ -13,7 +14,7 @@ from prefect.runtime import flow_run
 
 from flows.health_report import health_markdown, tell_prefect
 from tasks.acquire.sources import Source
-from tasks.run.health_table import judge_run, latest
+from tasks.run.health_table import HISTORY_DAYS, judge_run, latest
 from tasks.run.tally import Tally
 from tasks.run.write import resolve_rejects
 from tasks.warehouse.database import Warehouse, apply_migrations, finish_run, mark_abandoned_runs, start_run, utcnow
@@ -94,8 +95,9 @@ def recorded_run(warehouse: Warehouse, flow: str, params: dict) -> Iterator[RunL
             resolve_rejects(con, run_id, ledger.resolved)
             if flow not in HEALTH_FLOWS or not ledger.sources:
                 return [], {}
-            rows = judge_run(con, run_id, flow, ledger.sources, utcnow())
-            return rows, latest(con, [r["source"] for r in rows])
+            now = utcnow()
+            rows = judge_run(con, run_id, flow, ledger.sources, now)
+            return rows, latest(con, [r["source"] for r in rows], since=now - timedelta(days=HISTORY_DAYS))
 
         health, trends = warehouse.write(finish)
         tell_prefect(health, trends, logger)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
@@ -14,6 +14,7 @@ from tasks.run.tally import Tally
 from tasks.warehouse.database import arrow_table, upsert
 
 HISTORY_RUNS = 100  # what judging reads of a source's past: the baseline and the usual gap between new pages
+HISTORY_DAYS = 90   # ... at most this far back, so that the read skips the older row groups of a growing table
 
 TS = pa.timestamp("us", tz="UTC")
 SOURCE_HEALTH = pa.schema([
@@ -28,13 +29,21 @@ SOURCE_HEALTH = pa.schema([
 _JSON = ("rejects", "details", "baseline")
 
 
-def history(con: duckdb.DuckDBPyConnection, source: str, flow: str, before_run: str) -> list[Past]:
-    """The source's earlier runs of `flow`, newest first (not `before_run`, the run being judged)."""
+def histories(con: duckdb.DuckDBPyConnection, sources: list[str], flow: str, before_run: str,
+              since: datetime | None = None) -> dict[str, list[Past]]:
+    """Each source's last HISTORY_RUNS runs of `flow` since `since`, newest first (not `before_run`, the run
+    being judged): one scan for all of them. What a run says (`details`) is read for the latest run only."""
     rows = con.execute(
-        "SELECT status, new_listed, listed, documents, articles, article_words, reasons, details FROM source_health"
-        " WHERE source = ? AND flow = ? AND run_id <> ? ORDER BY checked_at DESC LIMIT ?",
-        [source, flow, before_run, HISTORY_RUNS]).fetchall()
-    return [Past(*r[:5], tuple(r[5]), tuple(r[6]), json.loads(r[7])) for r in rows]
+        "SELECT source, status, new_listed, listed, documents, articles, article_words, reasons,"
+        " CASE WHEN back = 1 THEN details END FROM ("
+        "  SELECT *, row_number() OVER (PARTITION BY source ORDER BY checked_at DESC) AS back FROM source_health"
+        "  WHERE list_contains(?::VARCHAR[], source) AND flow = ? AND run_id <> ? AND checked_at >= ?)"
+        " WHERE back <= ? ORDER BY source, back",
+        [sources, flow, before_run, since or datetime.min.replace(tzinfo=timezone.utc), HISTORY_RUNS]).fetchall()
+    out: dict[str, list[Past]] = {name: [] for name in sources}
+    for source, *r in rows:
+        out[source].append(Past(*r[:5], tuple(r[5]), tuple(r[6]), json.loads(r[7]) if r[7] else {}))
+    return out
 
 
 def write_health(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
@@ -51,40 +60,46 @@ def write_health(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
         con.unregister("batch_health")
 
 
-def latest(con: duckdb.DuckDBPyConnection, sources: list[str] | None = None, trend_runs: int = 10) -> dict[str, dict]:
-    """source -> its latest row (as a dict, JSON decoded), with `trend` (its last `trend_runs` runs, oldest
-    first: status, yield, median words, new articles), `last_ok_at` and `last_new_at`."""
-    rows = con.execute(
-        """
-        WITH ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY source ORDER BY checked_at DESC) AS back
-            FROM source_health WHERE ? IS NULL OR list_contains(?::VARCHAR[], source))
-        SELECT r.*,
-               (SELECT max(checked_at) FROM source_health h WHERE h.source = r.source AND h.status = 'ok') AS last_ok_at,
-               (SELECT max(checked_at) FROM source_health h WHERE h.source = r.source AND h.articles_new > 0) AS last_new_at
-        FROM ranked r WHERE back <= ? ORDER BY source, checked_at
-        """, [sources, sources, trend_runs]).fetchall()
-    names = [d[0] for d in con.description]
+def latest(con: duckdb.DuckDBPyConnection, sources: list[str] | None = None, trend_runs: int = 10,
+           since: datetime | None = None) -> dict[str, dict]:
+    """source -> its latest row since `since` (as a dict, JSON decoded, without the word counts), with `trend`
+    (its last `trend_runs` runs, oldest first: checked_at, status, yield, median words, new articles),
+    `last_ok_at` and `last_new_at` (since `since` too)."""
+    where = (f"WHERE (? IS NULL OR list_contains(?::VARCHAR[], source))"
+             f" AND checked_at >= '{(since or datetime.min.replace(tzinfo=timezone.utc)).isoformat()}'::TIMESTAMPTZ")
+    cur = con.execute(
+        f"SELECT * EXCLUDE (back) FROM (SELECT *, row_number() OVER (PARTITION BY source"
+        f" ORDER BY checked_at DESC) AS back FROM (SELECT * EXCLUDE (article_words) FROM source_health {where}))"
+        f" WHERE back = 1", [sources, sources])
+    names = [d[0] for d in cur.description]
     out: dict[str, dict] = {}
-    for values in rows:
+    for values in cur.fetchall():
         row = dict(zip(names, values))
         for key in _JSON:
             row[key] = json.loads(row[key]) if isinstance(row[key], str) else row[key]
-        point = {k: row[k] for k in ("checked_at", "status", "yield", "median_words", "articles_new")}
-        trend = out.get(row["source"], {}).get("trend", []) + [point]
-        row.pop("back")
-        row.pop("article_words")
-        out[row["source"]] = {**row, "trend": trend}
+        out[row["source"]] = {**row, "trend": [], "last_ok_at": None, "last_new_at": None}
+    points = con.execute(
+        f"SELECT source, checked_at, status, yield, median_words, articles_new, last_ok_at, last_new_at FROM ("
+        f" SELECT *, row_number() OVER (PARTITION BY source ORDER BY checked_at DESC) AS back,"
+        f"  max(checked_at) FILTER (WHERE status = 'ok') OVER (PARTITION BY source) AS last_ok_at,"
+        f"  max(checked_at) FILTER (WHERE articles_new > 0) OVER (PARTITION BY source) AS last_new_at FROM ("
+        f"  SELECT source, checked_at, status, yield, median_words, articles_new FROM source_health {where}))"
+        f" WHERE back <= ? ORDER BY source, checked_at", [sources, sources, trend_runs]).fetchall()
+    for source, checked_at, status, yield_, words, new, last_ok, last_new in points:
+        entry = out[source]
+        entry["last_ok_at"], entry["last_new_at"] = last_ok, last_new
+        entry["trend"].append({"checked_at": checked_at, "status": status, "yield": yield_, "median_words": words,
+                               "articles_new": new})
     return out
 
 
 def judge_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, done: list[tuple[Source, Tally]],
               checked_at: datetime) -> list[dict]:
     """Judge each source a run went through against its own history, write the rows, and return them."""
+    past = histories(con, [source.name for source, _ in done], flow, run_id, checked_at - timedelta(days=HISTORY_DAYS))
     rows = []
     for source, tally in done:
         now = figures(source.name, source.kind, flow, tally)
-        verdict = judge(now, history(con, source.name, flow, run_id), source.health)
-        rows.append(as_row(run_id, checked_at, now, verdict))
+        rows.append(as_row(run_id, checked_at, now, judge(now, past[source.name], source.health)))
     write_health(con, rows)
     return rows
