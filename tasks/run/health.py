@@ -79,7 +79,6 @@ class Past:
 
     status: str
     new_listed: int
-    listed: int
     documents: int
     articles: int
     words: tuple[int, ...]  # the word counts of its articles
@@ -108,7 +107,7 @@ def judge(now: Figures, history: list[Past], settings: HealthSettings = HealthSe
     if idle and not details and history:  # asked for no page: what the pages gave last time still holds
         details.update({r: f"{history[0].details.get(r, r)} (last run; no page was asked for since)"
                         for r in history[0].reasons if r in ERROR_CODES})
-    recent = [Past("now", now.new_listed, now.listed, now.documents, now.articles, tuple(now.words))] + history
+    recent = [Past("now", now.new_listed, now.documents, now.articles, tuple(now.words))] + history
     healthy = [p for p in history if p.status == "ok" and p.documents][: settings.baseline_runs]
     enough = len(healthy) >= max(1, settings.min_history)
     base_yield, base_words = (_yield(healthy), _median_words(healthy)) if enough else (None, None)
@@ -122,7 +121,8 @@ def judge(now: Figures, history: list[Past], settings: HealthSettings = HealthSe
                                   f"usually {base_words:.0f}")
     gap = _usual_gap(history, settings.min_history)
     quiet = _runs_without_new(now, history)
-    if (gap is not None and now.flow == "ingest" and now.listed and not details
+    listing = now.listed or now.kind == "folder"  # a listing came (a folder's is its files, or `unreachable`)
+    if (gap is not None and now.flow == "ingest" and listing and not details
             and quiet >= max(settings.stale_runs, math.ceil(settings.stale_factor * gap))):
         details["feed_stale"] = f"nothing new listed for {quiet} runs; usually something new every {gap:g} runs"
     reasons = sorted(details, key=list(SEVERITY).index)

@@ -34,7 +34,7 @@ def histories(con: duckdb.DuckDBPyConnection, sources: list[str], flow: str, bef
     """Each source's last HISTORY_RUNS runs of `flow` since `since`, newest first (not `before_run`, the run
     being judged): one scan for all of them. What a run says (`details`) is read for the latest run only."""
     rows = con.execute(
-        "SELECT source, status, new_listed, listed, documents, articles, article_words, reasons,"
+        "SELECT source, status, new_listed, documents, articles, article_words, reasons,"
         " CASE WHEN back = 1 THEN details END FROM ("
         "  SELECT *, row_number() OVER (PARTITION BY source ORDER BY checked_at DESC) AS back FROM source_health"
         "  WHERE list_contains(?::VARCHAR[], source) AND flow = ? AND run_id <> ? AND checked_at >= ?)"
@@ -42,7 +42,7 @@ def histories(con: duckdb.DuckDBPyConnection, sources: list[str], flow: str, bef
         [sources, flow, before_run, since or datetime.min.replace(tzinfo=timezone.utc), HISTORY_RUNS]).fetchall()
     out: dict[str, list[Past]] = {name: [] for name in sources}
     for source, *r in rows:
-        out[source].append(Past(*r[:5], tuple(r[5]), tuple(r[6]), json.loads(r[7]) if r[7] else {}))
+        out[source].append(Past(*r[:4], tuple(r[4]), tuple(r[5]), json.loads(r[6]) if r[6] else {}))
     return out
 
 

@@ -14,7 +14,7 @@ ARTICLE = (180, 250, 320, 400, 290, 210, 350, 270)  # word counts of an ordinary
 
 
 def healthy(runs: int, words=ARTICLE, new: int = 3) -> list[Past]:
-    return [Past("ok", new, 12, len(words), len(words), tuple(words)) for _ in range(runs)]
+    return [Past("ok", new, len(words), len(words), tuple(words)) for _ in range(runs)]
 
 
 def now(words=ARTICLE, documents: int | None = None, **kw) -> Figures:
@@ -49,15 +49,15 @@ def test_furniture_for_text_is_text_shrunk_and_a_dead_extractor_is_a_failing_yie
 def test_a_short_run_is_pooled_with_the_runs_before_it():
     """Two short articles are no evidence alone (a brief, a video page); with the runs before they are."""
     assert judge(now(words=(15, 20)), healthy(6)).status == "ok"
-    broken = [Past("degraded", 3, 12, 3, 3, (10, 12, 11)), Past("degraded", 3, 12, 3, 3, (9, 13, 10))] + healthy(6)
+    broken = [Past("degraded", 3, 3, 3, (10, 12, 11)), Past("degraded", 3, 3, 3, (9, 13, 10))] + healthy(6)
     assert judge(now(words=(15, 20)), broken).reasons == ["text_shrunk"]
-    broken.insert(0, Past("degraded", 2, 12, 2, 2, (15, 20)))
+    broken.insert(0, Past("degraded", 2, 2, 2, (15, 20)))
     # a run with no page at all keeps being judged on the last pages: a broken layout does not flap back to ok
     assert judge(now(words=(), documents=0, new_listed=0, inputs=0, requests=1), broken).reasons == ["text_shrunk"]
 
 
 def test_the_baseline_is_the_healthy_runs_only():
-    broken = [Past("degraded", 3, 12, 8, 8, (10,) * 8)] * 5 + healthy(5)
+    broken = [Past("degraded", 3, 8, 8, (10,) * 8)] * 5 + healthy(5)
     assert judge(now(words=(11,) * 8), broken).reasons == ["text_shrunk"]
 
 
@@ -86,7 +86,7 @@ def test_a_folder_that_is_gone_is_unreachable():
 
 def test_a_run_that_asks_for_no_page_keeps_the_page_errors_of_the_last():
     """Pages refused by robots.txt wait out their backoff: the next run asks for none, and says nothing new."""
-    last = Past("failing", 3, 12, 0, 0, (), ("robots_disallowed",), {"robots_disallowed": "4 of 5 requests failed"})
+    last = Past("failing", 3, 0, 0, (), ("robots_disallowed",), {"robots_disallowed": "4 of 5 requests failed"})
     idle = now(words=(), documents=0, new_listed=0, inputs=0, requests=1)
     verdict = judge(idle, [last] + healthy(5))
     assert (verdict.status, verdict.reasons) == ("failing", ["robots_disallowed"])
@@ -96,15 +96,15 @@ def test_a_run_that_asks_for_no_page_keeps_the_page_errors_of_the_last():
 def test_a_feed_that_stops_changing_is_stale_after_several_times_its_usual_gap():
     busy = healthy(8)  # something new every run
     quiet = now(words=(), documents=0, new_listed=0, inputs=0, requests=1)
-    stale_history = [Past("ok", 0, 12, 0, 0, ())] * 2 + busy
+    stale_history = [Past("ok", 0, 0, 0, ())] * 2 + busy
     assert judge(quiet, stale_history).reasons == []  # the third quiet run
-    verdict = judge(quiet, [Past("ok", 0, 12, 0, 0, ())] * 3 + busy)
+    verdict = judge(quiet, [Past("ok", 0, 0, 0, ())] * 3 + busy)
     assert (verdict.status, verdict.reasons) == ("degraded", ["feed_stale"])
-    sparse = [Past("ok", 3 if i % 4 == 0 else 0, 12, 0, 0, ()) for i in range(1, 30)]  # new every fourth run
-    assert judge(quiet, [Past("ok", 0, 12, 0, 0, ())] * 3 + sparse).reasons == []
-    assert judge(quiet, [Past("ok", 0, 12, 0, 0, ())] * 15 + sparse).reasons == ["feed_stale"]
-    assert judge(quiet, [Past("ok", 0, 12, 0, 0, ())] * 3 + busy).reasons == ["feed_stale"]
-    assert judge(now(words=(), documents=0, new_listed=0, flow="backfill"), [Past("ok", 0, 12, 0, 0, ())] * 9 + busy).reasons == []
+    sparse = [Past("ok", 3 if i % 4 == 0 else 0, 0, 0, ()) for i in range(1, 30)]  # new every fourth run
+    assert judge(quiet, [Past("ok", 0, 0, 0, ())] * 3 + sparse).reasons == []
+    assert judge(quiet, [Past("ok", 0, 0, 0, ())] * 15 + sparse).reasons == ["feed_stale"]
+    assert judge(quiet, [Past("ok", 0, 0, 0, ())] * 3 + busy).reasons == ["feed_stale"]
+    assert judge(now(words=(), documents=0, new_listed=0, flow="backfill"), [Past("ok", 0, 0, 0, ())] * 9 + busy).reasons == []
 
 
 def test_figures_come_from_the_sources_tally():
@@ -127,3 +127,11 @@ def test_thresholds_are_set_per_source_or_for_all_and_checked():
         parse_sources('[[source]]\nname = "a"\nkind = "folder"\npath = "x"\nhealth = { text_shrunken = 0.2 }\n')
     with pytest.raises(SourcesError, match=r"\[health\]: health setting `min_sample` must be a whole number"):
         parse_sources('[health]\nmin_sample = 2.5\n')
+
+
+def test_a_folder_that_stops_receiving_files_is_stale_too():
+    busy = [Past("ok", 2, 2, 2, (300, 280)) for _ in range(8)]
+    quiet = Figures(source="drop", kind="folder", flow="ingest", inputs=40)
+    assert judge(quiet, [Past("ok", 0, 0, 0, ())] * 3 + busy).reasons == ["feed_stale"]
+    seeds = [Past("ok", 0, 0, 0, ())] * 20 + [Past("ok", 5, 5, 5, (300,) * 5)]  # files once, then never again
+    assert judge(quiet, seeds).reasons == []
