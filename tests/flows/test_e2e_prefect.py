@@ -158,7 +158,7 @@ def test_a_source_that_breaks_is_an_event_and_a_notification(served, tmp_path):
     assert [a["name"] for a in automations] == ["akhbar: source health"]
     with Newsroom(seed=5) as site:
         site.publish(3)
-        site.fault = "forbidden"
+        assert httpx.get(site.url("/_fault/forbidden")).text == "fault: forbidden\n"  # as an operator trying it would
         toml = tmp_path / "sources.toml"
         toml.write_text(f'[[source]]\nname = "cdn-blocked"\nkind = "rss"\nurl = "{site.url("/feed.xml")}"\n'
                         'rate = 0\nallow_private = ["127.0.0.1"]\n', encoding="utf-8")

@@ -14,6 +14,9 @@ FAULTS:
   "forbidden"  every path answers 403 (a CDN that turned on the crawler)
   "robots"     robots.txt disallows /news/
   "stale"      publish() adds nothing: the feed stops changing
+
+By hand (docs/operating.md, "Source health"): `python -m tests.support.newsroom --port 8600 --every 60` serves a
+site that publishes every minute; `curl http://127.0.0.1:8600/_fault/forbidden` breaks it, `/_fault/none` mends it.
 """
 from __future__ import annotations
 
@@ -103,7 +106,10 @@ class Newsroom:
 
     # ---- lifecycle ----
     def __enter__(self) -> "Newsroom":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        return self.start()
+
+    def start(self, port: int = 0) -> "Newsroom":
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
         self._server.newsroom = self
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -130,6 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site: Newsroom = self.server.newsroom
         path = self.path.split("?", 1)[0]
+        if path.startswith("/_fault/") and path.removeprefix("/_fault/") in ("none", *filter(None, FAULTS)):
+            site.fault = None if path == "/_fault/none" else path.removeprefix("/_fault/")
+            return self.reply(200, f"fault: {site.fault}\n".encode(), "text/plain")
         with site._lock:
             if site.fault == "forbidden":
                 return self.reply(403, b"<h1>403 Forbidden</h1>", "text/html")
@@ -164,3 +173,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
+
+
+if __name__ == "__main__":
+    import argparse
+    import time
+
+    ap = argparse.ArgumentParser(description="A loopback news site that keeps publishing, for trying source health.")
+    ap.add_argument("--port", type=int, default=8600)
+    ap.add_argument("--every", type=float, default=60.0, help="seconds between publications (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    site = Newsroom(seed=args.seed).start(args.port)
+    print(f"newsroom at {site.url('/feed.xml')}; faults: {site.base}/_fault/<{'|'.join(filter(None, FAULTS))}|none>",
+          flush=True)
+    try:
+        while True:
+            site.publish()
+            time.sleep(args.every)
+    except KeyboardInterrupt:
+        pass
