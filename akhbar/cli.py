@@ -13,6 +13,8 @@ from pathlib import Path
 from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
 from tasks.acquire.sources import SourcesError, load_sources, select_sources
 
+FROM_TAKES = "--from takes a sources.toml, a folder of .txt/.html/.htm[.gz] files, or a .warc/.warc.gz file or URL"
+
 
 def _size(text: str) -> int:
     """A byte size: 20000000, 20MB, 512KB, 1GiB."""
@@ -38,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="load articles into the warehouse")
     ingest.add_argument("--from", dest="source", default="sources.toml",
-                        help="a sources.toml, or a folder of .txt/.html/.htm[.gz] files (default: %(default)s)")
+                        help="a sources.toml, a folder of .txt/.html/.htm[.gz] files, or a .warc/.warc.gz file or"
+                             " http(s) URL (default: %(default)s)")
     ingest.add_argument("--sources", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
                         help="comma-separated source names from sources.toml (default: every enabled source)")
     ingest.add_argument("--since", type=_day, help="only articles published on or after this day (YYYY-MM-DD)")
@@ -61,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated source names (default: every source of the file, enabled or not)")
     status.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file or DuckLake (default: %(default)s)")
     status.add_argument("--json", action="store_true", help="JSON for scripts: a list with one object per source")
+    export = sub.add_parser("export", help="stored pages to archive tools")
+    export.add_argument("format", choices=["warc"], help="warc: WARC 1.1 response records (.warc.gz: gzip per record)")
+    export.add_argument("out", help="the file to write, e.g. pages.warc.gz")
+    export.add_argument("--since", type=_day, help="articles published on or after this day (pages without one: fetched)")
+    export.add_argument("--until", type=_day, help="articles published before this day")
+    export.add_argument("--sources", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
+                        help="comma-separated source names (default: every source)")
+    export.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file or DuckLake (default: %(default)s)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
     evaluate.add_argument("what", choices=["dedup", "stories", "ner", "dates", "events"], help="what to score")
     evaluate.add_argument("file", help='dedup, stories: JSON {"documents": [{"id", "text", "published", "outlet"?}], '
@@ -114,6 +125,30 @@ def run_sources_status(args) -> int:
     return 0
 
 
+def run_export(args) -> int:
+    from datetime import datetime, time, timezone
+
+    from tasks.run.export_warc import export_warc
+    from tasks.run.tally import Window
+    from tasks.warehouse.lake import is_lake_setting
+    from tasks.warehouse.setting import open_warehouse
+
+    if not is_lake_setting(args.warehouse) and not Path(args.warehouse).is_file():
+        print(f"akhbar export: no warehouse at {args.warehouse}", file=sys.stderr)
+        return 2
+    if args.since and args.until and args.since >= args.until:
+        print("akhbar export: --since must be before --until", file=sys.stderr)
+        return 2
+    if not args.out.endswith((".warc", ".warc.gz")):
+        print(f"akhbar export: {args.out}: the file name ends in .warc or .warc.gz", file=sys.stderr)
+        return 2
+    utc = lambda d: None if d is None else datetime.combine(d, time.min, tzinfo=timezone.utc)  # noqa: E731
+    done = export_warc(open_warehouse(args.warehouse), args.out, Window(utc(args.since), utc(args.until)), args.sources)
+    print(f"akhbar export: {done.records} pages to {args.out} ({done.bytes} bytes before compression; "
+          f"{done.skipped} stored documents without an http(s) URL left out)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Machines here have no internet: Prefect's telemetry would only log failures.
@@ -126,11 +161,16 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(args)
     if args.command == "sources":
         return run_sources_status(args)
+    if args.command == "export":
+        return run_export(args)
     if args.command == "ingest":
-        if not Path(args.source).exists():
-            print(f"akhbar: --from {args.source}: no such folder or file", file=sys.stderr)
+        from tasks.acquire.warc import is_archive_name, is_remote
+
+        remote_archive = is_remote(args.source) and is_archive_name(args.source)
+        if not remote_archive and not Path(args.source).exists():
+            print(f"akhbar: --from {args.source}: no such folder or file ({FROM_TAKES})", file=sys.stderr)
             return 2
-        if not Path(args.source).is_dir():
+        if not Path(args.source).is_dir() and not is_archive_name(args.source):
             try:  # fail fast, with the line at fault, before Prefect starts
                 select_sources(load_sources(args.source), args.sources)
             except SourcesError as exc:

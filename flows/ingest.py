@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Annotated, Any, Callable
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -17,7 +18,10 @@ from schemas.records import Reject
 from tasks.acquire.fetch import FetchPolicy
 from tasks.acquire.load import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, list_folder
 from tasks.acquire.sources import Source, load_fetch_settings, load_sources, select_sources
+from tasks.acquire.warc import is_archive_name, is_remote
 from tasks.acquire.web import FetchSession
+from tasks.run.archive import archive_batch, ingest_archives
+from tasks.run.health import FILE_KINDS
 from tasks.run.pipeline import (
     discover_source,
     fetch_batch,
@@ -39,6 +43,7 @@ ingest_batch_task = task(ingest_batch, name="ingest-files", cache_policy=NO_CACH
 discover_task = task(discover_source, name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
 fetch_batch_task = task(fetch_batch, name="fetch-pages", cache_policy=NO_CACHE)
 reprocess_batch_task = task(reprocess_batch, name="reprocess-documents", cache_policy=NO_CACHE)
+archive_batch_task = task(archive_batch, name="archive-pages", cache_policy=NO_CACHE)
 
 
 def as_is(call: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,10 +70,16 @@ def _utc(day: date | None) -> datetime | None:
 
 
 def resolve_sources(source: str, source_name: str | None, names: list[str] | None) -> list[Source]:
-    """A folder is one folder source; anything else is read as a sources.toml."""
+    """A folder is one folder source, a .warc/.warc.gz file or URL one warc source; anything else is read as
+    a sources.toml."""
     path = Path(source)
     if path.is_dir():
         return [Source(name=source_name or path.resolve().name, kind="folder", path=str(path.resolve()))]
+    if is_archive_name(source):
+        name = source_name or Path(urlsplit(source).path).name.split(".warc")[0] or "archive"
+        if is_remote(source):
+            return [Source(name=name, kind="warc", urls=(source,))]
+        return [Source(name=name, kind="warc", path=str(path.resolve()))]
     return select_sources(load_sources(path), names)
 
 
@@ -93,7 +104,10 @@ def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Sour
             ledger.source_done(src, ingest_listing(wh, ledger.run_id, listing, batch_size, max_bytes, run_batch,
                                                    ledger.batch_done, window, force, in_flight=max(1, workers)),
                                resolved=(src.path,))
-    web = [s for s in chosen if s.kind != "folder"]
+        elif src.kind == "warc":
+            ledger.source_done(src, ingest_archives(wh, ledger.run_id, src, window, batch_size, max_bytes, force,
+                                                    as_is(archive_batch_task), ledger.archive_done))
+    web = [s for s in chosen if s.kind not in FILE_KINDS]
     if not web:
         return
     policy = FetchPolicy(max_bytes=max_bytes, max_compressed_bytes=max_bytes, **load_fetch_settings(source))
@@ -137,7 +151,7 @@ def ingest(
     workers: Workers = None,
     dask_workers: Annotated[int, Field(ge=0)] = 0,
 ) -> dict:
-    """Ingest `source` (a sources.toml, or a folder) into `warehouse`.
+    """Ingest `source` (a sources.toml, a folder, or a .warc/.warc.gz file or URL) into `warehouse`.
 
     `sources` picks sources by name (default: every enabled one); `since`/`until` keep publication dates
     in [since, until); `refetch` fetches known pages again (conditionally). `warehouse` is a DuckDB file or
@@ -180,8 +194,8 @@ def backfill(
               "source_file": str(Path(source_file).resolve()), "warehouse": warehouse, "batch_size": batch_size}
     with recorded_run(wh, "backfill", params) as ledger, worker_pool(workers):
         run_sources(ledger, wh, source_file, chosen, window, refetch, reextract, batch_size, DEFAULT_MAX_BYTES)
-        web = [s.name for s in chosen if s.kind != "folder"]
-        if reextract and web:  # folders were read and extracted again above (force): each document counts once
+        web = [s.name for s in chosen if s.kind not in FILE_KINDS]
+        if reextract and web:  # files and archives were read and extracted again above (force): each counts once
             run_reprocess(ledger, wh, window, web, batch_size, after_fetch=True)
     return {"run_id": ledger.run_id, **ledger.tally.as_dict()}
 

@@ -38,6 +38,13 @@ class RunLedger:
         self.sources.append((source, tally))
         self.resolved.extend(resolved)
 
+    def archive_done(self, location: str, batch: Tally, progress) -> None:
+        """Merge an archive batch's tally and log how far the file is read."""
+        self.tally.merge(batch)
+        self._logger.info("archive %s: %d records read, %d pages kept%s; this batch: %d new articles, %d rejects",
+                          location, progress.records, progress.pages, " (read to its end)" if progress.done else "",
+                          batch.articles_new, sum(batch.rejects.values()))
+
     def start_progress(self) -> None:
         if flow_run.get_id():
             self._progress_id = create_progress_artifact(0.0, key=f"{self.flow}-progress",

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-KINDS = ("rss", "atom", "sitemap", "urls", "folder")
+KINDS = ("rss", "atom", "sitemap", "urls", "folder", "warc")
 LISTING_KINDS = ("rss", "atom", "sitemap")
 _FIELDS = {"name", "kind", "url", "path", "outlet", "language", "rate", "allow_private", "enabled", "concurrency",
-           "health"}
+           "health", "urls", "hosts"}
 
 
 class SourcesError(ValueError):
@@ -72,6 +72,8 @@ class Source:
     allow_private: tuple[str, ...] = field(default_factory=tuple)  # hosts / addresses allowed though private
     enabled: bool = True
     health: HealthSettings = HealthSettings()  # thresholds of source health (tasks.run.health)
+    urls: tuple[str, ...] = ()  # warc: http(s) URLs of archive files (with `url`, one more)
+    hosts: tuple[str, ...] = ()  # warc: the hosts whose pages are kept (empty: every host)
 
     @property
     def location(self) -> str:
@@ -121,6 +123,17 @@ def _source(entry: dict, where: str, base_dir: Path, defaults: HealthSettings = 
         raise SourcesError(f"{where}: a folder source needs `path`")
     if kind == "urls" and not (url or path):
         raise SourcesError(f"{where}: a urls source needs `url` or `path`")
+    archives, hosts = entry.get("urls", []), entry.get("hosts", [])
+    for key, value in (("urls", archives), ("hosts", hosts)):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise SourcesError(f"{where}: `{key}` must be a list of strings")
+        if value and kind != "warc":
+            raise SourcesError(f"{where}: `{key}` is for warc sources")
+    if kind == "warc" and not (url or path or archives):
+        raise SourcesError(f"{where}: a warc source needs `path` (a file or a glob), `url` or `urls`")
+    for archive in archives:
+        if urlsplit(archive).scheme not in ("http", "https") or not urlsplit(archive).hostname:
+            raise SourcesError(f"{where}: `urls` must hold http(s) URLs, not {archive!r}")
     if url is not None:
         try:
             parts = urlsplit(url) if isinstance(url, str) else None
@@ -153,6 +166,7 @@ def _source(entry: dict, where: str, base_dir: Path, defaults: HealthSettings = 
         name=name.strip(), kind=kind, url=url, path=path, outlet=entry.get("outlet"), language=entry.get("language"),
         rate=float(rate), concurrency=concurrency, allow_private=tuple(allow), enabled=enabled,
         health=health_settings(entry.get("health"), where, defaults),
+        urls=tuple(([url] if kind == "warc" and url else []) + archives), hosts=tuple(h.strip().lower() for h in hosts),
     )
 
 
@@ -162,6 +176,9 @@ def load_sources(path: str | Path) -> list[Source]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SourcesError(f"cannot read {path}: {exc}") from exc
+    except UnicodeDecodeError:
+        raise SourcesError(f"{path} is not a sources.toml (not UTF-8 text); a sources.toml, a folder, or a .warc/.warc.gz"
+                           " file is what ingests") from None
     return parse_sources(text, path.resolve().parent)
 
 

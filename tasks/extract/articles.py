@@ -125,6 +125,8 @@ def extract_document(doc: Document, options: ExtractOptions = DEFAULT_OPTIONS) -
         published, published_from = meta["published"], "manifest"
     elif to_utc(published) is None and meta.get("listed"):
         published, published_from = meta["listed"], "listing"
+    elif to_utc(published) is None and meta.get("archived"):  # a page from a web archive: when it was crawled
+        published, published_from = meta["archived"], "archive"
     article = Article(
         article_id=article_id_for(doc.doc_id),
         doc_id=doc.doc_id,

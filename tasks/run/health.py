@@ -22,9 +22,10 @@ SEVERITY = {
     "feed_stale": "degraded",        # the listing has offered nothing new for far longer than usual
 }
 STATUSES = ("ok", "degraded", "failing")
+FILE_KINDS = ("folder", "warc")  # sources of files: their listing is the files, their yield articles per file or record
 ERROR_CODES = {  # reason -> the reject reasons that count for it
     "unreachable": ("connect_error", "timeout", "http_500", "http_502", "http_503", "http_504", "http_error",
-                    "folder_missing"),
+                    "folder_missing", "archive_unreachable"),
     "blocked_403": ("http_401", "http_403", "http_451"),
     "robots_disallowed": ("robots_disallowed",),
     "rate_limited": ("http_429",),
@@ -59,7 +60,7 @@ class Figures:
 def figures(source: str, kind: str, flow: str, tally: Tally) -> Figures:
     """The figures of a source's run from its tally."""
     docs, arts = tally.documents_extracted, tally.articles_extracted
-    fresh = tally.fetch.get("new_listed", 0) if kind != "folder" else tally.documents_new_or_changed
+    fresh = tally.fetch.get("new_listed", 0) if kind not in FILE_KINDS else tally.documents_new_or_changed
     return Figures(
         source=source, kind=kind, flow=flow, listed=tally.fetch.get("listed", 0), new_listed=fresh,
         requests=tally.fetch.get("requests", 0), fetched=tally.fetch.get("fetched", 0),
@@ -103,7 +104,7 @@ def judge(now: Figures, history: list[Past], settings: HealthSettings = HealthSe
     pages a run is judged once it has given enough."""
     details: dict[str, str] = {}
     _errors(now, settings, details)
-    idle = now.documents == 0 and (now.kind == "folder" or now.inputs == 0)
+    idle = now.documents == 0 and (now.kind in FILE_KINDS or now.inputs == 0)
     if idle and not details and history:  # asked for no page: what the pages gave last time still holds
         details.update({r: f"{history[0].details.get(r, r)} (last run; no page was asked for since)"
                         for r in history[0].reasons if r in ERROR_CODES})
@@ -121,7 +122,7 @@ def judge(now: Figures, history: list[Past], settings: HealthSettings = HealthSe
                                   f"usually {base_words:.0f}")
     gap = _usual_gap(history, settings.min_history)
     quiet = _runs_without_new(now, history)
-    listing = now.listed or now.kind == "folder"  # a listing came (a folder's is its files, or `unreachable`)
+    listing = now.listed or now.kind in FILE_KINDS  # a listing came (files: their own, or `unreachable`)
     if (gap is not None and now.flow == "ingest" and listing and not details
             and quiet >= max(settings.stale_runs, math.ceil(settings.stale_factor * gap))):
         details["feed_stale"] = f"nothing new listed for {quiet} runs; usually something new every {gap:g} runs"
@@ -142,7 +143,7 @@ def _errors(now: Figures, settings: HealthSettings, details: dict[str, str]) -> 
         if not failed:
             continue
         asked = max(now.requests, now.inputs, failed)
-        no_listing = now.kind == "folder" or (now.requests > 0 and now.listed == 0)
+        no_listing = now.kind in FILE_KINDS or (now.requests > 0 and now.listed == 0)
         if failed / asked >= settings.error_share and (failed >= settings.min_failures or no_listing):
             which = ", ".join(f"{r} {now.rejects[r]}" for r in reasons if now.rejects.get(r))
             details[code] = f"{failed} of {asked} requests failed ({which})"

@@ -13,8 +13,9 @@ EXTRACTED = ("mentions", "temporal_expressions", "quotes", "attributions", "even
 # listed: candidates the listings gave; new_listed: those never stored before; requests: listing and page
 # URLs asked for (each once, whatever its retries and redirects); listings_failed: listing URLs that gave no
 # listing (an error answer, or a body that is not one).
+# records, pages_kept, archives_unchanged: of web archives (tasks/run/archive.py), read, kept as pages, not read again.
 FETCH_COUNTS = ("listed", "new_listed", "out_of_window", "known", "deferred", "requests", "fetched", "not_modified",
-                "listings_failed")
+                "listings_failed", "records", "pages_kept", "archives_unchanged")
 
 
 @dataclass(frozen=True)
