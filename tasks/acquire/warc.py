@@ -155,19 +155,31 @@ def file_identity(location: str) -> str | None:
 
 def read_records(fh: BinaryIO, start: int, gz: bool) -> Iterator[tuple[int, WarcRecord, bytes] | Problem]:
     """Every record from byte `start` on, with its payload read: (offset, record, payload), or a Problem. A
-    gzip member that does not inflate is skipped to the next one that does (`warc_corrupt`); a last member
-    that ends early is `warc_truncated`."""
+    gzip member that does not inflate is skipped to the next one that does (`warc_corrupt`); a record the
+    archive ends inside is `warc_truncated`."""
     pos = start
     while True:
         fh.seek(pos)
-        last = None
+        last, headless = None, None  # headless: a record without a Content-Length, the last one read
         try:
             for record in ArchiveIterator(fh, parse_http=False):
+                if headless is not None:
+                    yield Problem(headless, "warc_bad_record", f"the record at byte {headless} has no Content-Length")
+                    headless = None
                 last = record.stream_pos
                 payload = record.reader.read()
+                if record.headers.get("Content-Length") is None:
+                    headless = last  # the archive ends inside its headers, unless another record follows
+                    continue
+                if len(payload) < record.content_length:  # the archive ends inside this record
+                    yield Problem(last, "warc_truncated", f"the archive ends inside the record at byte {last}: "
+                                                         f"{len(payload)} of its {record.content_length} bytes")
+                    return
                 yield last, record, payload
+            if headless is not None:
+                yield Problem(headless, "warc_truncated", f"the archive ends inside the record at byte {headless}")
         except OSError as exc:
-            bad = pos if last is None else last
+            bad = pos if last is None else (_member_end(fh, last) if gz else None) or last
             following = _next_member(fh, bad + 1) if gz else None
             skipped = f"bytes {bad}-{following}" if following is not None else f"from byte {bad} to the end"
             yield Problem(bad, "warc_corrupt", f"{exc}; {skipped} skipped")
@@ -175,26 +187,26 @@ def read_records(fh: BinaryIO, start: int, gz: bool) -> Iterator[tuple[int, Warc
                 return
             pos = following
             continue
-        if gz and last is not None and not _member_complete(fh, last):
-            yield Problem(last, "warc_truncated", f"the archive ends inside the record at byte {last}")
         return
 
 
-def _member_complete(fh: BinaryIO, offset: int) -> bool:
-    """Whether the gzip member at `offset` inflates to its end."""
+def _member_end(fh: BinaryIO, offset: int) -> int | None:
+    """Where the gzip member at `offset` ends, or None when it does not inflate to its end."""
     fh.seek(offset)
-    inflate = zlib.decompressobj(31)
+    inflate, read = zlib.decompressobj(31), 0
     try:
         while not inflate.eof:
             data = fh.read(RESYNC_WINDOW)
             if not data:
-                return False
+                return None
+            read += len(data)
             inflate.decompress(data, 1 << 16)
             while inflate.unconsumed_tail and not inflate.eof:
                 inflate.decompress(inflate.unconsumed_tail, 1 << 16)
     except zlib.error:
-        return False
-    return True
+        return None
+    return offset + read - len(inflate.unused_data)
+
 
 
 def _next_member(fh: BinaryIO, offset: int) -> int | None:
