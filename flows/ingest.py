@@ -105,8 +105,10 @@ def run_sources(ledger: RunLedger, wh: Warehouse, source: str, chosen: list[Sour
                                                    ledger.batch_done, window, force, in_flight=max(1, workers)),
                                resolved=(src.path,))
         elif src.kind == "warc":
-            ledger.source_done(src, ingest_archives(wh, ledger.run_id, src, window, batch_size, max_bytes, force,
-                                                    as_is(archive_batch_task), ledger.archive_done))
+            read = ingest_archives(wh, ledger.run_id, src, window, batch_size, max_bytes, force, as_is(archive_batch_task),
+                                   ledger.archive_done)
+            ledger.tally.merge(read)
+            ledger.source_done(src, read)
     web = [s for s in chosen if s.kind not in FILE_KINDS]
     if not web:
         return

@@ -39,8 +39,7 @@ class RunLedger:
         self.resolved.extend(resolved)
 
     def archive_done(self, location: str, batch: Tally, progress) -> None:
-        """Merge an archive batch's tally and log how far the file is read."""
-        self.tally.merge(batch)
+        """Log how far an archive is read (the source's whole tally is merged when it is done)."""
         self._logger.info("archive %s: %d records read, %d pages kept%s; this batch: %d new articles, %d rejects",
                           location, progress.records, progress.pages, " (read to its end)" if progress.done else "",
                           batch.articles_new, sum(batch.rejects.values()))

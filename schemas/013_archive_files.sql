@@ -5,7 +5,7 @@ CREATE TABLE archive_files (
     location     VARCHAR NOT NULL,   -- the file's path or URL
     window_key   VARCHAR NOT NULL,   -- the run's [since, until) ('..' for none): another window reads it again
     identity     VARCHAR,            -- a local file's size:mtime_ns when read (NULL for a URL)
-    next_offset  BIGINT NOT NULL,    -- where reading resumes: the last record written (it is read again, unchanged)
+    next_offset  BIGINT NOT NULL,    -- where reading resumes: the last record written, which it skips
     records      BIGINT NOT NULL,    -- records read so far
     pages        BIGINT NOT NULL,    -- pages kept so far
     done         BOOLEAN NOT NULL,   -- read to its end

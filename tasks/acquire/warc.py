@@ -136,6 +136,12 @@ class RangeReader:
             self._response.close()
             self._response = None
 
+    def __enter__(self) -> "RangeReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def open_archive(location: str, client: httpx.Client | None = None) -> BinaryIO:
     if is_remote(location):
@@ -250,10 +256,6 @@ def pages(fh: BinaryIO, location: str, start: int, source: Source, since: dateti
         if hosts and host not in hosts and not any(host.endswith("." + h) for h in hosts):
             yield Skipped(offset, "other_host")
             continue
-        when = record.record_date
-        if since is not None and when is not None and when < since:  # crawled before the window: published before it
-            yield Skipped(offset, "before_window")
-            continue
         status, headers, payload = _http(block)
         if status is None:
             yield Problem(offset, "warc_bad_record", f"{url}: the response record holds no HTTP response")
@@ -261,6 +263,10 @@ def pages(fh: BinaryIO, location: str, start: int, source: Source, since: dateti
         content_type = headers.get("content-type", "")
         if not 200 <= status < 300 or "html" not in content_type.lower():
             yield Skipped(offset, "not_html_page")
+            continue
+        when = record.record_date
+        if since is not None and when is not None and when < since:  # crawled before the window: published before it
+            yield Skipped(offset, "before_window")
             continue
         digest = record.headers.get("WARC-Payload-Digest")
         if digest and not (_payload_matches(digest, payload) or _payload_matches(digest, _dechunked(headers, payload))):

@@ -29,7 +29,7 @@ class Progress:
     location: str
     window_key: str
     identity: str | None
-    next_offset: int
+    next_offset: int  # the offset of the last record written: a resumed read starts there and skips it
     records: int
     pages: int
     done: bool
@@ -125,6 +125,8 @@ def _one_archive(warehouse, run_id, source, location, key, window, batch_size, m
     with fh:
         try:
             for item in pages(fh, location, start, source, window.since, max_bytes):
+                if start and item.offset == start:  # the last record a killed run wrote: done already
+                    continue
                 records += 1
                 batch.fetch["records"] += 1
                 last = item.offset
