@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-health bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
+.PHONY: install postgres run test e2e serve bench bench-health bench-warc bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -81,6 +81,11 @@ bench-writer: install
 # What judging source health adds to a run's closing transaction, per source, over a long history (about a minute).
 bench-health: install
 	$(BIN)/python bench/health_cost.py
+
+# Reading web archives: records/s and pages/s of akhbar's WARC reader against FastWARC alone and warcio alone on
+# the same file, and the whole ingest of it (about 3 minutes).
+bench-warc: install
+	$(BIN)/python bench/warc_throughput.py
 
 # Near-duplicate index cost per article with 10k, 100k and 1M stored signatures (about 2 minutes).
 bench-dedup: install

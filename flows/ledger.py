@@ -39,7 +39,10 @@ class RunLedger:
         self.resolved.extend(resolved)
 
     def archive_done(self, location: str, batch: Tally, progress) -> None:
-        """Log how far an archive is read (the source's whole tally is merged when it is done)."""
+        """Log how far an archive is read and move the progress artifact to the share of the file read (the
+        source's whole tally is merged when it is done)."""
+        if self._progress_id is not None and progress.share_read is not None:
+            update_progress_artifact(self._progress_id, 100.0 * progress.share_read)
         self._logger.info("archive %s: %d records read, %d pages kept%s; this batch: %d new articles, %d rejects",
                           location, progress.records, progress.pages, " (read to its end)" if progress.done else "",
                           batch.articles_new, sum(batch.rejects.values()))

@@ -91,8 +91,11 @@ class RangeReader:
             response.close()
             what = "no byte ranges" if response.status_code == 200 else f"HTTP {response.status_code}"
             raise OSError(f"{self.url}: {what} from byte {self.pos}")
+        total = response.headers.get("content-range", "").rpartition("/")[2]
         if response.status_code == 200:
             self.size = int(response.headers.get("content-length") or 0) or None
+        elif total.isdigit():
+            self.size = int(total)
         self._response, self._chunks = response, response.iter_raw(self.chunk)
 
     def read(self, size: int = -1) -> bytes:

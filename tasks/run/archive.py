@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,6 +34,11 @@ class Progress:
     records: int
     pages: int
     done: bool
+    size: int | None = None  # the file's bytes, when known (a URL's Content-Length): how far along it is
+
+    @property
+    def share_read(self) -> float | None:
+        return 1.0 if self.done else (min(1.0, self.next_offset / self.size) if self.size else None)
 
 
 def window_key(window: Window) -> str:
@@ -140,7 +146,8 @@ def _one_archive(warehouse, run_id, source, location, key, window, batch_size, m
                     batch.fetch["out_of_window"] += 1
                 if len(docs) >= batch_size:
                     batch.inputs = len(docs)
-                    progress = Progress(source.name, location, key, identity, last, records, kept_pages, False)
+                    progress = Progress(source.name, location, key, identity, last, records, kept_pages, False,
+                                        _size(fh, location))
                     tally.merge(_batch(warehouse, run_id, docs, rejects, batch, progress, window, force, run_batch, on_batch))
                     docs, rejects, batch = [], [], Tally()
         except OSError as exc:  # the file could not be read on (a remote one after its retries)
@@ -149,9 +156,13 @@ def _one_archive(warehouse, run_id, source, location, key, window, batch_size, m
         else:
             done = True
     batch.inputs = len(docs)
-    progress = Progress(source.name, location, key, identity, last, records, kept_pages, done)
+    progress = Progress(source.name, location, key, identity, last, records, kept_pages, done, _size(fh, location))
     tally.merge(_batch(warehouse, run_id, docs, rejects, batch, progress, window, force, run_batch, on_batch))
     return tally
+
+
+def _size(fh, location: str) -> int | None:
+    return getattr(fh, "size", None) if is_remote(location) else os.path.getsize(location)
 
 
 def _batch(warehouse, run_id, docs, rejects, batch, progress, window, force, run_batch, on_batch) -> Tally:

@@ -19,6 +19,7 @@ import pytest
 
 from tests.support.newsroom import Newsroom
 from tests.support.paths import ROOT
+from tests.support.warcs import ARABIC, outlet_warc
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -181,6 +182,29 @@ def test_a_source_that_breaks_is_an_event_and_a_notification(served, tmp_path):
     note = Hook.received[0]
     assert note["subject"] == "akhbar: source cdn-blocked is failing", note
     assert "blocked_403" in note["body"] and run in note["body"], note
+
+
+def test_a_backfill_from_an_archive_as_the_ui_launches_it(served, tmp_path):
+    """The backfill form names a warc source like any other; the run reads the archive and says how far."""
+    client, *_ = served
+    archive = outlet_warc(tmp_path / "crawl.warc.gz", "https://news.example")
+    toml = tmp_path / "sources.toml"
+    toml.write_text(f'[[source]]\nname = "crawl"\nkind = "warc"\npath = "{archive}"\nhosts = ["news.example"]\n',
+                    encoding="utf-8")
+    warehouse = str(tmp_path / "warehouse.duckdb")
+    run = create_run(client, "backfill/backfill", {"since": "2024-01-01", "until": "2025-01-01", "sources": ["crawl"],
+                                                   "source_file": str(toml), "warehouse": warehouse})
+    assert wait_done(client, [run]) == {run: "COMPLETED"}
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        assert con.execute("SELECT records, pages, done FROM archive_files").fetchall() == [(2 * (len(ARABIC) + 3), len(ARABIC), True)]
+        assert con.execute("SELECT count(*) FROM documents WHERE source = 'crawl'").fetchone()[0] == len(ARABIC)
+    finally:
+        con.close()
+    artifacts = client.post("/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run]}}}).raise_for_status().json()
+    assert {a["type"] for a in artifacts} >= {"markdown", "progress"}
+    assert next(a for a in artifacts if a["type"] == "progress")["data"] == 100.0
+    assert "fetch: pages kept" in next(a for a in artifacts if a["type"] == "markdown")["data"]
 
 
 def test_sigterm_stops_server_and_worker(served):
