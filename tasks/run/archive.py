@@ -17,6 +17,7 @@ from tasks.acquire.sources import Source
 from tasks.acquire.warc import Page, Problem, Skipped, file_identity, is_remote, locations, open_archive, pages
 from tasks.run.pipeline import process_documents, write_rejects
 from tasks.run.tally import ALL_TIME, Tally, Window
+from tasks.run.write import resolve_rejects
 from tasks.warehouse.database import SPLIT_IDS, Warehouse, split_ids, upsert, utcnow
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,12 @@ def archive_batch(warehouse: Warehouse, run_id: str, docs: list[Document], rejec
         tally.documents_unchanged += len(docs) - len(kept)
         tally.articles_unchanged += len(docs) - len(kept)
     tally = process_documents(warehouse, run_id, kept, rejects, tally, window, force=force)
-    warehouse.write(lambda con: save_progress(con, run_id, progress))
+
+    def note(con) -> None:
+        save_progress(con, run_id, progress)
+        if progress.done:  # read to its end: a file or URL that could not be reached before can be now
+            resolve_rejects(con, run_id, [progress.location])
+    warehouse.write(note)
     return tally
 
 

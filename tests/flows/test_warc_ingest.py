@@ -121,6 +121,19 @@ def test_an_archive_served_over_http_and_a_backfill_window(tmp_path, warehouse_p
     assert health[-1] == ("backfill", "ok", len(ARABIC))
 
 
+def test_an_archive_that_cannot_be_opened_is_a_reject_until_it_can(tmp_path, warehouse_path):
+    toml = tmp_path / "sources.toml"
+    archive = tmp_path / "later.warc.gz"
+    toml.write_text(f'[[source]]\nname = "cc"\nkind = "warc"\npath = "{archive}"\n', encoding="utf-8")
+    missing = ingest(source=str(toml), warehouse=str(warehouse_path), workers=1)
+    assert missing["rejects"] == {"archive_unreachable": 1}
+    assert read_rows(warehouse_path, "SELECT status, reasons FROM source_health") == [("failing", ["unreachable"])]
+    outlet_warc(archive, BASE, extras=False)
+    found = ingest(source=str(toml), warehouse=str(warehouse_path), workers=1)
+    assert found["rejects"] == {} and found["articles"]["new"] == len(ARABIC)
+    assert read_rows(warehouse_path, "SELECT input_ref, resolved_run_id FROM rejects") == [(str(archive), found["run_id"])]
+
+
 def test_what_from_does_not_take_is_one_line(tmp_path, capsys):
     junk = tmp_path / "dump.bin"
     junk.write_bytes(b"\x1f\x8b\x08\x00" + bytes(64))
