@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres run test e2e serve bench bench-health bench-warc bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
+.PHONY: install postgres chromium run test e2e serve explore bench bench-health bench-warc bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,7 +25,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/akhbar ingest --from sources.toml --warehouse $(WAREHOUSE)
 
-test: install postgres
+test: install postgres chromium
 	$(BIN)/python -m pytest
 
 # The DuckLake tests start a PostgreSQL server of their own from Debian's `postgresql` binaries: as root
@@ -37,6 +37,15 @@ postgres:
 	  else echo "PostgreSQL is missing (Debian: apt-get install -y postgresql): the DuckLake tests will skip"; fi; \
 	fi
 
+# The explorer's browser tests drive Debian's headless `chromium`: as root (CI), install it when it is missing;
+# otherwise say so (those tests skip locally, fail in CI).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing (Debian: apt-get install -y chromium): the explorer's browser tests will skip"; fi; \
+	fi
+
 # The Prefect end-to-end test alone (also part of `make test`).
 e2e: install
 	$(BIN)/python -m pytest tests/flows/test_e2e_prefect.py
@@ -44,6 +53,10 @@ e2e: install
 # A local Prefect server (127.0.0.1:$PREFECT_SERVER_API_PORT, default 4200), a worker and the deployments.
 serve: install
 	exec $(BIN)/python -m akhbar.serve
+
+# The explorer: a read-only web app over $(WAREHOUSE) on 127.0.0.1:$${AKHBAR_EXPLORE_PORT:-8420} (docs/explore.md).
+explore: install
+	$(BIN)/akhbar explore --warehouse $(WAREHOUSE)
 
 # 11 runs of N distinct Arabic news pages (and a rerun) in interleaved rounds: about 25 minutes at the default
 # 10,000 on 2 cores; `make bench N=2000 ROUNDS=1` for 5.

@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--sources", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
                         help="comma-separated source names (default: every source)")
     export.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file or DuckLake (default: %(default)s)")
+    explore = sub.add_parser("explore", help="a read-only web app over the warehouse: stories, entities, events, quotes")
+    explore.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
+    explore.add_argument("--port", type=int, default=int(os.environ.get("AKHBAR_EXPLORE_PORT", "8420")),
+                         help="port on 127.0.0.1 (default: $AKHBAR_EXPLORE_PORT, else 8420)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
     evaluate.add_argument("what", choices=["dedup", "stories", "ner", "dates", "events"], help="what to score")
     evaluate.add_argument("file", help='dedup, stories: JSON {"documents": [{"id", "text", "published", "outlet"?}], '
@@ -149,6 +153,19 @@ def run_export(args) -> int:
     return 0
 
 
+def run_explore(args) -> int:
+    if not Path(args.warehouse).is_file():
+        print(f"akhbar explore: no warehouse at {args.warehouse} (`make run` makes one from the seeds)", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from akhbar.explore.app import create_app
+
+    print(f"akhbar explore: http://127.0.0.1:{args.port}/ over {args.warehouse} (read-only; Ctrl-C stops)", flush=True)
+    uvicorn.run(create_app(args.warehouse), host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Machines here have no internet: Prefect's telemetry would only log failures.
@@ -163,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_sources_status(args)
     if args.command == "export":
         return run_export(args)
+    if args.command == "explore":
+        return run_explore(args)
     if args.command == "ingest":
         from tasks.acquire.warc import is_archive_name, is_remote
 

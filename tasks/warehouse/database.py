@@ -100,6 +100,30 @@ class Warehouse:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
+    @contextmanager
+    def reading(self, timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for a reader that comes and goes (the explorer): held under a shared lock on
+        the writer lock's file, so that a writer waits for it to close (milliseconds) instead of failing to open
+        the file, and it waits for a writer's batch."""
+        with open(self.lock_path, "a+") as lock_file:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(lock_file, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"waited {timeout:.0f}s for a batch being written to {self.path}")
+                    time.sleep(0.02)
+            try:
+                con = duckdb.connect(str(self.path), read_only=True)
+                try:
+                    yield con
+                finally:
+                    con.close()
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work(con)` on a connection of its own: one batch's transaction (a DuckLake retries it on a conflict).
         Closing the connection checkpoints the batch into the file; see `vacuum_due` for when that

@@ -1,0 +1,119 @@
+"""The explorer's web app (FastAPI, Jinja2 templates, pygal charts): stories, a story, an entity, events and
+search, over short read-only connections to the warehouse (a request opens one and closes it: nothing is
+held while idle, and a writer waits for a page at most, never fails)."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from akhbar.explore import charts, queries
+from tasks.warehouse.database import Warehouse
+
+HERE = Path(__file__).resolve().parent
+ID = re.compile(r"[0-9a-f]{8,64}")  # story, entity and article ids are hex digests
+TYPES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
+
+
+def create_app(warehouse: str | Path) -> FastAPI:
+    wh = Warehouse(warehouse)
+    app = FastAPI(title="akhbar explorer", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    env = templates.env
+    env.globals.update(day=lambda v: v.date().isoformat() if isinstance(v, datetime) else (v.isoformat() if v else "–"),
+                       when=lambda v: v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else "–", types=TYPES)
+
+    def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+        params = dict(request.query_params)
+        context["query"] = lambda **changes: urlencode({**params, **{k: str(v) for k, v in changes.items()}})
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def missing(request: Request, what: str) -> HTMLResponse:
+        return page(request, "missing.html", 404, what=what, q="")
+
+    def paged(rows: list[dict]) -> tuple[list[dict], bool]:
+        return rows[: queries.PAGE], len(rows) > queries.PAGE
+
+    @app.get("/", response_class=HTMLResponse)
+    def stories(request: Request, page_no: int = Query(1, alias="page", ge=1, le=100_000)):
+        with wh.reading() as con:
+            rows, more = paged(queries.latest_stories(con, page_no))
+        return page(request, "stories.html", rows=rows, more=more, page=page_no)
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse)
+    def story(request: Request, story_id: str):
+        if not ID.fullmatch(story_id):
+            return missing(request, "لا قصة بهذا المعرف.")
+        with wh.reading() as con:
+            found = queries.story(con, story_id)
+            if found is None:
+                return missing(request, "لا قصة بهذا المعرف.")
+            articles = queries.story_articles(con, story_id)
+            context = dict(story=found, articles=articles, happenings=queries.story_happenings(con, story_id),
+                           quotes=queries.story_quotes(con, story_id), entities=queries.story_entities(con, story_id))
+        return page(request, "story.html", timeline=charts.reports_by_outlet(articles), **context)
+
+    @app.get("/entity/{entity_id}", response_class=HTMLResponse)
+    def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100_000)):
+        if not ID.fullmatch(entity_id):
+            return missing(request, "لا كيان بهذا المعرف.")
+        with wh.reading() as con:
+            found = queries.entity(con, entity_id)
+            if found is None:
+                return missing(request, "لا كيان بهذا المعرف.")
+            timeline = queries.entity_timeline(con, entity_id)
+            quotes, more = paged(queries.entity_quotes(con, entity_id, page_no))
+            context = dict(entity=found, companions=queries.entity_companions(con, entity_id),
+                           events=queries.events(con, entity_id=entity_id)[:10], quotes=quotes, more=more)
+        return page(request, "entity.html", chart=charts.mentions_over_time(timeline, found["name"]), page=page_no, **context)
+
+    @app.get("/events", response_class=HTMLResponse)
+    def events(request: Request, type: str | None = Query(None, max_length=40), since: str | None = Query(None, max_length=10),
+               until: str | None = Query(None, max_length=10), entity: str | None = Query(None, max_length=64),
+               page_no: int = Query(1, alias="page", ge=1, le=100_000)):
+        since, until = _day(since), _day(until)
+        with wh.reading() as con:
+            known = queries.event_types(con)
+            chosen = type if type in known else None
+            who = queries.entity(con, entity) if entity and ID.fullmatch(entity) else None
+            rows, more = paged(queries.events(con, chosen, since, until, who["entity_id"] if who else None, page_no))
+        return page(request, "events.html", events=rows, more=more, page=page_no, types=known, type=chosen,
+                    since=since, until=until, entity=who)
+
+    @app.get("/search", response_class=HTMLResponse)
+    def search(request: Request, q: str = Query("", max_length=200), page_no: int = Query(1, alias="page", ge=1, le=100_000)):
+        text = q.strip()
+        rows, more = [], False
+        if text:
+            with wh.reading() as con:
+                rows, more = paged(queries.search(con, text, page_no))
+        return page(request, "search.html", rows=rows, more=more, page=page_no, q=text)
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse)
+    def article(request: Request, article_id: str):
+        if not ID.fullmatch(article_id):
+            return missing(request, "لا مقال بهذا المعرف.")
+        with wh.reading() as con:
+            found = queries.article(con, article_id)
+        if found is None:
+            return missing(request, "لا مقال بهذا المعرف.")
+        return page(request, "article.html", article=found)
+
+    return app
+
+
+def _day(value: str | None) -> date | None:
+    """A day from a form field; anything else is no filter."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,131 @@
+"""What the explorer shows, as plain queries over a read-only warehouse connection: each returns rows as dicts.
+Every list is paged (`PAGE` rows, `page` from 1); every value from a request is a bound parameter."""
+from __future__ import annotations
+
+from datetime import date
+
+PAGE = 25
+
+
+def _rows(con, sql: str, params: list) -> list[dict]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _offset(page: int) -> int:
+    return (max(1, page) - 1) * PAGE
+
+
+def latest_stories(con, page: int = 1) -> list[dict]:
+    """Stories by their latest report: title, first and last publication, articles and outlets."""
+    return _rows(con, "SELECT story_id, title, first_published_at, last_published_at, article_count, outlet_count"
+                      " FROM stories ORDER BY last_published_at DESC NULLS LAST, story_id LIMIT ? OFFSET ?",
+                 [PAGE + 1, _offset(page)])
+
+
+def story(con, story_id: str) -> dict | None:
+    found = _rows(con, "SELECT * FROM stories WHERE story_id = ?", [story_id])
+    return found[0] if found else None
+
+
+def story_articles(con, story_id: str) -> list[dict]:
+    """The story's reports by outlet and time; a copy names the article it copies."""
+    return _rows(con, "SELECT article_id, title, outlet, source, published_at, url, word_count, dup_of, dup_method"
+                      " FROM articles WHERE story_id = ? ORDER BY outlet NULLS LAST, published_at NULLS LAST, article_id",
+                 [story_id])
+
+
+def story_happenings(con, story_id: str) -> list[dict]:
+    """Who did what to whom in the story, how many reports and outlets said so, and the dates they give."""
+    return _rows(con, """
+        SELECT h.happening_id, h.event_type, h.mode, h.reports, h.outlets, h.dates, h.dates_disagree,
+               h.actor_entity_id, a.name AS actor, h.target_entity_id, t.name AS target,
+               (SELECT any_value(l.name) FROM events e JOIN entities l ON l.entity_id = e.location_entity_id
+                 WHERE e.happening_id = h.happening_id) AS place
+        FROM happenings h LEFT JOIN entities a ON a.entity_id = h.actor_entity_id
+        LEFT JOIN entities t ON t.entity_id = h.target_entity_id
+        WHERE h.story_id = ? ORDER BY h.reports DESC, h.event_type, h.happening_id""", [story_id])
+
+
+def story_quotes(con, story_id: str) -> list[dict]:
+    return _rows(con, """
+        SELECT q.speaker_entity_id, coalesce(s.name, q.speaker_surface) AS speaker, q.text, a.outlet, a.article_id
+        FROM quotes q JOIN articles a USING (article_id) LEFT JOIN entities s ON s.entity_id = q.speaker_entity_id
+        WHERE a.story_id = ? ORDER BY speaker NULLS LAST, a.published_at, q.start""", [story_id])
+
+
+def story_entities(con, story_id: str) -> list[dict]:
+    return _rows(con, """
+        SELECT e.entity_id, e.name, e.type, count(*) AS mentions, count(DISTINCT m.article_id) AS articles
+        FROM mentions m JOIN articles a USING (article_id) JOIN entities e ON e.entity_id = m.entity_id
+        WHERE a.story_id = ? GROUP BY ALL ORDER BY mentions DESC, e.name LIMIT 60""", [story_id])
+
+
+def entity(con, entity_id: str) -> dict | None:
+    found = _rows(con, "SELECT entity_id, name, type FROM entities WHERE entity_id = ?", [entity_id])
+    return found[0] if found else None
+
+
+def entity_timeline(con, entity_id: str) -> list[dict]:
+    """Mentions per day of publication."""
+    return _rows(con, """
+        SELECT a.published_at::DATE AS day, count(*) AS mentions, count(DISTINCT a.article_id) AS articles
+        FROM mentions m JOIN articles a USING (article_id)
+        WHERE m.entity_id = ? AND a.published_at IS NOT NULL GROUP BY day ORDER BY day""", [entity_id])
+
+
+def entity_companions(con, entity_id: str) -> list[dict]:
+    """The entities named in the same articles, by how many articles."""
+    return _rows(con, """
+        WITH own AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?)
+        SELECT e.entity_id, e.name, e.type, count(DISTINCT m.article_id) AS articles
+        FROM mentions m JOIN own USING (article_id) JOIN entities e ON e.entity_id = m.entity_id
+        WHERE m.entity_id <> ? GROUP BY ALL ORDER BY articles DESC, e.name LIMIT 30""", [entity_id, entity_id])
+
+
+def entity_quotes(con, entity_id: str, page: int = 1) -> list[dict]:
+    return _rows(con, """
+        SELECT q.text, a.article_id, a.title, a.outlet, a.published_at, a.story_id
+        FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_entity_id = ?
+        ORDER BY a.published_at DESC NULLS LAST, q.start LIMIT ? OFFSET ?""", [entity_id, PAGE + 1, _offset(page)])
+
+
+def events(con, event_type: str | None = None, since: date | None = None, until: date | None = None,
+           entity_id: str | None = None, page: int = 1) -> list[dict]:
+    """Who did what to whom, newest first, filtered by type, period (the event's date, else its article's) and
+    an entity on either side."""
+    return _rows(con, """
+        SELECT e.event_type, e.mode, e.modality, coalesce(e.event_date, a.published_at::DATE) AS day,
+               e.actor_entity_id, ac.name AS actor, e.target_entity_id, tg.name AS target, pl.name AS place,
+               e.sentence, a.article_id, a.title, a.outlet, a.story_id
+        FROM events e JOIN articles a USING (article_id)
+        LEFT JOIN entities ac ON ac.entity_id = e.actor_entity_id
+        LEFT JOIN entities tg ON tg.entity_id = e.target_entity_id
+        LEFT JOIN entities pl ON pl.entity_id = e.location_entity_id
+        WHERE (?::VARCHAR IS NULL OR e.event_type = ?)
+          AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) >= ?)
+          AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) < ?)
+          AND (?::VARCHAR IS NULL OR ? IN (e.actor_entity_id, e.target_entity_id))
+        ORDER BY day DESC NULLS LAST, a.article_id, e.sentence_start LIMIT ? OFFSET ?""",
+                 [event_type, event_type, since, since, until, until, entity_id, entity_id, PAGE + 1, _offset(page)])
+
+
+def event_types(con) -> list[str]:
+    return [r["event_type"] for r in _rows(con, "SELECT DISTINCT event_type FROM events ORDER BY 1", [])]
+
+
+def search(con, text: str, page: int = 1) -> list[dict]:
+    """Articles whose title or text holds `text` (as typed: a literal, not a pattern), newest first."""
+    needle = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _rows(con, """
+        SELECT article_id, title, outlet, published_at, story_id FROM articles
+        WHERE dup_of IS NULL AND (title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')
+        ORDER BY published_at DESC NULLS LAST, article_id LIMIT ? OFFSET ?""",
+                 [f"%{needle}%", f"%{needle}%", PAGE + 1, _offset(page)])
+
+
+def article(con, article_id: str) -> dict | None:
+    found = _rows(con, "SELECT article_id, title, outlet, published_at, url, text, story_id FROM articles"
+                       " WHERE article_id = ?", [article_id])
+    return found[0] if found else None

@@ -1,0 +1,88 @@
+"""The explorer over a warehouse of the seeds, served by uvicorn on loopback: the pages show what the
+warehouse holds, their links lead from a story to its entities and events, lists page, hostile input in
+search and ids is inert, and no connection is held between requests."""
+from __future__ import annotations
+
+import re
+
+from akhbar.explore import queries
+from tasks.warehouse.database import Warehouse
+from tests.support.paths import read_rows
+
+
+def links(html: str, kind: str) -> list[str]:
+    return re.findall(rf'href="(/{kind}/[0-9a-f]+)"', html)
+
+
+def test_the_latest_stories_lead_to_a_story_with_its_reports_happenings_quotes_and_entities(client, seeded):
+    home = client.get("/")
+    assert home.status_code == 200 and 'dir="rtl"' in home.text
+    (story_id, title, count, outlets), = read_rows(seeded, "SELECT story_id, title, article_count, outlet_count FROM stories"
+                                                           " ORDER BY article_count DESC LIMIT 1")
+    assert f'href="/story/{story_id}"' in home.text and title in home.text
+    page = client.get(f"/story/{story_id}")
+    assert page.status_code == 200 and "<svg" in page.text  # the reports on a timeline
+    reports = read_rows(seeded, "SELECT article_id FROM articles WHERE story_id = ?", [story_id])
+    assert len(reports) == count and sorted(links(page.text, "article")) == sorted(f"/article/{a}" for (a,) in reports)
+    happenings = read_rows(seeded, "SELECT count(*) FROM happenings WHERE story_id = ?", [story_id])[0][0]
+    assert page.text.count("<tr", page.text.index('class="happenings"')) >= happenings > 0
+    speakers = read_rows(seeded, "SELECT DISTINCT s.name FROM quotes q JOIN articles a USING (article_id)"
+                                 " JOIN entities s ON s.entity_id = q.speaker_entity_id WHERE a.story_id = ?", [story_id])
+    assert speakers and all(name in page.text for (name,) in speakers)
+
+
+def test_a_story_leads_to_an_entity_and_the_entity_to_its_events(client, seeded):
+    story_id = read_rows(seeded, "SELECT story_id FROM stories ORDER BY article_count DESC LIMIT 1")[0][0]
+    story = client.get(f"/story/{story_id}").text
+    actors = read_rows(seeded, "SELECT DISTINCT actor_entity_id FROM happenings WHERE story_id = ? AND actor_entity_id IS NOT NULL",
+                       [story_id])
+    actor = actors[0][0]
+    assert f"/entity/{actor}" in links(story, "entity")
+    entity = client.get(f"/entity/{actor}")
+    name = read_rows(seeded, "SELECT name FROM entities WHERE entity_id = ?", [actor])[0][0]
+    assert entity.status_code == 200 and f"<h1>{name}" in entity.text and "<svg" in entity.text
+    event_type = read_rows(seeded, "SELECT any_value(event_type) FROM events WHERE actor_entity_id = ?", [actor])[0][0]
+    assert f'/events?type={event_type}' in entity.text
+    listed = client.get(f"/events?entity={actor}").text
+    own = read_rows(seeded, "SELECT count(*) FROM events WHERE ? IN (actor_entity_id, target_entity_id)", [actor])[0][0]
+    assert listed.count("<tr><td>") == own
+
+
+def test_events_filter_by_type_and_period_and_ignore_what_is_not_a_filter(client, seeded):
+    by_type = dict(read_rows(seeded, "SELECT event_type, count(*) FROM events GROUP BY 1"))
+    for event_type, count in by_type.items():
+        page = client.get("/events", params={"type": event_type}).text
+        assert page.count("<tr><td>") == min(count, queries.PAGE)
+    everything = client.get("/events").text.count("<tr><td>")
+    assert client.get("/events", params={"type": "NOT_A_TYPE", "since": "tomorrow"}).text.count("<tr><td>") == everything
+    assert 'class="events"' in client.get("/events", params={"since": "2030-01-01"}).text
+    assert "لا أحداث بهذه الشروط" in client.get("/events", params={"since": "2030-01-01"}).text
+
+
+def test_search_finds_words_as_typed_and_keeps_hostile_input_inert(client, seeded):
+    word = "طهران"
+    hits = client.get("/search", params={"q": word}).text
+    want = read_rows(seeded, "SELECT count(*) FROM articles WHERE dup_of IS NULL AND (title LIKE ? OR text LIKE ?)",
+                     [f"%{word}%", f"%{word}%"])[0][0]
+    assert want > 0 and len(links(hits, "article")) == want
+    for hostile in ["' OR 1=1 --", "%", "_", "\\", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>"]:
+        page = client.get("/search", params={"q": hostile})
+        assert page.status_code == 200 and "<script>alert" not in page.text and "<img src=x" not in page.text
+        assert links(page.text, "article") == []
+    for path in ["/story/1' OR '1'='1", "/entity/<b>x</b>", "/article/..%2f..%2fetc", "/story/ffffffffffffffff"]:
+        assert client.get(path).status_code == 404
+    assert client.get("/?page=0").status_code == 422 and client.get("/search", params={"q": "x" * 300}).status_code == 422
+
+
+def test_lists_are_paged_with_links_both_ways(client, seeded, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE", 1)
+    first, second = client.get("/").text, client.get("/?page=2").text
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev" href="?page=1"' in second
+    assert links(first, "story") != links(second, "story")
+    assert len(links(first, "story")) == len(links(second, "story")) == 1
+
+
+def test_no_connection_outlives_a_request(client, seeded):
+    client.get("/")
+    writer = Warehouse(seeded, lock_timeout=1.0)
+    assert writer.write(lambda con: con.execute("SELECT count(*) FROM stories").fetchone()[0]) > 0
