@@ -359,3 +359,16 @@ def test_wide_rows_reads_committed_rows_and_the_transactions_own(wh):
     assert got == [("a1", b"\x01", b"\x02"), ("a2", b"\x03", None), ("a3", b"\x04", b"\x05")]
     assert many == [("a2", 9)]  # past SMALL_ID_LIST ids, looked up through a table
 
+
+
+def test_a_reader_holds_writers_off_only_while_it_reads(wh):
+    """Warehouse.reading: a read-only connection under a shared lock; a writer waits for it, readers share it."""
+    impatient = Warehouse(wh.path, lock_timeout=0.3)
+    with wh.reading() as con, wh.reading() as other:
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone() == other.execute(
+            "SELECT count(*) FROM schema_version").fetchone()
+        with pytest.raises(duckdb.Error):
+            con.execute("CREATE TABLE nope (x INTEGER)")  # read-only
+        with pytest.raises(TimeoutError):
+            impatient.write(lambda c: c.execute("SELECT 1").fetchone())
+    assert impatient.write(lambda c: c.execute("SELECT 1").fetchone()) == (1,)
