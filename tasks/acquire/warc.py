@@ -8,13 +8,14 @@ read in order from an offset, so a run resumes a file where a killed one stopped
 payload whose digest does not match."""
 from __future__ import annotations
 
+import base64
 import glob
+import hashlib
 import os
 import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import BinaryIO, Iterator
 from urllib.parse import urlsplit
 
@@ -332,9 +333,6 @@ def _decoded(headers: dict[str, str], body: bytes, max_bytes: int) -> bytes:
 
 
 def _payload_matches(digest: str, payload: bytes) -> bool:
-    import base64
-    import hashlib
-
     algorithm, _, value = digest.partition(":")
     if algorithm.lower() not in ("sha1", "sha256", "md5"):
         return True  # a digest we cannot check is no evidence against the payload
@@ -353,7 +351,7 @@ def _document(source: Source, location: str, offset: int, url: str, when: dateti
         meta["archived"] = when.isoformat()
     return Document(
         doc_id=document_id(source.name, "", url), url=url, source=source.name,
-        input_ref=f"{Path(location).name if not is_remote(location) else location}#{offset}",
+        input_ref=f"{location}#{offset}",
         fetched_at=when or datetime.now(timezone.utc), kind="html", raw=payload, raw_sha256=sha256_hex(payload),
         content_type=headers.get("content-type", "text/html"), meta=meta, http_status=status, final_url=url,
         headers=headers,
