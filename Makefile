@@ -10,7 +10,7 @@ PIP_VERSION := 25.3
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install postgres chromium run test e2e serve explore bench bench-health bench-warc bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
+.PHONY: install postgres chromium run test e2e serve explore bench-explore bench bench-health bench-warc bench-arabic bench-arabic-ab bench-memory bench-writer bench-scale bench-extraction bench-fetch bench-dedup bench-ner score-stories train-idf train-ner lexicons lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,6 +57,11 @@ serve: install
 # The explorer: a read-only web app over $(WAREHOUSE) on 127.0.0.1:$${AKHBAR_EXPLORE_PORT:-8420} (docs/explore.md).
 explore: install
 	$(BIN)/akhbar explore --warehouse $(WAREHOUSE)
+
+# The explorer's pages on a warehouse of 100,000 articles (10,000 of ../shared/data/news ingested, their rows
+# copied 10 times): median and 95th percentile per page over HTTP (about 6 minutes).
+bench-explore: install
+	$(BIN)/python bench/explore_pages.py
 
 # 11 runs of N distinct Arabic news pages (and a rerun) in interleaved rounds: about 25 minutes at the default
 # 10,000 on 2 cores; `make bench N=2000 ROUNDS=1` for 5.

@@ -50,7 +50,7 @@ def story_happenings(con, story_id: str) -> list[dict]:
 
 def story_quotes(con, story_id: str) -> list[dict]:
     return _rows(con, """
-        SELECT q.speaker_entity_id, coalesce(s.name, q.speaker_surface) AS speaker, q.text, a.outlet, a.article_id
+        SELECT q.speaker_entity_id, coalesce(s.name, q.speaker_surface, '') AS speaker, q.text, a.outlet, a.article_id
         FROM quotes q JOIN articles a USING (article_id) LEFT JOIN entities s ON s.entity_id = q.speaker_entity_id
         WHERE a.story_id = ? ORDER BY speaker NULLS LAST, a.published_at, q.start""", [story_id])
 

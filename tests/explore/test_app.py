@@ -86,3 +86,12 @@ def test_no_connection_outlives_a_request(client, seeded):
     client.get("/")
     writer = Warehouse(seeded, lock_timeout=1.0)
     assert writer.write(lambda con: con.execute("SELECT count(*) FROM stories").fetchone()[0]) > 0
+
+
+def test_a_quote_without_a_known_speaker_is_shown_as_such(client, seeded):
+    story_id, article_id = read_rows(seeded, "SELECT story_id, article_id FROM articles WHERE story_id IS NOT NULL LIMIT 1")[0]
+    Warehouse(seeded).write(lambda con: con.execute(
+        'INSERT INTO quotes (article_id, speaker_entity_id, speaker_surface, text, start, "end", cue, model_version, run_id)'
+        " VALUES (?, NULL, NULL, 'قول بلا قائل معروف', 0, 5, NULL, 'test', 'test')", [article_id]))
+    page = client.get(f"/story/{story_id}")
+    assert page.status_code == 200 and "(متحدث غير معروف)" in page.text and "قول بلا قائل معروف" in page.text
