@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-
 from arabic_throughput import corpus_articles, write_folder  # noqa: E402
 
 COPIED = {  # table -> id columns that get the copy's suffix; date columns moved a year per copy
