@@ -24,9 +24,9 @@ def read_latest(setting: str, names: list[str]) -> dict[str, dict]:
     """The latest health of `names` in the warehouse `setting` (a DuckDB file or a DuckLake)."""
     if not is_lake_setting(setting) and not Path(setting).is_file():
         raise StatusError(f"no warehouse at {setting} (a run of `akhbar ingest` makes it)")
-    warehouse = open_warehouse(setting) if is_lake_setting(setting) else Warehouse(setting, lock_timeout=READ_WAIT)
+    reading = open_warehouse(setting).connect() if is_lake_setting(setting) else Warehouse(setting).reading(READ_WAIT)
     try:
-        with warehouse.connect() as con:
+        with reading as con:
             has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'source_health'").fetchone()[0]
             if not has:
                 raise StatusError(f"{setting} has no source health yet: runs record it from migration 012 on")

@@ -21,6 +21,22 @@ ID = re.compile(r"[0-9a-f]{8,64}")  # story, entity and article ids are hex dige
 TYPES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
 
 
+class Missing(Exception):
+    """What a page asked for is not there (or is no id at all): a 404 page that says `what`."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+def _one(con, find, key: str, what: str) -> dict:
+    """The row `find` gives for an id, or Missing when the id is malformed or names nothing."""
+    found = find(con, key) if ID.fullmatch(key) else None
+    if found is None:
+        raise Missing(what)
+    return found
+
+
 def create_app(warehouse: str | Path) -> FastAPI:
     wh = Warehouse(warehouse)
     app = FastAPI(title="akhbar explorer", docs_url=None, redoc_url=None, openapi_url=None)
@@ -35,8 +51,9 @@ def create_app(warehouse: str | Path) -> FastAPI:
         context["query"] = lambda **changes: urlencode({**params, **{k: str(v) for k, v in changes.items()}})
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def missing(request: Request, what: str) -> HTMLResponse:
-        return page(request, "missing.html", 404, what=what, q="")
+    @app.exception_handler(Missing)
+    def missing(request: Request, exc: Missing) -> HTMLResponse:
+        return page(request, "missing.html", 404, what=exc.what, q="")
 
     def paged(rows: list[dict]) -> tuple[list[dict], bool]:
         return rows[: queries.PAGE], len(rows) > queries.PAGE
@@ -49,12 +66,8 @@ def create_app(warehouse: str | Path) -> FastAPI:
 
     @app.get("/story/{story_id}", response_class=HTMLResponse)
     def story(request: Request, story_id: str):
-        if not ID.fullmatch(story_id):
-            return missing(request, "لا قصة بهذا المعرف.")
         with wh.reading() as con:
-            found = queries.story(con, story_id)
-            if found is None:
-                return missing(request, "لا قصة بهذا المعرف.")
+            found = _one(con, queries.story, story_id, "لا قصة بهذا المعرف.")
             articles = queries.story_articles(con, story_id)
             context = dict(story=found, articles=articles, happenings=queries.story_happenings(con, story_id),
                            quotes=queries.story_quotes(con, story_id), entities=queries.story_entities(con, story_id))
@@ -62,12 +75,8 @@ def create_app(warehouse: str | Path) -> FastAPI:
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
     def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100_000)):
-        if not ID.fullmatch(entity_id):
-            return missing(request, "لا كيان بهذا المعرف.")
         with wh.reading() as con:
-            found = queries.entity(con, entity_id)
-            if found is None:
-                return missing(request, "لا كيان بهذا المعرف.")
+            found = _one(con, queries.entity, entity_id, "لا كيان بهذا المعرف.")
             timeline = queries.entity_timeline(con, entity_id)
             quotes, more = paged(queries.entity_quotes(con, entity_id, page_no))
             context = dict(entity=found, companions=queries.entity_companions(con, entity_id),
@@ -98,12 +107,8 @@ def create_app(warehouse: str | Path) -> FastAPI:
 
     @app.get("/article/{article_id}", response_class=HTMLResponse)
     def article(request: Request, article_id: str):
-        if not ID.fullmatch(article_id):
-            return missing(request, "لا مقال بهذا المعرف.")
         with wh.reading() as con:
-            found = queries.article(con, article_id)
-        if found is None:
-            return missing(request, "لا مقال بهذا المعرف.")
+            found = _one(con, queries.article, article_id, "لا مقال بهذا المعرف.")
         return page(request, "article.html", article=found)
 
     return app

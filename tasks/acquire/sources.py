@@ -3,7 +3,7 @@ and the field, never a silently ignored setting."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,7 +54,7 @@ def health_settings(table, where: str, base: HealthSettings = HealthSettings()) 
     if unknown:
         raise SourcesError(f"{where}: unknown health settings {sorted(unknown)} (known: {sorted(HealthSettings.names())})")
     try:
-        return HealthSettings(**{**{f.name: getattr(base, f.name) for f in fields(base)}, **table})
+        return replace(base, **table)
     except ValueError as exc:
         raise SourcesError(f"{where}: {exc}") from None
 

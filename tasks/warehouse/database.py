@@ -78,51 +78,45 @@ class Warehouse:
         return str(self.path)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection held under the writer lock; closed (and the file freed) on exit."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as lock_file:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"waited {self.lock_timeout:.0f}s for the writer lock on {self.path}")
-                    time.sleep(0.05)
-            try:
-                con = _connect_retrying(self.path, deadline)
-                try:
-                    yield con
-                finally:
-                    con.close()
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-    @contextmanager
-    def reading(self, timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for a reader that comes and goes (the explorer): held under a shared lock on
-        the writer lock's file, so that a writer waits for it to close (milliseconds) instead of failing to open
-        the file, and it waits for a writer's batch."""
+    def _locked(self, mode: int, timeout: float, poll: float, waiting_for: str) -> Iterator[float]:
+        """The lock file held in `mode` (LOCK_EX for a writer, LOCK_SH for readers); yields the deadline."""
         with open(self.lock_path, "a+") as lock_file:
             deadline = time.monotonic() + timeout
             while True:
                 try:
-                    fcntl.flock(lock_file, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    fcntl.flock(lock_file, mode | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise TimeoutError(f"waited {timeout:.0f}s for a batch being written to {self.path}")
-                    time.sleep(0.02)
+                        raise TimeoutError(f"waited {timeout:.0f}s for {waiting_for} {self.path}")
+                    time.sleep(poll)
             try:
-                con = duckdb.connect(str(self.path), read_only=True)
-                try:
-                    yield con
-                finally:
-                    con.close()
+                yield deadline
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection held under the writer lock; closed (and the file freed) on exit."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked(fcntl.LOCK_EX, self.lock_timeout, 0.05, "the writer lock on") as deadline:
+            con = _connect_retrying(self.path, deadline)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def reading(self, timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for a reader that comes and goes (the explorer, `akhbar sources`): held under a
+        shared lock on the writer lock's file, so that a writer waits for it to close (milliseconds) instead of
+        failing to open the file, and it waits for a writer's batch."""
+        with self._locked(fcntl.LOCK_SH, timeout, 0.02, "a batch being written to"):
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
 
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work(con)` on a connection of its own: one batch's transaction (a DuckLake retries it on a conflict).

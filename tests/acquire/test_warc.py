@@ -160,3 +160,33 @@ def test_a_remote_archive_that_drops_mid_stream_is_read_whole(tmp_path):
         server.server_close()
     assert [i.document.raw for i in remote if isinstance(i, Page)] == [i.document.raw for i in read(path) if isinstance(i, Page)]
     assert Flaky.ranges[0] == 0 and Flaky.ranges[1] > 0, Flaky.ranges  # asked again from where it stopped
+
+
+class NoRanges(BaseHTTPRequestHandler):
+    """Answers every request with the whole file: a server that cannot resume."""
+
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_remote_archive_that_cannot_resume_says_so(tmp_path):
+    NoRanges.body = b"x" * 5000
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NoRanges)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with httpx.Client() as client:
+            reader = RangeReader(client, f"http://127.0.0.1:{server.server_address[1]}/a.warc.gz")
+            reader.seek(1000)
+            with pytest.raises(OSError, match="no byte ranges from byte 1000"):
+                reader.read(10)
+    finally:
+        server.shutdown()
+        server.server_close()

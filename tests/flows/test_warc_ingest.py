@@ -142,3 +142,10 @@ def test_what_from_does_not_take_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "is not a sources.toml" in err and ".warc" in err
     assert cli(["ingest", "--from", str(tmp_path / "nothing.warc.gz")]) == 2
     assert "--from takes a sources.toml, a folder" in capsys.readouterr().err
+
+
+def test_an_archive_url_on_a_private_address_is_refused_before_connecting(wh):
+    source = Source(name="cc", kind="warc", urls=("http://10.0.0.5/crawl.warc.gz",))  # no allow_private
+    tally = ingest_archives(wh, "run-1", source, ALL_TIME, 10, 20 << 20)
+    assert tally.rejects == {"blocked_address": 1}
+    assert read_rows(wh.path, "SELECT input_ref, reason FROM rejects") == [("http://10.0.0.5/crawl.warc.gz", "blocked_address")]
