@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated source names (default: every source)")
     export.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file or DuckLake (default: %(default)s)")
     explore = sub.add_parser("explore", help="a read-only web app over the warehouse: stories, entities, events, quotes")
-    explore.add_argument("--warehouse", default="data/warehouse.duckdb", help="DuckDB file (default: %(default)s)")
+    explore.add_argument("--warehouse", default="data/warehouse.duckdb",
+                         help="DuckDB file, or ducklake:postgres:<libpq connection string> (default: %(default)s)")
+    explore.add_argument("--lake-data", default=None, help="a DuckLake's data folder (default: $AKHBAR_LAKE_DATA)")
     explore.add_argument("--port", type=int, default=int(os.environ.get("AKHBAR_EXPLORE_PORT", "8420")),
                          help="port on 127.0.0.1 (default: $AKHBAR_EXPLORE_PORT, else 8420)")
     evaluate = sub.add_parser("eval", help="score the pipeline on labelled data")
@@ -154,15 +156,23 @@ def run_export(args) -> int:
 
 
 def run_explore(args) -> int:
-    if not Path(args.warehouse).is_file():
+    from tasks.warehouse.lake import is_lake_setting
+    from tasks.warehouse.setting import open_warehouse
+
+    if not is_lake_setting(args.warehouse) and not Path(args.warehouse).is_file():
         print(f"akhbar explore: no warehouse at {args.warehouse} (`make run` makes one from the seeds)", file=sys.stderr)
+        return 2
+    try:
+        warehouse = open_warehouse(args.warehouse, args.lake_data)
+    except ValueError as exc:
+        print(f"akhbar explore: {exc}", file=sys.stderr)
         return 2
     import uvicorn
 
     from akhbar.explore.app import create_app
 
-    print(f"akhbar explore: http://127.0.0.1:{args.port}/ over {args.warehouse} (read-only; Ctrl-C stops)", flush=True)
-    uvicorn.run(create_app(args.warehouse), host="127.0.0.1", port=args.port, log_level="warning")
+    print(f"akhbar explore: http://127.0.0.1:{args.port}/ over {warehouse} (read-only; Ctrl-C stops)", flush=True)
+    uvicorn.run(create_app(warehouse), host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from tasks.acquire.sources import Source
 from tasks.run.health_table import latest
-from tasks.warehouse.database import Warehouse
 from tasks.warehouse.lake import is_lake_setting
 from tasks.warehouse.setting import open_warehouse
 
@@ -24,7 +23,7 @@ def read_latest(setting: str, names: list[str]) -> dict[str, dict]:
     """The latest health of `names` in the warehouse `setting` (a DuckDB file or a DuckLake)."""
     if not is_lake_setting(setting) and not Path(setting).is_file():
         raise StatusError(f"no warehouse at {setting} (a run of `akhbar ingest` makes it)")
-    reading = open_warehouse(setting).connect() if is_lake_setting(setting) else Warehouse(setting).reading(READ_WAIT)
+    reading = open_warehouse(setting).reading(READ_WAIT)
     try:
         with reading as con:
             has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'source_health'").fetchone()[0]

@@ -5,7 +5,9 @@ busier) to reach N x COPIES articles; then each page type requested over HTTP fr
 loopback, for the busiest ids and for random ones. Prints per page the median and 95th percentile of the
 response time, against the home page's median as the baseline measured in the same run.
 
-    .venv/bin/python bench/explore_pages.py [--n 10000] [--copies 10] [--samples 20]
+    .venv/bin/python bench/explore_pages.py [--n 10000] [--copies 10] [--samples 20] [--keep DIR]
+
+--keep DIR builds the warehouse in DIR once and reuses it on the next run (to profile a page's queries).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ COPIED = {  # table -> id columns that get the copy's suffix; date columns moved
     "mentions": (("article_id",), ()),
     "events": (("event_id", "article_id", "happening_id"), ("event_date",)),
     "quotes": (("article_id",), ()),
+    "search_terms": (("article_id",), ()),
 }
 
 
@@ -79,12 +82,17 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--copies", type=int, default=10)
     ap.add_argument("--samples", type=int, default=20)
+    ap.add_argument("--keep", type=Path, help="build the warehouse here once; reuse it when it is there")
     args = ap.parse_args()
     import duckdb
 
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        path = build(Path(tmp), args.n, args.copies)
+        if args.keep and (args.keep / "warehouse.duckdb").exists():
+            path = args.keep / "warehouse.duckdb"
+        else:
+            (args.keep or Path(tmp)).mkdir(parents=True, exist_ok=True)
+            path = build(args.keep or Path(tmp), args.n, args.copies)
         con = duckdb.connect(str(path), read_only=True)
         total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         top = lambda sql: [r[0] for r in con.execute(sql).fetchall()]  # noqa: E731

@@ -40,11 +40,9 @@ def story_happenings(con, story_id: str) -> list[dict]:
     """Who did what to whom in the story, how many reports and outlets said so, and the dates they give."""
     return _rows(con, """
         SELECT h.happening_id, h.event_type, h.mode, h.reports, h.outlets, h.dates, h.dates_disagree,
-               h.actor_entity_id, a.name AS actor, h.target_entity_id, t.name AS target,
-               (SELECT any_value(l.name) FROM events e JOIN entities l ON l.entity_id = e.location_entity_id
-                 WHERE e.happening_id = h.happening_id) AS place
+               h.actor_entity_id, a.name AS actor, h.target_entity_id, t.name AS target, l.name AS place
         FROM happenings h LEFT JOIN entities a ON a.entity_id = h.actor_entity_id
-        LEFT JOIN entities t ON t.entity_id = h.target_entity_id
+        LEFT JOIN entities t ON t.entity_id = h.target_entity_id LEFT JOIN entities l ON l.entity_id = h.location_entity_id
         WHERE h.story_id = ? ORDER BY h.reports DESC, h.event_type, h.happening_id""", [story_id])
 
 
@@ -68,20 +66,24 @@ def entity(con, entity_id: str) -> dict | None:
 
 
 def entity_timeline(con, entity_id: str) -> list[dict]:
-    """Mentions per day of publication."""
+    """Mentions and articles per day of publication (its mentions counted per article before the join)."""
     return _rows(con, """
-        SELECT a.published_at::DATE AS day, count(*) AS mentions, count(DISTINCT a.article_id) AS articles
-        FROM mentions m JOIN articles a USING (article_id)
-        WHERE m.entity_id = ? AND a.published_at IS NOT NULL GROUP BY day ORDER BY day""", [entity_id])
+        WITH own AS (SELECT article_id, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY article_id)
+        SELECT a.published_at::DATE AS day, sum(own.n)::BIGINT AS mentions, count(*) AS articles
+        FROM own JOIN articles a USING (article_id) WHERE a.published_at IS NOT NULL GROUP BY day ORDER BY day""",
+                 [entity_id])
 
 
 def entity_companions(con, entity_id: str) -> list[dict]:
-    """The entities named in the same articles, by how many articles."""
+    """The entities named in the same articles, by how many articles (counted before the names are joined:
+    a busy entity shares articles with thousands)."""
     return _rows(con, """
-        WITH own AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?)
-        SELECT e.entity_id, e.name, e.type, count(DISTINCT m.article_id) AS articles
-        FROM mentions m JOIN own USING (article_id) JOIN entities e ON e.entity_id = m.entity_id
-        WHERE m.entity_id <> ? GROUP BY ALL ORDER BY articles DESC, e.name LIMIT 30""", [entity_id, entity_id])
+        WITH own AS (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?),
+             top AS (SELECT m.entity_id, count(DISTINCT m.article_id) AS articles
+                     FROM mentions m SEMI JOIN own USING (article_id) WHERE m.entity_id <> ?
+                     GROUP BY 1 ORDER BY articles DESC LIMIT 30)
+        SELECT e.entity_id, e.name, e.type, top.articles FROM top JOIN entities e USING (entity_id)
+        ORDER BY top.articles DESC, e.name""", [entity_id, entity_id])
 
 
 def entity_quotes(con, entity_id: str, page: int = 1) -> list[dict]:
@@ -94,20 +96,24 @@ def entity_quotes(con, entity_id: str, page: int = 1) -> list[dict]:
 def events(con, event_type: str | None = None, since: date | None = None, until: date | None = None,
            entity_id: str | None = None, page: int = 1) -> list[dict]:
     """Who did what to whom, newest first, filtered by type, period (the event's date, else its article's) and
-    an entity on either side."""
+    an entity on either side. The page's events are picked on their keys first, and only they are read whole
+    (their sentences, names and articles)."""
     return _rows(con, """
-        SELECT e.event_type, e.mode, e.modality, coalesce(e.event_date, a.published_at::DATE) AS day,
-               e.actor_entity_id, ac.name AS actor, e.target_entity_id, tg.name AS target, pl.name AS place,
-               e.sentence, a.article_id, a.title, a.outlet, a.story_id
-        FROM events e JOIN articles a USING (article_id)
+        WITH picked AS (
+            SELECT e.event_id, coalesce(e.event_date, a.published_at::DATE) AS day, e.article_id, e.sentence_start
+            FROM events e JOIN articles a USING (article_id)
+            WHERE (?::VARCHAR IS NULL OR e.event_type = ?)
+              AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) >= ?)
+              AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) < ?)
+              AND (?::VARCHAR IS NULL OR ? IN (e.actor_entity_id, e.target_entity_id))
+            ORDER BY day DESC NULLS LAST, e.article_id, e.sentence_start LIMIT ? OFFSET ?)
+        SELECT e.event_type, e.mode, e.modality, p.day, e.actor_entity_id, ac.name AS actor, e.target_entity_id,
+               tg.name AS target, pl.name AS place, e.sentence, a.article_id, a.title, a.outlet, a.story_id
+        FROM picked p JOIN events e USING (event_id) JOIN articles a ON a.article_id = p.article_id
         LEFT JOIN entities ac ON ac.entity_id = e.actor_entity_id
         LEFT JOIN entities tg ON tg.entity_id = e.target_entity_id
         LEFT JOIN entities pl ON pl.entity_id = e.location_entity_id
-        WHERE (?::VARCHAR IS NULL OR e.event_type = ?)
-          AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) >= ?)
-          AND (?::DATE IS NULL OR coalesce(e.event_date, a.published_at::DATE) < ?)
-          AND (?::VARCHAR IS NULL OR ? IN (e.actor_entity_id, e.target_entity_id))
-        ORDER BY day DESC NULLS LAST, a.article_id, e.sentence_start LIMIT ? OFFSET ?""",
+        ORDER BY p.day DESC NULLS LAST, p.article_id, p.sentence_start""",
                  [event_type, event_type, since, since, until, until, entity_id, entity_id, PAGE + 1, _offset(page)])
 
 
@@ -115,14 +121,23 @@ def event_types(con) -> list[str]:
     return [r["event_type"] for r in _rows(con, "SELECT DISTINCT event_type FROM events ORDER BY 1", [])]
 
 
-def search(con, text: str, page: int = 1) -> list[dict]:
-    """Articles whose title or text holds `text` (as typed: a literal, not a pattern), newest first."""
-    needle = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return _rows(con, """
-        SELECT article_id, title, outlet, published_at, story_id FROM articles
-        WHERE dup_of IS NULL AND (title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')
-        ORDER BY published_at DESC NULLS LAST, article_id LIMIT ? OFFSET ?""",
-                 [f"%{needle}%", f"%{needle}%", PAGE + 1, _offset(page)])
+def search(con, keys: list[int], page: int = 1) -> list[dict]:
+    """Articles (not copies) found by every one of `keys` (tasks.dedup.search_index), newest first."""
+    if not keys:
+        return []
+    marks = ", ".join("?" * len(keys))
+    return _rows(con, f"""
+        WITH found AS (SELECT article_id FROM search_terms WHERE term_key IN ({marks})
+                       GROUP BY article_id HAVING count(DISTINCT term_key) = ?)
+        SELECT article_id, title, outlet, published_at, story_id FROM articles SEMI JOIN found USING (article_id)
+        WHERE dup_of IS NULL ORDER BY published_at DESC NULLS LAST, article_id LIMIT ? OFFSET ?""",
+                 [*keys, len(keys), PAGE + 1, _offset(page)])
+
+
+def not_indexed(con, enricher_version: str) -> int:
+    """Articles enriched by another version of the enricher (or by none): not all of them have search keys."""
+    return _rows(con, "SELECT count(*) AS n FROM articles WHERE enricher_version IS DISTINCT FROM ?",
+                 [enricher_version])[0]["n"]
 
 
 def article(con, article_id: str) -> dict | None:

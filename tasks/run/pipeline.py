@@ -149,6 +149,7 @@ def finish_documents(
         enrich = Enrichment(originals=[p.article for p in kept],
                             signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
+                            search_keys={a.article_id: d.search_keys for a, d in zip(stripped, derived)},
                             facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
     with tally.timed("write"):
         written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],

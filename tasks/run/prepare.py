@@ -19,7 +19,8 @@ from tasks.acquire.load import decode_document, read_input
 from tasks.acquire.raw import compress_raw
 from tasks.dedup.minhash import Signature, signature_of
 from tasks.dedup.paragraph_hashes import paragraph_hashes
-from tasks.dedup.terms import terms_of
+from tasks.dedup.search_index import article_keys
+from tasks.dedup.terms import term_counts, top_terms
 from tasks.enrich.facts import ArticleFacts, facts_of, is_arabic
 from tasks.enrich.name_propagation import TextWords, text_words
 from tasks.enrich.ner.tagger import recognise
@@ -34,6 +35,7 @@ class Derived:
 
     signature: Signature
     terms: dict[str, float]
+    search_keys: list[int]  # what it is found by in a search (tasks.dedup.search_index)
     found: list | None = None  # recogniser mentions (Arabic articles only)
     words: TextWords | None = None  # to look known persons up by (Arabic articles only)
     paragraph_hashes: tuple[str, ...] = ()  # tasks.dedup.boilerplate's, so that the parent need not compute them
@@ -68,9 +70,11 @@ class FileJob:
 
 def derive(article: Article, with_words: bool = True) -> Derived:
     arabic = is_arabic(article)
+    counts = term_counts(article.text, article.title)
     return Derived(
         signature=signature_of(article.text),
-        terms=terms_of(article.text, article.title),
+        terms=top_terms(counts),
+        search_keys=article_keys(article.title, article.text),
         found=recognise(article.text) if arabic else None,
         words=text_words(article.text) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),

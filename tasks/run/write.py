@@ -17,6 +17,7 @@ from tasks.dedup import boilerplate
 from tasks.dedup.duplicates import CONTAINED_TERMS_MIN, link_duplicates, store_signatures
 from tasks.dedup.minhash import Signature
 from tasks.dedup.neighbours import Neighbours, term_neighbours
+from tasks.dedup.search_index import store_search_keys
 from tasks.dedup.stories import STORY_MIN, assign_stories, store_terms
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.enrich.known_names import known_person_keys
@@ -83,6 +84,7 @@ class Enrichment:
     originals: list[Article] = field(default_factory=list)  # as extracted, before boilerplate was stripped
     signatures: dict[str, Signature] = field(default_factory=dict)
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
+    search_keys: dict[str, list[int]] = field(default_factory=dict)  # tasks.dedup.search_index
     facts: dict[str, ArticleFacts] = field(default_factory=dict)  # entities, dates, quotes, agencies (tasks.enrich.facts)
 
 
@@ -216,6 +218,7 @@ def write_batch(
             boilerplate.record(con, enrich.originals, stored)
             known_buckets = store_signatures(con, run_id, enrich.signatures)
             store_terms(con, enrich.terms, {r["article_id"]: r["published_at"] for r in art_rows}, stored)
+            store_search_keys(con, enrich.search_keys, stored)
             neighbours = term_neighbours(con, enrich.terms, [r["published_at"] for r in art_rows if r["published_at"]],
                                          min(STORY_MIN, CONTAINED_TERMS_MIN))
         dup_count = link_duplicates(con, ids, known_buckets, neighbours)

@@ -65,18 +65,26 @@ class Lake(Warehouse):
         return f"{self.setting} (data {self.data_path})"
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
             for name in _EXTENSIONS:
                 con.execute(f"LOAD '{extension_file(name)}'")
             Path(self.data_path).mkdir(parents=True, exist_ok=True)
-            con.execute(f"ATTACH '{_quoted(self.setting)}' AS lake (DATA_PATH '{_quoted(self.data_path)}')")
+            options = f"DATA_PATH '{_quoted(self.data_path)}'" + (", READ_ONLY" if read_only else "")
+            con.execute(f"ATTACH '{_quoted(self.setting)}' AS lake ({options})")
             con.execute("USE lake")
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def reading(self, timeout: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection: a lake's readers and writers never wait for each other (each reads the
+        snapshot committed when it began), so there is no lock; `timeout` is the file warehouse's."""
+        with self.connect(read_only=True) as con:
+            yield con
 
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work(con)` until it commits: after a conflict it runs again from the start, on a new connection

@@ -1,40 +1,46 @@
-"""A warehouse of the seeds, and the explorer over it served by uvicorn on loopback, for the package's tests."""
+"""A warehouse of the seeds and of ../shared/gold/dev-articles.json's 33 articles (their titles, texts, dates,
+outlets and links only: no gold answer), and the explorer over it served by uvicorn on loopback, for the
+package's tests."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import json
+from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 
 from akhbar.explore.app import create_app
 from flows.ingest import ingest
-from tests.support.paths import SEEDS
+from tests.support.paths import SEEDS, SHARED, need_shared
+from tests.support.serve import served
+
+DEV_ARTICLES = SHARED / "gold" / "dev-articles.json"
+
+
+def write_dev_articles(folder: Path) -> int:
+    """The dev articles as a folder source (a .txt each and a manifest.json): how many."""
+    folder.mkdir(parents=True)
+    articles = json.loads(DEV_ARTICLES.read_text(encoding="utf-8"))["articles"]
+    manifest = {}
+    for aid, article in articles.items():
+        (folder / f"{aid}.txt").write_text(article["text"], encoding="utf-8")
+        manifest[f"{aid}.txt"] = {"title": article.get("title"), "published": article.get("published"),
+                                  "outlet": article.get("source"), "url": article.get("url"), "language": "ar"}
+    (folder / "manifest.json").write_text(json.dumps({"articles": manifest}, ensure_ascii=False), encoding="utf-8")
+    return len(articles)
 
 
 @pytest.fixture(scope="package")
 def seeded(tmp_path_factory, prefect_harness):
-    path = tmp_path_factory.mktemp("explore") / "warehouse.duckdb"
+    need_shared(DEV_ARTICLES)
+    root = tmp_path_factory.mktemp("explore")
+    path = root / "warehouse.duckdb"
     ingest(source=str(SEEDS), warehouse=str(path), workers=1)
+    write_dev_articles(root / "dev-articles")
+    ingest(source=str(root / "dev-articles"), warehouse=str(path), workers=1)
     return path
 
 
 @pytest.fixture(scope="package")
 def client(seeded):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(seeded), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+    with served(create_app(seeded)) as c:
         yield c
-    server.should_exit = True
-    thread.join(10)
-
-

@@ -372,3 +372,14 @@ def test_a_reader_holds_writers_off_only_while_it_reads(wh):
         with pytest.raises(TimeoutError):
             impatient.write(lambda c: c.execute("SELECT 1").fetchone())
     assert impatient.write(lambda c: c.execute("SELECT 1").fetchone()) == (1,)
+
+
+def test_a_reading_sees_the_last_write_and_leaves_the_file_free(wh):
+    """The file is attached to the process's reading instance only while a reader has it: a write in between is
+    seen by the next reader, and once the last reader closes, the file opens read-write in this very process."""
+    with wh.reading() as con:
+        before = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+    wh.write(lambda c: c.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES ('r-read', 'ingest', now(), 'completed')"))
+    with wh.reading() as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == before + 1
+    duckdb.connect(str(wh.path)).close()  # would fail ("already attached") were the file still held

@@ -18,6 +18,7 @@ from tasks.warehouse.lake import Lake
 from tasks.warehouse.setting import open_warehouse
 from tests.support.paths import ROOT, SEEDS
 from tests.support.postgres import bin_dir, postgres_server
+from tests.support.serve import served
 
 # Compared before and after a re-run: what a run writes about the articles themselves.
 CONTENT = {
@@ -85,6 +86,16 @@ def test_seeds_land_in_the_lake_and_a_rerun_changes_nothing(lake, tmp_path, pref
         ("inputs/empty.txt", 2, first["run_id"], second["run_id"]),
         ("inputs/scan.pdf", 2, first["run_id"], second["run_id"])]
     assert _rows(lake, "SELECT count(*) FROM schema_version")[0][0] == len(migrations())
+
+    # the explorer reads the lake as it reads a file
+    from akhbar.explore.app import create_app
+
+    (story_id, title), = _rows(lake, "SELECT story_id, title FROM stories ORDER BY article_count DESC, story_id LIMIT 1")
+    with served(create_app(lake)) as client:
+        assert title in client.get("/").text
+        assert client.get(f"/story/{story_id}").status_code == 200
+        found = client.get("/search", params={"q": "دمشق"}).text.count('href="/article/')
+        assert 0 < found <= _rows(lake, "SELECT count(*) FROM articles WHERE text LIKE '%دمشق%'")[0][0]
 
 
 def test_keyless_migrations_keep_every_column_and_no_key():
