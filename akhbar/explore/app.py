@@ -69,12 +69,16 @@ def create_app(warehouse: Warehouse | str | Path) -> FastAPI:
         return page(request, "stories.html", rows=rows, more=more, page=page_no)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse)
-    def story(request: Request, story_id: str):
+    def story(request: Request, story_id: str, page_no: int = Query(1, alias="page", ge=1, le=100_000)):
         with wh.reading() as con:
             found = _one(con, queries.story, story_id, "لا قصة بهذا المعرف.")
             context = together(con, articles=(queries.story_articles, story_id), happenings=(queries.story_happenings, story_id),
                                quotes=(queries.story_quotes, story_id), entities=(queries.story_entities, story_id))
-        return page(request, "story.html", story=found, timeline=charts.reports_by_outlet(context["articles"]), **context)
+        timeline = charts.reports_by_outlet(context["articles"])  # every report; the table and the quotes are paged
+        window = slice((page_no - 1) * queries.PAGE, page_no * queries.PAGE)
+        more = max(len(context["articles"]), len(context["quotes"])) > window.stop
+        context.update(articles=context["articles"][window], quotes=context["quotes"][window])
+        return page(request, "story.html", story=found, timeline=timeline, page=page_no, more=more, **context)
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
     def entity(request: Request, entity_id: str, page_no: int = Query(1, alias="page", ge=1, le=100_000)):

@@ -210,7 +210,7 @@ class _Attached:
                 self._instance.execute("SET TimeZone = 'UTC'")
                 self._instance.execute("SET enable_progress_bar = false")
             if not self._readers.get(path):
-                self._instance.execute(f"ATTACH '{_sql_text(str(path))}' AS {alias} (READ_ONLY)")
+                self._instance.execute(f"ATTACH '{quoted(str(path))}' AS {alias} (READ_ONLY)")
             self._readers[path] = self._readers.get(path, 0) + 1
             con = self._instance.cursor()
         try:
@@ -228,7 +228,8 @@ class _Attached:
 _ATTACHED = _Attached()
 
 
-def _sql_text(text: str) -> str:
+def quoted(text: str) -> str:
+    """`text` inside a SQL string literal ('...'), for statements that take no parameters (ATTACH)."""
     return text.replace("'", "''")
 
 

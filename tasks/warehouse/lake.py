@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 import duckdb
 
-from tasks.warehouse.database import T, Warehouse
+from tasks.warehouse.database import T, Warehouse, quoted
 
 PREFIX = "ducklake:"
 log = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ class Lake(Warehouse):
             for name in _EXTENSIONS:
                 con.execute(f"LOAD '{extension_file(name)}'")
             Path(self.data_path).mkdir(parents=True, exist_ok=True)
-            options = f"DATA_PATH '{_quoted(self.data_path)}'" + (", READ_ONLY" if read_only else "")
-            con.execute(f"ATTACH '{_quoted(self.setting)}' AS lake ({options})")
+            options = f"DATA_PATH '{quoted(self.data_path)}'" + (", READ_ONLY" if read_only else "")
+            con.execute(f"ATTACH '{quoted(self.setting)}' AS lake ({options})")
             con.execute("USE lake")
             yield con
         finally:
@@ -103,7 +103,3 @@ class Lake(Warehouse):
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, 2.0)
         raise AssertionError("itertools.count does not end")
-
-
-def _quoted(text: str) -> str:
-    return text.replace("'", "''")

@@ -99,6 +99,12 @@ def test_lists_are_paged_with_links_both_ways(client, seeded, monkeypatch):
     assert 'rel="next" href="?page=2"' in first and 'rel="prev" href="?page=1"' in second
     assert links(first, "story") != links(second, "story")
     assert len(links(first, "story")) == len(links(second, "story")) == 1
+    story_id, count = read_rows(seeded, "SELECT story_id, article_count FROM stories ORDER BY article_count DESC LIMIT 1")[0]
+    pages = [client.get(f"/story/{story_id}", params={"page": n}).text for n in range(1, count + 1)]
+    assert [len(links(p, "article")) for p in pages] == [1] * count and len({links(p, "article")[0] for p in pages}) == count
+    quotes = read_rows(seeded, "SELECT count(*) FROM quotes JOIN articles USING (article_id) WHERE story_id = ?", [story_id])[0][0]
+    last = client.get(f"/story/{story_id}", params={"page": max(count, quotes)}).text
+    assert 'rel="next"' in pages[0] and 'rel="next"' not in last and 'rel="prev"' in last
 
 
 def test_no_connection_outlives_a_request(client, seeded):
