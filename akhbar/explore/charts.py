@@ -86,15 +86,16 @@ def mentions_over_time(points: list[dict], title: str) -> str:
 
 
 def reports_by_outlet(articles: list[dict]) -> str:
-    """When each outlet carried the story: one dot a report, an outlet a row."""
+    """When each outlet carried the story: one dot a report, an outlet a row (`shown_outlet` of
+    queries.story_articles)."""
     dated = [a for a in articles if a.get("published_at")]
     if not dated:
         return ""
-    outlets = sorted({a.get("outlet") or a.get("source") or "?" for a in dated})
+    outlets = sorted({a["shown_outlet"] for a in dated})
     chart = pygal.DateTimeLine(style=STYLE, js=[], height=120 + 28 * len(outlets), width=800, stroke=False,
                                dots_size=5, show_legend=True, legend_at_bottom=True, x_label_rotation=20, margin=6,
                                x_value_formatter=lambda d: d.strftime("%Y-%m-%d %H:%M"), show_y_labels=False,
                                range=(0, len(outlets) + 1), title="التقارير عبر الزمن")
     for row, outlet in enumerate(outlets, start=1):
-        chart.add(outlet, [(a["published_at"], row) for a in dated if (a.get("outlet") or a.get("source") or "?") == outlet])
+        chart.add(outlet, [(a["published_at"], row) for a in dated if a["shown_outlet"] == outlet])
     return _svg(chart)

@@ -30,8 +30,10 @@ def story(con, story_id: str) -> dict | None:
 
 
 def story_articles(con, story_id: str) -> list[dict]:
-    """The story's reports by outlet and time; a copy names the article it copies."""
-    return _rows(con, "SELECT article_id, title, outlet, source, published_at, url, word_count, dup_of, dup_method"
+    """The story's reports by outlet and time; a copy names the article it copies. `shown_outlet`: the outlet, or
+    the source it came from when its outlet is not known."""
+    return _rows(con, "SELECT article_id, title, outlet, source, coalesce(outlet, source || ' (المنفذ غير معروف)') AS shown_outlet,"
+                      " published_at, url, word_count, dup_of, dup_method"
                       " FROM articles WHERE story_id = ? ORDER BY outlet NULLS LAST, published_at NULLS LAST, article_id",
                  [story_id])
 

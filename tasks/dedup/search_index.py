@@ -4,21 +4,17 @@ one-letter words left out, no stopword list) is stored as a 64-bit key in `searc
 the article is written. A word that begins with a one-letter proclitic (و ب ل ف ك) is stored bare too, so that
 "طهران" finds "بطهران" and "وطهران". A search looks up the same forms of its words.
 
-A search reads the keys of its words, not the texts: at 100,000 articles a scan of about 25 million small
-integers (tens of milliseconds) where `ILIKE` over every text took seconds, and DuckDB's full-text extension
-took 0.5 to 0.8 s a query after a 64 s rebuild of its index for every change (docs/explore.md)."""
+A search reads the keys of its words, not the texts: at 100,000 articles a scan of 16 million small integers
+(tens of milliseconds) where `ILIKE` over every text took seconds, and DuckDB's full-text extension
+took 0.5 to 0.8 s a query after a 64 s rebuild of its index for every change (docs/explore.md). Pure: the
+workers compute an article's keys; tasks.dedup.search_store writes them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
 from functools import lru_cache
-
-import duckdb
-import pyarrow as pa
 
 from tasks.dedup.terms import stem
 from tasks.text.normalize import words
-from tasks.warehouse.database import SPLIT_IDS, split_ids, stored_among
 
 _PROCLITICS = frozenset("وبلفك")
 _BARE_MIN = 4  # letters left after a proclitic for the bare form to be stored too (not وزير -> زير)
@@ -44,18 +40,3 @@ def article_keys(title: str | None, text: str) -> list[int]:
     found.update(forms_of(title or ""))
     found.update([f[1:] for f in found if f[0] in _PROCLITICS and len(f) - 1 >= _BARE_MIN])
     return sorted(key_of(f) for f in found)
-
-
-def store_search_keys(con: duckdb.DuckDBPyConnection, keys: dict[str, list[int]], stored: Collection[str] | None = None) -> None:
-    """Replace these articles' search keys. `stored`: the articles that can have keys already."""
-    if not keys:
-        return
-    replaced = stored_among(keys, stored)
-    if replaced:
-        con.execute(f"DELETE FROM search_terms WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
-    ids = [a for a, ks in keys.items() for _ in ks]
-    if ids:
-        con.register("batch_search_terms", pa.table({"article_id": pa.array(ids, pa.string()),
-                                                     "term_key": pa.array([k for ks in keys.values() for k in ks], pa.int64())}))
-        con.execute("INSERT INTO search_terms BY NAME SELECT * FROM batch_search_terms")
-        con.unregister("batch_search_terms")

@@ -17,7 +17,7 @@ from tasks.dedup import boilerplate
 from tasks.dedup.duplicates import CONTAINED_TERMS_MIN, link_duplicates, store_signatures
 from tasks.dedup.minhash import Signature
 from tasks.dedup.neighbours import Neighbours, term_neighbours
-from tasks.dedup.search_index import store_search_keys
+from tasks.dedup.search_store import store_search_keys
 from tasks.dedup.stories import STORY_MIN, assign_stories, store_terms
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.enrich.known_names import known_person_keys

@@ -1,7 +1,8 @@
 """Search keys (tasks.dedup.search_index): which forms of a word find an article, and how its keys are stored."""
 from __future__ import annotations
 
-from tasks.dedup.search_index import article_keys, forms_of, key_of, store_search_keys
+from tasks.dedup.search_index import article_keys, forms_of, key_of
+from tasks.dedup.search_store import store_search_keys
 
 
 def finds(query: str, title: str | None, text: str) -> bool:
