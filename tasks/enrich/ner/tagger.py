@@ -72,7 +72,7 @@ def proclitics(word: str) -> tuple[int, bool]:
     norm = normalize_arabic(word)
     if len(norm) != len(word):  # marks or tatweel: offsets would not line up; keep the token whole
         return 0, False
-    names = lexicon().words
+    names, zipf = lexicon().words, lexicon().zipf
     for chain in ("وبال", "وكال", "فبال", "فال", "وال", "بال", "كال"):
         if norm.startswith(chain) and len(norm) - len(chain) >= 3:
             return len(chain) - 2, False
@@ -83,12 +83,17 @@ def proclitics(word: str) -> tuple[int, bool]:
             return len(chain) - 1, True  # للأسد: ل + (ا)لأسد
     for chain in ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك"):
         rest = norm[len(chain):]
-        if norm.startswith(chain) and len(rest) >= 3 and names[rest] > 2 * names[norm]:
-            return len(chain), False  # بدمشق: دمشق is the likelier name (فريد stays: ريد is rarer)
+        if norm.startswith(chain) and len(rest) >= 3 and (
+                names[rest] > 2 * names[norm]
+                or names[rest] >= names[norm] > 0 and zipf.get(rest, 0.0) > zipf.get(norm, 0.0)):
+            return len(chain), False  # بدمشق: دمشق is the likelier name (فريد stays: ريد is rarer); وليبيا: ليبيا
     if norm in names:
         return 0, False
-    # an unknown word after و/ف: the conjunction (وباقري → باقري); ب ل ك stay (بوتين، لندن)
-    return (1 if norm[0] in "وف" and len(norm) >= 4 else 0), False
+    # an unknown word after و/ف: the conjunction (وباقري → باقري); ب ل ك stay (بوتين، لندن); not a word that
+    # ordinary Arabic writes only whole (فنسنت، فاسيلي، فلاديمير: wordfreq knows no نسنت، اسيلي، لاديمير)
+    if norm[0] in "وف" and len(norm) >= 4 and not (zipf.get(norm, 0.0) > 0 and zipf.get(norm[1:], 0.0) == 0):
+        return 1, False
+    return 0, False
 
 
 def recognise(text: str) -> list[Mention]:

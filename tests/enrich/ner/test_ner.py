@@ -53,6 +53,10 @@ def test_mentions_round_trip_offsets_on_arabic_text():
     ("لبنان", 0, False),
     ("وليد", 0, False),     # a known name that starts with و
     ("فريد", 0, False),     # ف + ريد is the rarer reading
+    ("وليبيا", 1, False),   # both in the name lists once: ليبيا is the commoner word
+    ("فنسنت", 0, False),    # unknown to the name lists, known to wordfreq whole only (no نسنت)
+    ("فلاديمير", 0, False),
+    ("وكونريكوس", 1, False),  # unknown to both: the conjunction
 ])
 def test_proclitics_are_cut_from_the_span_start(word, skip, elided):
     assert proclitics(word) == (skip, elided)
