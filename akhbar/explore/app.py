@@ -4,7 +4,7 @@ held while idle, and a writer waits for a page at most, never fails)."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -140,12 +140,11 @@ def together(con, **calls) -> dict:
         cursors[name].execute(f'USE "{database}"')
         return query(cursors[name], *arguments)
 
-    try:
-        futures = {name: _QUERIES.submit(run, name) for name in calls}
-        return {name: future.result() for name, future in futures.items()}
-    finally:
-        for cursor in cursors.values():
-            cursor.close()
+    futures = {name: _QUERIES.submit(run, name) for name in calls}
+    wait(futures.values())  # all of them, a failed one too, before any cursor is closed
+    for cursor in cursors.values():
+        cursor.close()
+    return {name: future.result() for name, future in futures.items()}  # a query's error is raised here
 
 
 def _day(value: str | None) -> date | None:

@@ -1,10 +1,14 @@
-"""The explorer's charts and labels without a server: periods a busy timeline is summed by, and an Arabic
-label for every code the enrichment writes."""
+"""The explorer's parts without a server: periods a busy timeline is summed by, an Arabic label for every
+code the enrichment writes, and the runner of a page's queries."""
 from __future__ import annotations
 
 from datetime import date
 
+import duckdb
+import pytest
+
 from akhbar.explore import charts, labels
+from akhbar.explore.app import together
 from tasks.enrich import event_lexicon
 
 
@@ -31,3 +35,22 @@ def test_every_event_type_and_mode_the_lexicon_gives_has_an_arabic_label():
     assert len(triggers) >= 20
     assert all(t.event_type in labels.EVENT_TYPES and t.mode in labels.MODES for t in triggers)
     assert labels.event_type("NOT_A_TYPE") == "NOT_A_TYPE" and labels.mode(None) == ""
+
+
+def test_a_failing_query_among_a_pages_queries_is_raised_once_the_others_are_done(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(200000)")
+    finished = []
+
+    def slow(cur):
+        rows = cur.execute("SELECT sum(x) FROM t, range(20)").fetchall()
+        finished.append(rows)
+        return rows
+
+    def broken(cur):
+        cur.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(duckdb.CatalogException):
+        together(con, slow=(slow,), broken=(broken,))
+    assert len(finished) == 1  # the other query ran to its end before the error was raised
+    assert together(con, one=(lambda cur: cur.execute("SELECT count(*) FROM t").fetchall(),)) == {"one": [(200000,)]}
