@@ -46,7 +46,8 @@ _VERBS = [f for args in (
     ("طالب", "طالب", "مطالبا"), ("رأى", "رى", "رائيا", "رأت"), ("استطرد", "ستطرد", "مستطردا"), ("أوضح", "وضح", "موضحا"),
     ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"), ("كتب", "كتب", "كاتبا"),
 ) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
-    "جاء في"]  # "وجاء في بيان الوزارة أن «...»": the statement's author speaks
+    "جاء في"] + [normalize_arabic(w) for w in ("أبلغ", "أبلغت", "أبلغوا")]  # "وأبلغ X رويترز أن": not يبلغ (amounts to)
+# "وجاء في بيان الوزارة أن «...»": the statement's author speaks
 _STATEMENT_CUE = "جاء في"
 # what a statement is written in ("جاء في قانون تشكيل المجلس" quotes a law, not a speaker)
 _STATEMENTS = re.compile(r"\s*(?:ال)?(?:بيان|تقرير|رساله|تغريده|كلمه|خطاب)\w{0,2}(?!\w)")

@@ -168,3 +168,12 @@ def test_a_league_or_an_army_speaks_as_the_one_named_last_and_an_outlet_spoken_w
     ms = mentions(text, **{"رابطة الدوري الفرنسي": "ORG", "توماس رودريغيز": "PER", "ماكرون": "PER"})
     speakers = [q.speaker_surface for q in find_quotes(text, ms)]
     assert speakers == ["رابطة الدوري الفرنسي", "ماكرون"]
+
+
+def test_informed_is_a_reporting_verb_in_the_past_only():
+    text = ("وقال الرئيس بشار الأسد إن «الطائرات قصفت نقاط الفصائل». وأبلغ الميجر جوش جاك رويترز أنه "
+            "«لم ينفذ أي فرد في التحالف ضربات». ويبلغ عدد القتلى «عشرة أشخاص في المدينة» بحسب المرصد.")
+    quotes = find_quotes(text, mentions(text, **{"بشار الأسد": "PER", "جوش جاك": "PER", "رويترز": "ORG"}))
+    check_offsets(text, quotes)
+    assert [(q.speaker_surface, q.cue) for q in quotes[:2]] == [("بشار الأسد", "وقال"), ("جوش جاك", "وأبلغ")]
+    assert all(q.cue != "ويبلغ" for q in quotes)
