@@ -177,6 +177,25 @@ def _body_named_last(ctx: _Context, head: str, before: int) -> tuple[int, int] |
     return found[0][:2] if found else None
 
 
+# "متحدثة باسم الوزارة" with no name of her own: the body speaks (the annotation guide's gold does so)
+_SPOKESPERSON = re.compile(r"(?<!\w)(?:ال)?(?:متحدث|ناطق)(?:ه)?(?:\s+(?:ال)?رسمي(?:ه)?)?\s+باسم\s+")
+
+
+def _spokesperson_body(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The body a spokesperson named in [lo, hi) speaks for, when no person is named there: the organisation
+    right after "باسم", or the one named last for an anaphor ("باسم الوزارة")."""
+    found = _SPOKESPERSON.search(ctx.folded, lo, hi)
+    if found is None or ctx.mention_in(lo, hi, kind="PER"):
+        return None
+    body = ctx.mention_in(found.end(), hi)
+    if body and body[0] == found.end():
+        return body
+    word = _words_after(ctx, found.end(), 1)
+    if word and word[0].group() in _BODY_ANAPHORS:
+        return _body_named_last(ctx, _BODY_ANAPHORS[word[0].group()], found.start())
+    return None
+
+
 # أن / إن / بأن ... end the subject ("وقال الوزير إن"); not "بن" of a name ("محمد بن عبد الرحمن")
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?ان|انه|انها|قوله|قولها)(?!\w)|:")
 
@@ -203,7 +222,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         source = re.compile(r"(?<!\w)عن\s+").search(folded, cue.end(), hi)
         if source:
             found = ctx.mention_in(source.end(), subject_end) if ctx.mentions else _heuristic_speaker(ctx, source.end())
-            return found or last
+            return found or _spokesperson_body(ctx, source.end(), subject_end) or last
     anaphor = _words_after(ctx, cue.end(), 1)
     if anaphor and anaphor[0].group() in _OUTLET_ANAPHORS:  # "وأشارت الوكالة": the agency named last
         agencies = [a for a in ctx.attributions_in(max(0, cue.start() - _WINDOW * 3), cue.start()) if ctx.fold(a.end) <= cue.start()]
@@ -220,7 +239,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         return ctx.fold(outlet.start), ctx.fold(outlet.end)
     if ctx.mentions:
         if not pronoun:
-            found = ctx.mention_in(cue.end(), subject_end)
+            found = ctx.mention_in(cue.end(), subject_end) or _spokesperson_body(ctx, cue.end(), subject_end)
             if found:
                 return found
         before = ctx.mention_in(max(lo, cue.start() - 40), cue.start(), last=True)

@@ -177,3 +177,12 @@ def test_informed_is_a_reporting_verb_in_the_past_only():
     check_offsets(text, quotes)
     assert [(q.speaker_surface, q.cue) for q in quotes[:2]] == [("بشار الأسد", "وقال"), ("جوش جاك", "وأبلغ")]
     assert all(q.cue != "ويبلغ" for q in quotes)
+
+
+def test_a_spokesperson_without_a_name_speaks_for_the_body():
+    text = ("قالت وزارة الداخلية الألمانية إن الخطة قيد الدرس. ونقلت الصحيفة عن متحدثة باسم الوزارة قولها إن "
+            "«استبعاد احتمال الوصول إلى الساحل قد يقنع المهاجرين». وقال المتحدث باسم الوزارة يوهانس ديمروث "
+            "«لا خطط ملموسة حتى الآن».")
+    quotes = find_quotes(text, mentions(text, **{"وزارة الداخلية الألمانية": "ORG", "يوهانس ديمروث": "PER"}))
+    check_offsets(text, quotes)
+    assert [q.speaker_surface for q in quotes] == ["وزارة الداخلية الألمانية", "يوهانس ديمروث"]
