@@ -85,8 +85,10 @@ def proclitics(word: str) -> tuple[int, bool]:
         rest = norm[len(chain):]
         if norm.startswith(chain) and len(rest) >= 3 and (
                 names[rest] > 2 * names[norm]
-                or names[rest] >= names[norm] > 0 and zipf.get(rest, 0.0) > zipf.get(norm, 0.0)):
-            return len(chain), False  # بدمشق: دمشق is the likelier name (فريد stays: ريد is rarer); وليبيا: ليبيا
+                or chain[0] in "وفل" and names[rest] >= names[norm] > 0 and zipf.get(rest, 0.0) > zipf.get(norm, 0.0)):
+            # بدمشق: دمشق is the likelier name (فريد stays: ريد is rarer); وليبيا, لوكالة: the commoner word, but
+            # بيونغ يانغ keeps its ب (wordfreq cannot tell it from لوكالة: a name begins with ب or ك far more often)
+            return len(chain), False
     if norm in names:
         return 0, False
     # an unknown word after و/ف: the conjunction (وباقري → باقري); ب ل ك stay (بوتين، لندن); not a word that

@@ -54,6 +54,8 @@ def test_mentions_round_trip_offsets_on_arabic_text():
     ("وليد", 0, False),     # a known name that starts with و
     ("فريد", 0, False),     # ف + ريد is the rarer reading
     ("وليبيا", 1, False),   # both in the name lists once: ليبيا is the commoner word
+    ("بيونغ", 0, False),    # the same counts, but ب is the name's own letter more often than a clitic
+    ("لوكالة", 1, False),   # ... and ل, "to", before a common noun
     ("فنسنت", 0, False),    # unknown to the name lists, known to wordfreq whole only (no نسنت)
     ("فلاديمير", 0, False),
     ("وكونريكوس", 1, False),  # unknown to both: the conjunction
