@@ -87,22 +87,12 @@ def idf_table() -> tuple[dict[str, float], float]:
     return table, math.log(docs + 1) + 1.0
 
 
-def term_counts(text: str, title: str | None = None) -> Counter:
-    """How often each content form is used in the text and its title."""
-    counts = Counter(content_words(text))
-    if title:
-        counts.update(content_words(title))
-    return counts
-
-
 def terms_of(text: str, title: str | None = None, top: int = TOP_TERMS) -> dict[str, float]:
     """The `top` heaviest terms of the text and its title (its words count as one more use each),
     L2-normalized."""
-    return top_terms(term_counts(text, title), top)
-
-
-def top_terms(counts: Counter, top: int = TOP_TERMS) -> dict[str, float]:
-    """`terms_of` from the counts of `term_counts`."""
+    counts = Counter(content_words(text))
+    if title:
+        counts.update(content_words(title))
     if not counts:
         return {}
     idf, unseen = idf_table()

@@ -20,7 +20,7 @@ from tasks.acquire.raw import compress_raw
 from tasks.dedup.minhash import Signature, signature_of
 from tasks.dedup.paragraph_hashes import paragraph_hashes
 from tasks.dedup.search_index import article_keys
-from tasks.dedup.terms import term_counts, top_terms
+from tasks.dedup.terms import terms_of
 from tasks.enrich.facts import ArticleFacts, facts_of, is_arabic
 from tasks.enrich.name_propagation import TextWords, text_words
 from tasks.enrich.ner.tagger import recognise
@@ -70,10 +70,9 @@ class FileJob:
 
 def derive(article: Article, with_words: bool = True) -> Derived:
     arabic = is_arabic(article)
-    counts = term_counts(article.text, article.title)
     return Derived(
         signature=signature_of(article.text),
-        terms=top_terms(counts),
+        terms=terms_of(article.text, article.title),
         search_keys=article_keys(article.title, article.text),
         found=recognise(article.text) if arabic else None,
         words=text_words(article.text) if arabic and with_words else None,

@@ -195,7 +195,7 @@ class _Attached:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._instance: duckdb.DuckDBPyConnection | None = None
-        self._readers: dict[Path, int] = {}
+        self._readers: dict[str, int] = {}  # by alias: one file however its path is spelt
 
     @staticmethod
     def alias(path: Path) -> str:
@@ -209,9 +209,9 @@ class _Attached:
                 self._instance = duckdb.connect()
                 self._instance.execute("SET TimeZone = 'UTC'")
                 self._instance.execute("SET enable_progress_bar = false")
-            if not self._readers.get(path):
+            if not self._readers.get(alias):
                 self._instance.execute(f"ATTACH '{quoted(str(path))}' AS {alias} (READ_ONLY)")
-            self._readers[path] = self._readers.get(path, 0) + 1
+            self._readers[alias] = self._readers.get(alias, 0) + 1
             con = self._instance.cursor()
         try:
             con.execute(f"USE {alias}")
@@ -219,9 +219,9 @@ class _Attached:
         finally:
             con.close()
             with self._lock:
-                self._readers[path] -= 1
-                if not self._readers[path]:
-                    del self._readers[path]
+                self._readers[alias] -= 1
+                if not self._readers[alias]:
+                    del self._readers[alias]
                     self._instance.execute(f"DETACH {alias}")
 
 

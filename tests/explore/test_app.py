@@ -120,3 +120,13 @@ def test_a_quote_without_a_known_speaker_is_shown_as_such(client, seeded):
         " VALUES (?, NULL, NULL, 'قول بلا قائل معروف', 0, 5, NULL, 'test', 'test')", [article_id]))
     page = client.get(f"/story/{story_id}")
     assert page.status_code == 200 and "(متحدث غير معروف)" in page.text and "قول بلا قائل معروف" in page.text
+
+
+def test_explore_refuses_a_missing_warehouse_and_a_lake_without_its_data_folder(tmp_path, monkeypatch, capsys):
+    from akhbar.cli import main as cli
+
+    monkeypatch.delenv("AKHBAR_LAKE_DATA", raising=False)
+    assert cli(["explore", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "no warehouse at" in capsys.readouterr().err
+    assert cli(["explore", "--warehouse", "ducklake:postgres:host=127.0.0.1 dbname=x"]) == 2
+    assert "data folder" in capsys.readouterr().err

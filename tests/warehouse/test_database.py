@@ -383,3 +383,10 @@ def test_a_reading_sees_the_last_write_and_leaves_the_file_free(wh):
     with wh.reading() as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == before + 1
     duckdb.connect(str(wh.path)).close()  # would fail ("already attached") were the file still held
+
+
+def test_one_file_read_through_two_spellings_of_its_path_at_once(wh, monkeypatch):
+    monkeypatch.chdir(wh.path.parent)
+    with Warehouse(wh.path.name).reading() as near, wh.reading() as far:
+        assert near.execute("SELECT count(*) FROM runs").fetchone() == far.execute("SELECT count(*) FROM runs").fetchone()
+    duckdb.connect(str(wh.path)).close()
