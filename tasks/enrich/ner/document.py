@@ -16,6 +16,7 @@ import re
 
 from tasks.enrich.ner.data import spans
 from tasks.enrich.ner.features import TITLES, sentence_features, stems
+from tasks.enrich.ner.scorer import Scorer
 from tasks.text.normalize import normalize_arabic
 
 WINDOW = 20
@@ -121,16 +122,20 @@ def doc_features(norm_sents: list[list[str]], tag_sents: list[list[str]], window
 
 
 def tag_document(first, cache, second, word_sents: list[list[str]], names: bool | None = None) -> list[list[str]]:
-    """BIO tags of a document's sentences (in order): the first CRF (pycrfsuite.Tagger) on the cached
-    features (ner_features.FeatureCache), then, if `second` is given, the second CRF on the same
-    features plus document features of the first one's tags; then, unless `names` is False (default:
-    PROPAGATE), names found in the document tagged where they recur untagged (`propagate`)."""
-    feats = [sentence_features(words, cache) if words else [] for words in word_sents]
-    tags = [first.tag(f) if f else [] for f in feats]
-    norms = [[cache.get(w)[5] for w in words] for words in word_sents]
-    if second is not None:
-        extra = doc_features(norms, tags)
-        tags = [second.tag([a + b for a, b in zip(f, e)]) if f else [] for f, e in zip(feats, extra)]
+    """BIO tags of a document's sentences (in order): the first CRF (a `Scorer`, or a pycrfsuite.Tagger on
+    the cached features of ner_features.FeatureCache), then, if `second` is given, the second CRF (a
+    pycrfsuite.Tagger) on the same features plus document features of the first one's tags; then, unless
+    `names` is False (default: PROPAGATE), names found in the document tagged where they recur untagged
+    (`propagate`)."""
+    if isinstance(first, Scorer) and second is None:
+        tags, norms = first.tag(word_sents)
+    else:
+        feats = [sentence_features(words, cache) if words else [] for words in word_sents]
+        tags = [first.tag(f) if f else [] for f in feats]
+        norms = [[cache.get(w)[5] for w in words] for words in word_sents]
+        if second is not None:
+            extra = doc_features(norms, tags)
+            tags = [second.tag([a + b for a, b in zip(f, e)]) if f else [] for f, e in zip(feats, extra)]
     tags = [repair(words, n, t, cache.lex.neighbours) for words, n, t in zip(word_sents, norms, tags)]
     if PROPAGATE if names is None else names:
         tags = propagate(norms, tags)

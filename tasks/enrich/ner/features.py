@@ -243,53 +243,99 @@ class FeatureCache:
 
     def get(self, word: str) -> tuple:
         """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
-        of multi-word entries it can begin: its normalized form and its stem with the article)."""
+        of multi-word entries it can begin: its normalized form and its stem with the article), kept."""
         entry = self.table.get(word)
         if entry is None:
-            own = word_features(word, self.lex)
-            if self._views is None:
-                seen = _neighbour(own)
-                lists = [own, *([f"{o}:{f}" for f in seen] for o in _OFFSETS)]
-            else:  # the same lists as filtering those by `keep`, in the same order
-                lists = [[self._own[f] for f in own if f in self._own], *([view[f] for f in own if f in view] for view in self._views)]
-            norm = normalize_arabic(word)
-            heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
-            entry = (*lists, norm, heads)
+            entry = self.compute(word)
             if len(self.table) >= MAX_CACHED_WORDS:
                 self.table.clear()  # a worker's memory stays flat however many articles it reads
             self.table[word] = entry
         return entry
 
+    def compute(self, word: str) -> tuple:
+        """What `get` gives, computed and not kept."""
+        own = word_features(word, self.lex)
+        if self._views is None:
+            seen = _neighbour(own)
+            lists = [own, *([f"{o}:{f}" for f in seen] for o in _OFFSETS)]
+        else:  # the same lists as filtering those by `keep`, in the same order
+            lists = [[self._own[f] for f in own if f in self._own], *([view[f] for f in own if f in view] for view in self._views)]
+        norm = normalize_arabic(word)
+        heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+        return (*lists, norm, heads)
+
+
+_LENGTHS: dict[int, tuple[dict[str, str], dict[str, tuple[int, ...]]]] = {}
+
+
+def _entry_lengths(table: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """First word of the multi-word entries of `table` -> their lengths in words, longest first; worked out
+    once per table (a lexicon's tables do not change once loaded)."""
+    held = _LENGTHS.get(id(table))
+    if held is None or held[0] is not table:
+        lengths: dict[str, set[int]] = {}
+        for entry in table:
+            words = entry.split(" ")
+            if len(words) > 1:
+                lengths.setdefault(words[0], set()).add(len(words))
+        held = _LENGTHS[id(table)] = (table, {h: tuple(sorted(n, reverse=True)) for h, n in lengths.items()})
+    return held[1]
+
 
 def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
-    """Per token, a feature for the longest multi-word entry of `table` covering it (`mg=B-LOC`, `mg=I-LOC`);
-    `heads`: per token, the forms of it that begin a multi-word entry (FeatureCache.get)."""
+    """Per token, a feature for the longest multi-word entry of `table` (of up to 6 words) covering it
+    (`mg=B-LOC`, `mg=I-LOC`); `heads`: per token, the forms of it that begin a multi-word entry
+    (FeatureCache.get). Only the lengths some entry of a head has are tried."""
     out = [""] * len(norms)
+    lengths = _entry_lengths(table)
     i = 0
     while i < len(norms):
         hit = 0
-        for n in range(min(6, len(norms) - i), 1, -1) if heads[i] else ():
-            rest = " ".join(norms[i + 1:i + n])
-            kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
-            if kind:
-                out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
-                hit = n
-                break
+        sizes = [lengths[h] for h in heads[i] if h in lengths]
+        if sizes:
+            longest = min(6, len(norms) - i)
+            for n in sorted({n for ns in sizes for n in ns if n <= longest}, reverse=True):
+                rest = " ".join(norms[i + 1:i + n])
+                kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
+                if kind:
+                    out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
+                    hit = n
+                    break
         i += hit or 1
     return out
 
 
-def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
-    """CRF features of each token of a sentence."""
-    entries = [cache.get(w) for w in words]
-    norms = [e[5] for e in entries]
-    lex = cache.lex
-    heads = [e[6] for e in entries]
+def sentence_extras(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon,
+                    keep: frozenset[str] | None = None) -> list[list[str]]:
+    """Per token, its features that no single word gives: the bigrams with its neighbours and the multi-word
+    gazetteer, known-name and external-name entries covering it. `keep`: as FeatureCache's (bigrams outside
+    it are left out)."""
     gaz = _multiword(norms, heads, lex.gazetteer, "mg")
     known = _multiword(norms, heads, lex.names, "ms")
     ext = _multiword(norms, heads, lex.external, "mx") if lex.external else None
+    n = len(norms)
+    out = []
+    for i in range(n):
+        feats = []
+        if i >= 1:
+            bigram = f"bg={norms[i - 1]}|{norms[i]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
+        if i + 1 < n:
+            bigram = f"bg+={norms[i]}|{norms[i + 1]}"
+            if keep is None or bigram in keep:
+                feats.append(bigram)
+        feats += [f for f in (gaz[i], known[i], ext[i] if ext is not None else "") if f]
+        out.append(feats)
+    return out
+
+
+def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
+    """CRF features of each token of a sentence: its word's (FeatureCache), its neighbours' within ±2, BOS or
+    EOS, and the sentence's (`sentence_extras`)."""
+    entries = [cache.get(w) for w in words]
+    extras = sentence_extras([e[5] for e in entries], [e[6] for e in entries], cache.lex, cache.keep)
     n = len(words)
-    keep = cache.keep
     out = []
     for i, entry in enumerate(entries):
         feats = ["bias", *entry[0]]
@@ -301,21 +347,10 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
             feats.extend(entries[i - 2][1])
         if i >= 1:
             feats.extend(entries[i - 1][2])
-            bigram = f"bg={norms[i - 1]}|{norms[i]}"
-            if keep is None or bigram in keep:
-                feats.append(bigram)
         if i + 1 < n:
             feats.extend(entries[i + 1][3])
-            bigram = f"bg+={norms[i]}|{norms[i + 1]}"
-            if keep is None or bigram in keep:
-                feats.append(bigram)
         if i + 2 < n:
             feats.extend(entries[i + 2][4])
-        if gaz[i]:
-            feats.append(gaz[i])
-        if known[i]:
-            feats.append(known[i])
-        if ext is not None and ext[i]:
-            feats.append(ext[i])
+        feats.extend(extras[i])
         out.append(feats)
     return out

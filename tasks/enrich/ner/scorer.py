@@ -1,0 +1,158 @@
+"""The CRF's tagging without pycrfsuite's per-token feature strings: the same model, read as arrays.
+
+A token's score for each label is the sum of the weights of its features. Most of them depend on one word
+alone (its own features, and what its neighbours at -2..+2 see of it: `FeatureCache`), so their sums are kept
+per word type as five score vectors; a sentence adds them up shifted, adds the few features of the sentence
+itself (BOS/EOS, bigrams, multi-word matches), and decodes with Viterbi. pycrfsuite turns every feature of
+every token into a string lookup (27 a token); this path does that once per word type.
+
+The weights are read from the model file itself (`read_model`: crfsuite's binary CRF1d format), not from
+`Tagger.info()`, whose dump rounds them to six decimals. The tags are the pycrfsuite tagger's
+(tests/enrich/test_ner_scorer.py compares them on corpus articles).
+"""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, sentence_extras
+
+_HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, features, labels, attrs, 5 offsets
+_FEATURE = struct.Struct("<iiid")  # type (0 state, 1 transition), source, destination, weight
+
+
+def _cqdb_strings(data: bytes, offset: int) -> list[str]:
+    """The strings of a CQDB block (crfsuite's string <-> id store), in id order, from its backward array."""
+    magic, _size, _flag, _order, bwd_size, bwd_offset = struct.unpack_from("<4sIIIII", data, offset)
+    if magic != b"CQDB":
+        raise ValueError("not a CQDB block")
+    out = []
+    for i in range(bwd_size):
+        (at,) = struct.unpack_from("<I", data, offset + bwd_offset + 4 * i)
+        value, ksize = struct.unpack_from("<iI", data, offset + at)
+        if value != i:
+            raise ValueError("CQDB ids out of order")
+        out.append(data[offset + at + 8: offset + at + 8 + ksize - 1].decode("utf-8"))
+    return out
+
+
+def read_model(path: Path) -> tuple[list[str], dict[str, np.ndarray], np.ndarray]:
+    """(labels, attribute -> weight per label, transition weights [from, to]) of a crfsuite CRF1d model."""
+    data = path.read_bytes()
+    # the header's feature count is left 0 by crfsuite: the feature chunk has it
+    magic, _size, kind, _version, _, n_labels, n_attrs, off_features, off_labels, off_attrs, _, _ = \
+        _HEADER.unpack_from(data, 0)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError(f"{path}: not a crfsuite CRF1d model")
+    labels = _cqdb_strings(data, off_labels)
+    attrs = _cqdb_strings(data, off_attrs)
+    if len(labels) != n_labels or len(attrs) != n_attrs:
+        raise ValueError(f"{path}: label or attribute count does not match the header")
+    chunk, _chunk_size, n_features = struct.unpack_from("<4sII", data, off_features)
+    if chunk != b"FEAT":
+        raise ValueError(f"{path}: no feature chunk where the header says")
+    state: dict[str, np.ndarray] = {}
+    transitions = np.zeros((n_labels, n_labels))
+    for kind_of, src, dst, weight in _FEATURE.iter_unpack(data[off_features + 12: off_features + 12 + 20 * n_features]):
+        if kind_of == 0:
+            vector = state.get(attrs[src])
+            if vector is None:
+                vector = state[attrs[src]] = np.zeros(n_labels)
+            vector[dst] = weight
+        else:
+            transitions[src, dst] = weight
+    return labels, state, transitions
+
+
+def viterbi(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
+    """The best label path of each sentence (its scores: tokens x labels) as crfsuite decodes it, the first of
+    equal scores winning; the sentences side by side, a step a token position (not a step a token)."""
+    if not scores:
+        return []
+    lengths = np.array([len(s) for s in scores])
+    width, labels = int(lengths.max()), transitions.shape[0]
+    padded = np.zeros((len(scores), width, labels))
+    for k, s in enumerate(scores):
+        padded[k, :len(s)] = s
+    back = np.zeros((len(scores), width, labels), dtype=np.intp)
+    best = padded[:, 0].copy()
+    for t in range(1, width):
+        paths = best[:, :, None] + transitions  # sentence, from, to
+        back[:, t] = paths.argmax(axis=1)
+        live = lengths > t
+        best[live] = paths.max(axis=1)[live] + padded[live, t]
+    out = []
+    for k, n in enumerate(lengths.tolist()):
+        path = [int(best[k].argmax())]
+        for t in range(n - 1, 0, -1):
+            path.append(int(back[k, t, path[-1]]))
+        path.reverse()
+        out.append(path)
+    return out
+
+
+class Scorer:
+    """Tags sentences as the model's pycrfsuite tagger does, from score vectors kept per word type."""
+
+    def __init__(self, model: Path, cache: FeatureCache) -> None:
+        self.labels, weights, self._transitions = read_model(model)
+        self.cache = cache
+        self._weights = weights
+        # the weights as one matrix (a row an attribute, a last row of zeros for features without weights): a
+        # word's five sums are one gather and one segmented sum
+        self._rows = {f: k for k, f in enumerate(weights)}
+        self._matrix = np.vstack([*weights.values(), np.zeros(len(self.labels))])
+        zero = np.zeros(len(self.labels))
+        self._bias, self._bos, self._eos = (weights.get(f, zero) for f in ("bias", "BOS", "EOS"))
+        self._words: dict[str, tuple[np.ndarray, str, tuple[str, ...]]] = {}
+
+    def word(self, word: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
+        """(its five score vectors: its own features' and those its neighbours see at -2, -1, +1, +2 (rows
+        of 'FeatureCache' order), its normalized form, the multi-word entries it can begin)."""
+        entry = self._words.get(word)
+        if entry is None:
+            lists = self.cache.compute(word)
+            rows, none = self._rows, len(self._rows)
+            index: list[int] = []
+            starts = []
+            for features in lists[:5]:
+                starts.append(len(index))
+                index += [rows.get(f, none) for f in features]
+                index.append(none)  # reduceat needs no list empty
+            entry = (np.add.reduceat(self._matrix[index], starts, axis=0), lists[5], lists[6])
+            if len(self._words) >= MAX_CACHED_WORDS:
+                self._words.clear()  # a worker's memory stays flat (FeatureCache)
+            self._words[word] = entry
+        return entry
+
+    def tag(self, sentences: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+        """(BIO tags, normalized forms) of each sentence's tokens."""
+        scores, norms = [], []
+        for words in sentences:
+            if not words:
+                norms.append([])
+                continue
+            entries = [self.word(w) for w in words]
+            forms = [e[1] for e in entries]
+            rows = np.stack([e[0] for e in entries])
+            score = rows[:, 0] + self._bias
+            score[2:] += rows[:-2, 1]
+            score[1:] += rows[:-1, 2]
+            score[:-1] += rows[1:, 3]
+            score[:-2] += rows[2:, 4]
+            score[0] += self._bos
+            score[-1] += self._eos
+            weights = self._weights.get
+            for i, extras in enumerate(sentence_extras(forms, [e[2] for e in entries], self.cache.lex)):
+                for f in extras:
+                    vector = weights(f)
+                    if vector is not None:
+                        score[i] += vector
+            scores.append(score)
+            norms.append(forms)
+        paths = iter(viterbi(scores, self._transitions))
+        labels = self.labels
+        tags = [[labels[k] for k in next(paths)] if words else [] for words in sentences]
+        return tags, norms
