@@ -140,6 +140,7 @@ lexicons: install
 	$(BIN)/python -m tasks.enrich.lexicons.outlets
 	$(BIN)/python -m tasks.enrich.lexicons.places
 	$(BIN)/python -m tasks.enrich.lexicons.organisations
+	$(BIN)/python -m tasks.enrich.lexicons.completions
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

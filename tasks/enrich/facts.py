@@ -16,6 +16,7 @@ from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
 from tasks.enrich.institutions import with_institutions
 from tasks.enrich.mention_spans import tidy
+from tasks.enrich.name_completion import complete_names
 from tasks.enrich.name_propagation import extend_first_names, extend_last_names, propagate
 from tasks.enrich.ner.lexicon import LEXICON_PATH, lexicon
 from tasks.enrich.ner.tagger import MODEL_PATH, recognise
@@ -27,8 +28,8 @@ from tasks.text.normalize import normalize_arabic, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
-# recogniser's model and lexicon count by their bytes. (5: search keys, tasks.dedup.search_index; the recogniser's proclitics.)
-RULES_VERSION = "5"
+# recogniser's model and lexicon count by their bytes. (6: names completed, tasks.enrich.name_completion.)
+RULES_VERSION = "6"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
@@ -67,7 +68,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
     text."""
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
-    found = with_corpus_names(text, found)
+    found = complete_names(text, with_corpus_names(text, found))
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
     found = found + propagate(text, found, known_persons, lexicon().zipf)
