@@ -41,18 +41,20 @@ class Mention:
 
 def _model() -> tuple[Scorer | pycrfsuite.Tagger, FeatureCache, pycrfsuite.Tagger | None]:
     """The tagger, the feature cache and the second-stage tagger (None without its file), loaded once. The
-    tagger is the model read as arrays (`Scorer`: the same tags, a third of the time), or with a second stage,
+    tagger is the model read as arrays (`Scorer`: the same tags, sooner), or with a second stage,
     whose document features need the first one's feature strings, pycrfsuite's."""
     if "tagger" not in _loaded:
         with _lock:
             if "tagger" not in _loaded:
                 cache = FeatureCache(lexicon(), model_attributes(ATTRIBUTES_PATH))
-                tagger: Scorer | pycrfsuite.Tagger = Scorer(MODEL_PATH, cache)
+                tagger: Scorer | pycrfsuite.Tagger
                 second = None
                 if SECOND_PATH.exists():
                     tagger, second = pycrfsuite.Tagger(), pycrfsuite.Tagger()
                     tagger.open(str(MODEL_PATH))
                     second.open(str(SECOND_PATH))
+                else:
+                    tagger = Scorer(MODEL_PATH, cache)
                 _loaded["cache"] = cache
                 _loaded["second"] = second
                 _loaded["tagger"] = tagger

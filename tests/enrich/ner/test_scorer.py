@@ -53,6 +53,14 @@ def test_viterbi_takes_the_best_path_and_the_first_of_equals():
     assert viterbi([np.array([[0.0, 1.0]]), np.array([[2.0, 0.0], [0.0, 0.0]])], transitions) == [[1], [0, 0]]
 
 
+def test_sentences_decoded_in_groups_get_the_paths_they_get_alone():
+    rng = np.random.default_rng(7)
+    transitions = rng.normal(size=(4, 4))
+    sentences = [rng.normal(size=(int(n), 4)) for n in rng.integers(1, 60, size=75)]  # more than a GROUP
+    assert viterbi(sentences, transitions) == [viterbi([s], transitions)[0] for s in sentences]
+    assert viterbi([], transitions) == []
+
+
 @pytest.mark.parametrize("words", [["بيروت"], ["زار", "دمشق"], ["وصل", "الأمين", "العام", "للأمم", "المتحدة", "إلى",
                                                                 "الولايات", "المتحدة", "الأمريكية", "أمس"]])
 def test_short_sentences_get_pycrfsuites_tags(taggers, words):
