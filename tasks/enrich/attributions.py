@@ -258,7 +258,7 @@ def find_attributions(text: str) -> list[Attribution]:
             found.append((name[0], name[1], name[0], name[2], m.start(), m.start()))
     for m in [*_KNOWN_ANYWHERE.finditer(folded), *LATIN_OUTLETS.finditer(folded)]:
         start, end = m.span("name") if m.re is _KNOWN_ANYWHERE else m.span()
-        if folded[start - 1:start] == "(" and re.match(r"\)?\s*[-–]", folded[end:end + 4]):
+        if folded[start - 1:start] == "(" and re.match(r"\)?\s*[-–—]", folded[end:end + 4]):
             continue  # the dateline "دبي (CNN)--": the outlet's own byline, not a source it cites
         if folded[max(0, start - 6):start].strip().endswith("تطبيق"):
             continue  # "تطبيق بي بي سي عربي": the outlet's app advertised under the article

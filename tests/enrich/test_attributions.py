@@ -48,7 +48,8 @@ def test_not_outlets():
     # an outlet left unnamed, an agency that is not a news agency, a byline
     assert find_attributions("بثت قناة تلفزيونية الأربعاء مشاهد") == []
     assert find_attributions("وذكرت وكالة الاستخبارات المركزية أن") == []
-    assert find_attributions("دبي، الإمارات العربية المتحدة (CNN)-- أعلنت الرئاسة") == []
+    for dash in ("--", "—", "–", " -- "):  # CNN Arabic writes its dateline with any of them
+        assert find_attributions(f"دبي، الإمارات العربية المتحدة (CNN){dash} أعلنت الرئاسة") == []
     assert [a.surface for a in find_attributions("وقال في تصريحات خاصة لـCNN إن")] == ["CNN"]
 
 
