@@ -28,7 +28,8 @@ from tasks.text.normalize import normalize_arabic, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
-# recogniser's model and lexicon count by their bytes. (6: names completed, tasks.enrich.name_completion.)
+# recogniser's model and lexicon count by their bytes. (6: names completed, tasks.enrich.name_completion; CNN's
+# datelines with any dash.)
 RULES_VERSION = "6"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
