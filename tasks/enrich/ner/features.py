@@ -306,35 +306,27 @@ def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, 
 
 
 def sentence_extras(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon,
-                    keep: frozenset[str] | None = None) -> list[list[str]]:
-    """Per token, its features that no single word gives: the bigrams with its neighbours and the multi-word
-    gazetteer, known-name and external-name entries covering it. `keep`: as FeatureCache's (bigrams outside
-    it are left out)."""
+                    keep: frozenset[str] | None = None) -> tuple[list[str], list[str], list[list[str]]]:
+    """Per token, its features that no single word gives: the bigram with the word before it and the one with
+    the word after it ("" for none), and the multi-word gazetteer, known-name and external-name entries
+    covering it. `keep`: as FeatureCache's (bigrams outside it are left out)."""
     gaz = _multiword(norms, heads, lex.gazetteer, "mg")
     known = _multiword(norms, heads, lex.names, "ms")
-    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else None
+    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else [""] * len(norms)
     n = len(norms)
-    out = []
-    for i in range(n):
-        feats = []
-        if i >= 1:
-            bigram = f"bg={norms[i - 1]}|{norms[i]}"
-            if keep is None or bigram in keep:
-                feats.append(bigram)
-        if i + 1 < n:
-            bigram = f"bg+={norms[i]}|{norms[i + 1]}"
-            if keep is None or bigram in keep:
-                feats.append(bigram)
-        feats += [f for f in (gaz[i], known[i], ext[i] if ext is not None else "") if f]
-        out.append(feats)
-    return out
+    left = [""] + [f"bg={norms[i - 1]}|{norms[i]}" for i in range(1, n)]
+    right = [f"bg+={norms[i]}|{norms[i + 1]}" for i in range(n - 1)] + [""]
+    if keep is not None:
+        left = [f if f in keep else "" for f in left]
+        right = [f if f in keep else "" for f in right]
+    return left, right, [[f for f in fs if f] for fs in zip(gaz, known, ext)]
 
 
 def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
-    """CRF features of each token of a sentence: its word's (FeatureCache), its neighbours' within ±2, BOS or
-    EOS, and the sentence's (`sentence_extras`)."""
+    """CRF features of each token of a sentence: its word's (FeatureCache), BOS or EOS, its neighbours' within
+    ±2 and the sentence's (`sentence_extras`), in the order the model was trained with."""
     entries = [cache.get(w) for w in words]
-    extras = sentence_extras([e[5] for e in entries], [e[6] for e in entries], cache.lex, cache.keep)
+    left, right, multi = sentence_extras([e[5] for e in entries], [e[6] for e in entries], cache.lex, cache.keep)
     n = len(words)
     out = []
     for i, entry in enumerate(entries):
@@ -347,10 +339,14 @@ def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:
             feats.extend(entries[i - 2][1])
         if i >= 1:
             feats.extend(entries[i - 1][2])
+            if left[i]:
+                feats.append(left[i])
         if i + 1 < n:
             feats.extend(entries[i + 1][3])
+            if right[i]:
+                feats.append(right[i])
         if i + 2 < n:
             feats.extend(entries[i + 2][4])
-        feats.extend(extras[i])
+        feats.extend(multi[i])
         out.append(feats)
     return out

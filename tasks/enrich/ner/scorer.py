@@ -157,9 +157,10 @@ class Scorer:
             score[0] += self._bos
             score[-1] += self._eos
             weights = self._weights.get
-            for i, extras in enumerate(sentence_extras(forms, [e[2] for e in entries], self.cache.lex)):
-                for f in extras:
-                    vector = weights(f)
+            left, right, multi = sentence_extras(forms, [e[2] for e in entries], self.cache.lex)
+            for i in range(len(words)):
+                for f in (left[i], right[i], *multi[i]):
+                    vector = weights(f) if f else None
                     if vector is not None:
                         score[i] += vector
             scores.append(score)
