@@ -25,7 +25,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from tasks.enrich.lexicons.corpus import NEWS, news_files, read_articles
-from tasks.enrich.lexicons.names_after import _FUNCTION
+from tasks.enrich.lexicons.names_after import FUNCTION_WORDS
 
 COMPLETIONS = Path(__file__).resolve().parent / "completions.txt"
 MIN_COUNT = 5
@@ -33,7 +33,7 @@ MIN_SHARE = 0.6
 MIN_WHOLE = 2
 MAX_WORDS = 3
 _NAME_WORD = re.compile(r"^[\u0621-\u064aA-Za-z]{2,}$")
-_NOT_NAME_WORDS = frozenset(_FUNCTION | {"و", "انه", "انها", "بان"})
+_NOT_NAME_WORDS = frozenset(FUNCTION_WORDS | {"و", "انه", "انها", "بان"})
 _GAP = re.compile(r"[ \t\u00a0]+")
 
 Found = tuple[tuple[str, ...], str, tuple[str, ...]]  # a mention's words, its type, the name words after it

@@ -17,7 +17,7 @@ from pathlib import Path
 from tasks.enrich.lexicons.corpus import Rows, normalized_texts
 
 WORD = r"[^\s\"«»“”،,.:;()\[\]!؟?‘’]+"
-_FUNCTION = {"في", "من", "الي", "علي", "عن", "مع", "التي", "الذي", "ان", "او", "ما", "لا", "قد", "كما", "وهي", "هي",
+FUNCTION_WORDS = {"في", "من", "الي", "علي", "عن", "مع", "التي", "الذي", "ان", "او", "ما", "لا", "قد", "كما", "وهي", "هي",
              "بعد", "قبل", "حيث", "خلال", "عند", "منذ", "ضد", "نحو", "بين", "لم", "لن", "كان", "كانت", "اي", "كل",
              "هذه", "هذا", "تلك", "ذلك", "ثم", "حتي", "الا", "اذ", "ذات", "غير", "وفي", "ومن", "وقد"}
 _DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "قرب", "شمالا", "جنوبا"}
@@ -42,7 +42,7 @@ class NounClass:
 def _plain(word: str, nouns: tuple[str, ...]) -> bool:
     """A word that can be (part of) a name: no function word, class noun, direction, number, Latin,
     pronoun suffix, no conjunction و on it ("ومينائها") and no ل on a definite word ("للتجارب")."""
-    return (len(word) >= 3 and word not in _FUNCTION and word not in nouns and word not in _DIRECTIONS
+    return (len(word) >= 3 and word not in FUNCTION_WORDS and word not in nouns and word not in _DIRECTIONS
             and word[:1] != "و" and not word.startswith("لل") and not _SUFFIXED.fullmatch(word)
             and not any(c.isdigit() or c.isascii() for c in word))
 

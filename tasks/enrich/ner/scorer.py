@@ -111,18 +111,18 @@ class Scorer:
     def __init__(self, model: Path, cache: FeatureCache) -> None:
         self.labels, weights, self._transitions = read_model(model)
         self.cache = cache
-        self._weights = weights
         # the weights as one matrix (a row an attribute, a last row of zeros for features without weights): a
-        # word's five sums are one gather and one segmented sum
+        # word's five sums are one gather and one segmented sum; a feature's weights are a view of its row
         self._rows = {f: k for k, f in enumerate(weights)}
         self._matrix = np.vstack([*weights.values(), np.zeros(len(self.labels))])
-        zero = np.zeros(len(self.labels))
-        self._bias, self._bos, self._eos = (weights.get(f, zero) for f in ("bias", "BOS", "EOS"))
+        self._weights = {f: self._matrix[k] for f, k in self._rows.items()}
+        zero = self._matrix[-1]
+        self._bias, self._bos, self._eos = (self._weights.get(f, zero) for f in ("bias", "BOS", "EOS"))
         self._words: dict[str, tuple[np.ndarray, str, tuple[str, ...]]] = {}
 
     def word(self, word: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
         """(its five score vectors: its own features' and those its neighbours see at -2, -1, +1, +2 (rows
-        of 'FeatureCache' order), its normalized form, the multi-word entries it can begin)."""
+        in `FeatureCache` order), its normalized form, the multi-word entries it can begin)."""
         entry = self._words.get(word)
         if entry is None:
             lists = self.cache.compute(word)
