@@ -135,12 +135,14 @@ train-ner: install
 # The lexicons mined from the news corpus in ../shared/data/news (committed in tasks/enrich/lexicons/): outlet
 # names agencies are read by, names the corpus writes after an outlet word and also cites bare (about 45 s);
 # place names, written after a place noun often enough and mostly there; groups and brands, after تنظيم/حركة/حزب
-# and شركة/موقع/تطبيق (about 30 s each).
+# and شركة/موقع/تطبيق (about 30 s each); name completions (about 4 min); verb forms, the words after قد/لم/لن/سوف
+# (about 10 s).
 lexicons: install
 	$(BIN)/python -m tasks.enrich.lexicons.outlets
 	$(BIN)/python -m tasks.enrich.lexicons.places
 	$(BIN)/python -m tasks.enrich.lexicons.organisations
 	$(BIN)/python -m tasks.enrich.lexicons.completions
+	$(BIN)/python -m tasks.enrich.lexicons.verbs
 
 bench-ner: install
 	$(BIN)/python bench/ner_speed.py

@@ -24,13 +24,14 @@ from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.enrich.quotes import Quote, find_quotes
 from tasks.enrich.roles import roles
 from tasks.enrich.temporal.expressions import TemporalExpression, find_temporal
+from tasks.enrich.titled_names import titled_names
 from tasks.text.normalize import normalize_arabic, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
-# recogniser's model and lexicon count by their bytes. (6: names completed, tasks.enrich.name_completion; CNN's
-# datelines with any dash.)
-RULES_VERSION = "6"
+# recogniser's model and lexicon count by their bytes. (7: persons named after a rank or a nationality,
+# tasks.enrich.titled_names; persons read with a preposition cut to the name.)
+RULES_VERSION = "7"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
@@ -72,6 +73,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     found = complete_names(text, with_corpus_names(text, found))
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
+    found = titled_names(text, found)
     found = found + propagate(text, found, known_persons, lexicon().zipf)
     cited = find_attributions(text)
     # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم, and a name the

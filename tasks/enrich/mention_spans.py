@@ -22,8 +22,8 @@ from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.ner.lexicon import lexicon
 from tasks.text.normalize import normalize_arabic
 
-_TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
-    "بروفيسور", "بروفيسورة", "البروفيسور", "البروفيسورة", "الدكتور", "الدكتورة", "دكتور", "د", "السيناتور",
+TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
+    "بروفيسور", "بروفيسورة", "البروفيسور", "البروفيسورة", "الدكتور", "الدكتورة", "دكتور", "د", "السيناتور", "السيناتورة",
     "سيناتور", "النائبة", "المدعي", "المدعية", "المستشار", "المستشارة", "الملكة", "الأميرة", "السيدة", "السيد",
     "الناشط", "الناشطة", "الكاتب", "الكاتبة", "الفنان", "الفنانة", "المدرب", "اللاعب", "النجم", "الممثلة", "الممثل",
     "المغني", "المغنية", "الصحفي", "الصحفية", "الجنرال", "الأدميرال", "عمدة", "رئيسة", "وزيرة", "الرئيسة", "الوزيرة",
@@ -78,7 +78,7 @@ def _office_before(text: str, start: int) -> bool:
     if start and text[start - 1].isalpha():
         return True
     before = text[max(0, start - 40):start].split()
-    return bool(before) and normalize_arabic(before[-1]) in _TITLES | _OFFICE_COMPLEMENTS
+    return bool(before) and normalize_arabic(before[-1]) in TITLES | _OFFICE_COMPLEMENTS
 
 
 def _unhashed(m):
@@ -104,13 +104,36 @@ def _whole_words(text: str, mentions: list) -> list:
     return out
 
 
+_CLITICS = re.compile(r"^(?:[وف][بلك]?|[بلك])")
+
+
+def _clitics_cut(mentions: list) -> list:
+    """Persons read with a clitic the name does not have ("بهالبرين", "لهالبرين"): the name without it, when
+    another person of the article is named with that word ("ماركوس هالبرين") and none with the clitic's form
+    in a name of several words ("لوكاس فيرنر")."""
+    persons = [normalize_arabic(m.surface).split() for m in mentions if m.type == "PER"]
+    name_words = {w for words in persons for w in words}
+    long_names = {w for words in persons if len(words) > 1 for w in words}
+    out = []
+    for m in mentions:
+        clitic = _CLITICS.match(m.surface) if m.type == "PER" else None
+        if clitic:
+            first = normalize_arabic(m.surface).split()[0]
+            rest = normalize_arabic(m.surface[clitic.end():]).split()
+            if rest and len(rest[0]) >= 3 and rest[0] in name_words and first not in long_names:
+                start = m.start + clitic.end()
+                m = replace(m, start=start, surface=m.surface[clitic.end():], name=m.surface[clitic.end():])
+        out.append(m)
+    return out
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
     for m in mentions:
         tokens = _tokens(text, m.start, m.end)
         if m.type == "PER":
-            while len(tokens) > 1 and (tokens[0][2] in _TITLES or _NISBA_PLURAL.match(tokens[0][2])
+            while len(tokens) > 1 and (tokens[0][2] in TITLES or _NISBA_PLURAL.match(tokens[0][2])
                                        or (len(tokens) > 2 and _is_place(tokens[0][2])
                                            and _office_before(text, tokens[0][0]))):
                 tokens.pop(0)
@@ -129,4 +152,4 @@ def tidy(text: str, mentions: list) -> list:
             continue
         surface = text[start:end]
         out.append(_unhashed(replace(m, start=start, end=end, surface=surface, name=surface)))
-    return _whole_words(text, out)
+    return _clitics_cut(_whole_words(text, out))

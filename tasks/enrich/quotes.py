@@ -279,9 +279,8 @@ def find_quotes(text: str, mentions: Iterable[Mention] = (), attributions: list[
         after = [c for c in _between(ctx, q.end(), q.end() + _AFTER + 1) if not _BOUNDARY.search(folded, q.end(), c.start())]
         cue = before[-1] if before else after[0] if after else None
         speaker = via = None
-        if cue is None:  # no reporting verb: the subject of the sentence ("واتهم ماكرايفن ترامب باستخدام «...»"),
-            subject = None
-            speaker = subject or (last if previous_end and "\n" not in folded[previous_end:q.start()] else None)
+        if cue is None:  # no reporting verb: the last speaker, in a run of quotes on one line
+            speaker = last if previous_end and "\n" not in folded[previous_end:q.start()] else None
             if speaker is None:
                 continue  # a quoted title, slogan or term with no one saying it
         if cue:

@@ -64,3 +64,17 @@ def test_a_clitic_stays_a_clitic_when_no_name_has_the_whole_word():
     start = text.index("ليد")
     (m,) = tidy(text, [Mention(start, start + 3, "ليد", "PER", "ليد")])
     assert m.surface == "ليد"
+
+
+def test_a_person_read_with_a_preposition_is_the_name_another_mention_gives():
+    text = "التقى الوزير ماركوس هالبرين بنظيره. وأشاد بهالبرين وقال لهالبرين إن"
+    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in ("ماركوس هالبرين", "بهالبرين", "لهالبرين")]
+    assert [(m.surface, m.name, text[m.start:m.end]) for m in tidy(text, mentions)[1:]] == [
+        ("هالبرين", "هالبرين", "هالبرين")] * 2
+
+
+def test_a_name_that_begins_with_the_letter_of_a_preposition_keeps_it():
+    text = "وقال لوكاس فيرنر إن لوكاس سيغادر. وقال فيرنر إن"
+    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in ("لوكاس فيرنر", "فيرنر")]
+    mentions.append(Mention(text.index("لوكاس سي"), text.index("لوكاس سي") + 5, "لوكاس", "PER", "لوكاس"))
+    assert sorted(m.surface for m in tidy(text, mentions)) == ["فيرنر", "لوكاس", "لوكاس فيرنر"]

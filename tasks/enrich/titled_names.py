@@ -1,0 +1,146 @@
+"""Persons the recogniser did not find, named right after a rank or a nationality: "الأدميرال الأمريكي
+المتقاعد جيمس ستافريديس", "السيناتورة كيرستن غيليبراند", "وزير الدفاع الكندي هارجيت ساجان". The recogniser
+learned its names from ANERcorp's 2003 text; a foreign name it never saw, spelled as news writes it, is often
+missed whole. After a rank or an honorific (اللواء، السيناتور، الأدميرال، الدكتورة ...) or a nisba adjective
+within three words of a title or an office (الأمريكي، الروسية), with the rank's own adjectives skipped
+(المتقاعد، السابق), two to five words that read like a name, on one line, make one person when no mention
+covers them. A word reads like a name when it has no article, is no function word, no verb form of the corpus
+(tasks.enrich.lexicons.verbs) and no common word with a pronoun or an accusative ending, and is either a word
+the recogniser's training text gives mostly to persons or rare in ordinary prose (wordfreq's Zipf below 4.5
+alone, below 3.5 with the article: "ستافريديس" is not written at all, "ويليام" 4.2; "يقول" 5.5 and
+"الشمالي" are words of prose). A connector (بن، بنت، أبو، عبد، آل) takes any word after it, and a rare
+definite family name may end such a name ("هيفاء بنت عبد العزيز القرعاوي")."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from tasks.enrich.lexicons.verbs import is_verb_form
+from tasks.enrich.mention_spans import TITLES
+from tasks.enrich.ner.lexicon import lexicon
+from tasks.enrich.roles import HEADS, RANKS
+from tasks.text.normalize import normalize_arabic
+
+RARE_ZIPF = 4.5  # a word rarer than this in a large Arabic corpus is no word of ordinary prose
+RARE_DEFINITE_ZIPF = 3.5  # ... and with the article rarer than this: a name seldom takes it ("الصايغ" 3.3)
+COMMON_STEM_ZIPF = 4.0  # a stem this frequent is a word of prose, whatever ends it
+MIN_WORDS, MAX_WORDS = 2, 5
+_CONNECTORS = {normalize_arabic(w) for w in ("بن", "بنت", "ابن", "أبو", "أبي", "عبد", "آل")}  # any word may follow
+_LETTERS = r"[^\W\d_](?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])*"  # diacritics and tatweel inside ("تهدّد")
+_WORD = re.compile(rf"{_LETTERS}(?:-{_LETTERS})?")
+_RANKS = (RANKS | TITLES) - HEADS  # words a name follows directly; an office's head takes a complement first
+_CLITIC_LETTERS = "وفبلك"
+_PREPOSITIONS = "بلك"
+_FUTURE = re.compile(r"^[وف]?س(?=[يتن])")  # "سينفي": the future of a verb much commoner without its س
+_PRESENT_PLURAL = re.compile(r"^[وف]?س?[يت]\w{3,}(?:ون|ان)$")  # "يعتزمون", "ستواصلان"
+_NISBA = re.compile(r"^[وف]?ال\w{2,}(?:ي|يه)$")
+_RANK_ADJECTIVES = {normalize_arabic(w) for w in (
+    "المتقاعد", "المتقاعدة", "السابق", "السابقة", "الأسبق", "الأسبقة", "الحالي", "الحالية", "المخضرم", "البارز",
+    "البارزة", "الراحل", "الراحلة", "الشهير", "الشهيرة", "المعروف", "المعروفة", "الجديد", "الجديدة")}
+_NOT_NAMES = {normalize_arabic(w) for w in (
+    "إن", "أن", "إنه", "أنه", "بأن", "في", "على", "عن", "من", "إلى", "مع", "حول", "خلال", "بعد", "قبل", "عبر", "لدى",
+    "ضد", "منذ", "حتى", "عند", "أمس", "اليوم", "غدا", "يوم", "مساء", "صباح", "هذا", "هذه", "ذلك", "تلك", "قد", "لقد",
+    "كان", "كانت", "باسم", "قوله", "قولها", "قولهم", "بين", "أو", "ثم", "لكن", "لم", "لن", "لا", "ما", "كل", "وقال", "قال", "قالت", "أيضا")}
+
+
+@dataclass(frozen=True)
+class TitledName:
+    start: int
+    end: int
+    surface: str
+    type: str
+    name: str
+
+
+def _name_like(word: str, norm: str) -> bool:
+    """No article, no function word, no verb form of the corpus ("انتهك", "سيلتقي", "يعتزمون", "سينفي"), no
+    word of prose with a pronoun or an accusative ending ("منصبه", "هجوما"); a name of the recogniser's training
+    persons, or a word rare in prose, whole and behind a clitic letter ("ويليام"; not "بإدارة",
+    "والدولية"), with a preposition only if the word is not commoner without it (not "لترامب"), and rare with
+    the article (not "شمالي", "مغاربة": الشمالي، المغاربة are words of prose). `word` as written, `norm` folded."""
+    lex = lexicon()
+    if norm in _NOT_NAMES or norm.startswith(("ال", "لل")) or len(norm) < 2:
+        return False
+    if lex.memory.get(norm) == "PERS|hi":  # mostly a person's name where the training text has it
+        return True
+    zipf = lex.zipf.get(norm, 0.0)
+    if is_verb_form(norm) or _PRESENT_PLURAL.match(norm) or _inflected_prose(word, norm) \
+            or (_FUTURE.match(norm) and lex.zipf.get(norm[_FUTURE.match(norm).end():], 0.0) > zipf + 1):
+        return False
+    bare = norm[1:] if norm[:1] in _CLITIC_LETTERS else norm
+    if bare.startswith("ال") or zipf >= RARE_ZIPF or lex.zipf.get("ال" + bare, 0.0) >= RARE_DEFINITE_ZIPF:
+        return False
+    return lex.zipf.get(bare, 0.0) < (zipf if norm[:1] in _PREPOSITIONS else RARE_ZIPF)
+
+
+def _inflected_prose(word: str, norm: str) -> bool:
+    """A common word with a pronoun suffix or the accusative's alef: "منصبه", "بقاءه", "وقتا", "عفوا" (not
+    "سارة", whose ة folds to ه, nor "فيكتوريا")."""
+    zipf = lexicon().zipf
+    for suffix in ("ها", "هم", "ه", "ا"):
+        if norm.endswith(suffix) and not word.endswith("ة") and len(norm) - len(suffix) >= 2:
+            stem = norm[:-len(suffix)]
+            stems = (stem, stem[1:]) if stem[:1] in "وف" else (stem,)
+            if any(zipf.get(s, 0.0) >= COMMON_STEM_ZIPF for s in stems):
+                return True
+    return False
+
+
+def _family_name(name: list[str], norm: str) -> bool:
+    """A connector after a name's first word, any word after a connector ("بنت عبد", "عبد العزيز"), and a rare
+    definite word after a name that has one ("هيفاء بنت عبد العزيز القرعاوي")."""
+    if name and (name[-1] in _CONNECTORS or norm in _CONNECTORS):
+        return norm not in _NOT_NAMES
+    return any(w in _CONNECTORS for w in name) and norm.startswith("ال") \
+        and lexicon().zipf.get(norm, 0.0) < RARE_DEFINITE_ZIPF
+
+
+def _cue(norms: list[str], i: int) -> bool:
+    """The word at `i` is one a person's name follows: a rank ("الأدميرال"), or a nisba adjective right after
+    a title or an office ("الرئيس الفرنسي", "وزير الخارجية الأمريكي")."""
+    norm = norms[i]
+    if norm in _RANKS or (norm[:1] in "وف" and norm[1:] in _RANKS):
+        return True
+    return bool(_NISBA.match(norm)) and any(w in _RANKS or w in HEADS for w in norms[max(0, i - 3):i])
+
+
+def titled_names(text: str, mentions: list) -> list:
+    """The mentions and the persons named after a rank or a nationality in words no mention covers."""
+    words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in _WORD.finditer(text)]
+    norms = [w[2] for w in words]
+    covered = _covered(words, mentions)
+    found = []
+    i = 0
+    while i < len(words):
+        if covered[i] == "PER" or not _cue(norms, i):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and norms[j] in _RANK_ADJECTIVES and _adjacent(text, words, j):
+            j += 1
+        k = j
+        while k < len(words) and k - j < MAX_WORDS and covered[k] is None and _adjacent(text, words, k) \
+                and (_name_like(text[words[k][0]:words[k][1]], norms[k]) or _family_name(norms[j:k], norms[k])):
+            k += 1
+        if k - j >= MIN_WORDS:
+            surface = text[words[j][0]:words[k - 1][1]]
+            found.append(TitledName(words[j][0], words[k - 1][1], surface, "PER", surface))
+        i = max(k, i + 1)
+    return sorted(list(mentions) + found, key=lambda m: m.start)
+
+
+def _covered(words: list, mentions: list) -> list[str | None]:
+    """For each word, the type of a mention that overlaps it, or None."""
+    starts, ends = [w[0] for w in words], [w[1] for w in words]
+    covered: list[str | None] = [None] * len(words)
+    for m in mentions:  # the words ending after the mention's start and starting before its end
+        for k in range(bisect_right(ends, m.start), bisect_left(starts, m.end)):
+            covered[k] = covered[k] or m.type
+    return covered
+
+
+def _adjacent(text: str, words: list, k: int) -> bool:
+    """Word `k` follows word `k - 1` on the same line with nothing but spaces between."""
+    gap = text[words[k - 1][1]:words[k][0]]
+    return not gap.strip() and "\n" not in gap
