@@ -11,6 +11,8 @@ spans that are not the name:
 - a person the recogniser read behind a conjunction that is the first letter of the name ("وأوضح فانس" read
   as ف + "انس") when the article names the person with that word elsewhere ("سايروس فانس") → the word;
 - the preposition ل on an outlet ("لبي بي سي") → the outlet;
+- a person read with a clitic the name lacks ("لهالبرين") when the article names "ماركوس هالبرين" → the name;
+- a person whose last word goes on after a hyphen ("كيم يونغ" of "كيم يونغ-تشول") → the whole word;
 - a hashtag ("#تميم_بن_حمد") → the name with spaces (the span stays as written).
 """
 from __future__ import annotations
@@ -127,6 +129,27 @@ def _clitics_cut(mentions: list) -> list:
     return out
 
 
+_HYPHENATED = re.compile(r"-[^\W\d_]+")
+
+
+def _hyphenated(text: str, mentions: list) -> list:
+    """Persons whose last word goes on after a hyphen ("كيم يونغ-تشول" read as "كيم يونغ", or as "كيم يونغ" and
+    "تشول"): the whole word, one mention."""
+    out, merged = [], set()
+    for m in mentions:
+        rest = _HYPHENATED.match(text, m.end) if m.type == "PER" and id(m) not in merged else None
+        if rest:
+            inside = [o for o in mentions if o is not m and o.start < rest.end() and m.end < o.end]
+            if all(o.type == "PER" and o.start == m.end + 1 and o.end == rest.end() for o in inside):
+                merged.update(id(o) for o in inside)
+                surface = text[m.start:rest.end()]
+                m = replace(m, end=rest.end(), surface=surface,
+                            name=surface if m.name == m.surface else m.name + rest.group())
+        if id(m) not in merged:
+            out.append(m)
+    return out
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
@@ -152,4 +175,4 @@ def tidy(text: str, mentions: list) -> list:
             continue
         surface = text[start:end]
         out.append(_unhashed(replace(m, start=start, end=end, surface=surface, name=surface)))
-    return _clitics_cut(_whole_words(text, out))
+    return _hyphenated(text, _clitics_cut(_whole_words(text, out)))

@@ -78,3 +78,10 @@ def test_a_name_that_begins_with_the_letter_of_a_preposition_keeps_it():
     mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in ("لوكاس فيرنر", "فيرنر")]
     mentions.append(Mention(text.index("لوكاس سي"), text.index("لوكاس سي") + 5, "لوكاس", "PER", "لوكاس"))
     assert sorted(m.surface for m in tidy(text, mentions)) == ["فيرنر", "لوكاس", "لوكاس فيرنر"]
+
+
+@pytest.mark.parametrize("found", [["كيم يونغ"], ["كيم يونغ", "تشول"]])
+def test_a_name_that_goes_on_after_a_hyphen_is_one_person(found):
+    text = "وقال المسؤول الكوري كيم يونغ-تشول إن"
+    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in found]
+    assert [(m.surface, m.name) for m in tidy(text, mentions)] == [("كيم يونغ-تشول", "كيم يونغ-تشول")]
