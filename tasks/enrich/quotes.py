@@ -36,7 +36,7 @@ def _forms(past: str, present: str, participle: str, fem_past: str | None = None
     return [normalize_arabic(f) for f in forms]
 
 
-_VERBS = [f for args in (
+_VERB_FORMS = (
     ("قال", "قول", "قائلا", "قالت"), ("أكد", "ؤكد", "مؤكدا"), ("أضاف", "ضيف", "مضيفا"), ("أشار", "شير", "مشيرا"),
     ("اعتبر", "عتبر", "معتبرا"), ("شدد", "شدد", "مشددا"), ("دعا", "دعو", "داعيا", "دعت"), ("توعد", "توعد", "متوعدا"),
     ("وصف", "صف", "واصفا"), ("أوضح", "وضح", "موضحا"), ("لفت", "لفت", "لافتا"), ("نوه", "نوه", "منوها"),
@@ -45,7 +45,8 @@ _VERBS = [f for args in (
     ("ذكر", "ذكر", "مذكرا"), ("كشف", "كشف", "كاشفا"), ("أفاد", "فيد", "مفيدا"), ("أعرب", "عرب", "معربا"),
     ("طالب", "طالب", "مطالبا"), ("رأى", "رى", "رائيا", "رأت"), ("استطرد", "ستطرد", "مستطردا"), ("أوضح", "وضح", "موضحا"),
     ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"), ("كتب", "كتب", "كاتبا"),
-) for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
+)
+_VERBS = [f for args in _VERB_FORMS for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
     "جاء في"] + [normalize_arabic(w) for w in ("أبلغ", "أبلغت", "أبلغوا")]  # "وأبلغ X رويترز أن": not يبلغ (amounts to)
 # "وجاء في بيان الوزارة أن «...»": the statement's author speaks
 _STATEMENT_CUE = "جاء في"
@@ -54,6 +55,9 @@ _STATEMENTS = re.compile(r"\s*(?:ال)?(?:بيان|تقرير|رساله|تغر�
 _PARTICIPLES = {normalize_arabic(w) for w in (
     "قائلا", "قائلة", "مؤكدا", "مؤكدة", "مضيفا", "مضيفة", "مشيرا", "مشيرة", "معتبرا", "مشددا", "موضحا", "لافتا",
     "متسائلا", "محذرا", "واصفا", "داعيا", "معلنا", "مختتما")}
+# the finite reporting verbs ("وقال", "وأضافت", "يقول"), folded, whose subject follows them
+REPORTING_VERBS = frozenset(f for args in _VERB_FORMS for f in _forms(*args)[:5]) | {
+    normalize_arabic(w) for w in ("أبلغ", "أبلغت")}
 _CUE = re.compile(rf"(?<!\w)[وف]?(?P<v>{'|'.join(sorted(set(_VERBS), key=len, reverse=True))})(?!\w)")
 # Curly marks pair in order whichever way round they are typed (writers open with ” too).
 _QUOTE = re.compile("[“”](?P<a>[^“”\n]{1,2000})[“”]|«(?P<b>[^»\n]{1,2000})»|\"(?P<c>[^\"\n]{1,2000})\"")

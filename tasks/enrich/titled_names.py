@@ -1,15 +1,23 @@
-"""Persons the recogniser did not find, named right after a rank or a nationality: "الأدميرال الأمريكي
-المتقاعد جيمس ستافريديس", "السيناتورة كيرستن غيليبراند", "وزير الدفاع الكندي هارجيت ساجان". The recogniser
-learned its names from ANERcorp's 2003 text; a foreign name it never saw, spelled as news writes it, is often
-missed whole. After a rank or an honorific (اللواء، السيناتور، الأدميرال، الدكتورة ...) or a nisba adjective
-within three words of a title or an office (الأمريكي، الروسية), with the rank's own adjectives skipped
-(المتقاعد، السابق), two to five words that read like a name, on one line, make one person when no mention
-covers them. A word reads like a name when it has no article, is no function word, no verb form of the corpus
-(tasks.enrich.lexicons.verbs) and no common word with a pronoun or an accusative ending, and is either a word
-the recogniser's training text gives mostly to persons or rare in ordinary prose (wordfreq's Zipf below 4.5
-alone, below 3.5 with the article: "ستافريديس" is not written at all, "ويليام" 4.2; "يقول" 5.5 and
-"الشمالي" are words of prose). A connector (بن، بنت، أبو، عبد، آل) takes any word after it, and a rare
-definite family name may end such a name ("هيفاء بنت عبد العزيز القرعاوي")."""
+"""Persons the recogniser did not find, named right after a rank, a nationality or a reporting verb:
+"الأدميرال الأمريكي المتقاعد جيمس ستافريديس", "السيناتورة كيرستن غيليبراند", "وزير الدفاع الكندي هارجيت
+ساجان", "وأضاف بيسكوف". The recogniser learned its names from ANERcorp's 2003 text; a foreign name it never saw,
+spelled as news writes it, is often missed whole.
+
+- After a rank or an honorific (اللواء، السيناتور، الأدميرال، الدكتورة ...) or a nisba adjective within three
+  words of a title or an office (الأمريكي، الروسية), with the rank's own adjectives skipped (المتقاعد، السابق),
+  two to five words that read like a name, on one line, make one person. A word reads like a name when it has
+  no article, is no function word, no verb form of the corpus (tasks.enrich.lexicons.verbs) and no common word
+  with a pronoun or an accusative ending, and is either a word the recogniser's training text gives mostly to
+  persons or rare in ordinary prose (wordfreq's Zipf below 4.5 alone, below 3.5 with the article:
+  "ستافريديس" is not written at all, "ويليام" 4.2; "يقول" 5.5 and "الشمالي" are words of prose). A connector
+  (بن، بنت، أبو، عبد، آل) takes any word after it, and a rare definite family name may end such a name
+  ("هيفاء بنت عبد العزيز القرعاوي").
+- After a finite reporting verb (وقال، وأضافت، يقول), one to five words rarer still (Zipf below 3 alone and
+  with the article), in Arabic letters, none a title, a participle, a plural, a dual or a word of prose with
+  an ending ("ويقول منتقدون", "وأضاف ملوحا", "وكتبت صحيفتا"), a definite one only a nisba ("وقال المسماري",
+  not "وأشار الإليزيه"), make one person: the verb's subject.
+
+Words a mention covers are left to it."""
 from __future__ import annotations
 
 import re
@@ -19,12 +27,15 @@ from dataclasses import dataclass
 from tasks.enrich.lexicons.verbs import is_verb_form
 from tasks.enrich.mention_spans import TITLES
 from tasks.enrich.ner.lexicon import lexicon
+from tasks.enrich.quotes import REPORTING_VERBS
 from tasks.enrich.roles import HEADS, RANKS
 from tasks.text.normalize import normalize_arabic
 
 RARE_ZIPF = 4.5  # a word rarer than this in a large Arabic corpus is no word of ordinary prose
 RARE_DEFINITE_ZIPF = 3.5  # ... and with the article rarer than this: a name seldom takes it ("الصايغ" 3.3)
-COMMON_STEM_ZIPF = 4.0  # a stem this frequent is a word of prose, whatever ends it
+SINGLE_NAME_ZIPF = 3.0  # a word after a reporting verb rarer than this, alone and with the article, is a name
+PROSE_ZIPF = 2.0  # a word written at least this often is a word, not a name's letters behind a preposition
+_VERB_SUBJECT_ENDINGS = ("وها", "وه", "هما", "ها", "هم", "هن", "نا", "اه", "ه", "ك", "ان", "ون", "ين", "تا", "و", "ا")
 MIN_WORDS, MAX_WORDS = 2, 5
 _CONNECTORS = {normalize_arabic(w) for w in ("بن", "بنت", "ابن", "أبو", "أبي", "عبد", "آل")}  # any word may follow
 _LETTERS = r"[^\W\d_](?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])*"  # diacritics and tatweel inside ("تهدّد")
@@ -34,6 +45,10 @@ _CLITIC_LETTERS = "وفبلك"
 _PREPOSITIONS = "بلك"
 _FUTURE = re.compile(r"^[وف]?س(?=[يتن])")  # "سينفي": the future of a verb much commoner without its س
 _PRESENT_PLURAL = re.compile(r"^[وف]?س?[يت]\w{3,}(?:ون|ان)$")  # "يعتزمون", "ستواصلان"
+_ARABIC = re.compile(r"[\u0621-\u064a]+")
+# a participle or its plural, dual or accusative: "منتقدون", "مراقبو", "مسؤولان", "ملوحا", "مسعف"; a plural
+# with a pronoun: "سفاراتها", "جوازاتهم"
+_PARTICIPLE = re.compile(r"^م[^اوي]\w*(?:ون|و|وها|وه|وهم|ين|ان|ا)$|^م[^اوي]\w{1,2}$|\w+ات(?:ها|هم|هن|نا|ه|ك)$")
 _NISBA = re.compile(r"^[وف]?ال\w{2,}(?:ي|يه)$")
 _RANK_ADJECTIVES = {normalize_arabic(w) for w in (
     "المتقاعد", "المتقاعدة", "السابق", "السابقة", "الأسبق", "الأسبقة", "الحالي", "الحالية", "المخضرم", "البارز",
@@ -41,7 +56,8 @@ _RANK_ADJECTIVES = {normalize_arabic(w) for w in (
 _NOT_NAMES = {normalize_arabic(w) for w in (
     "إن", "أن", "إنه", "أنه", "بأن", "في", "على", "عن", "من", "إلى", "مع", "حول", "خلال", "بعد", "قبل", "عبر", "لدى",
     "ضد", "منذ", "حتى", "عند", "أمس", "اليوم", "غدا", "يوم", "مساء", "صباح", "هذا", "هذه", "ذلك", "تلك", "قد", "لقد",
-    "كان", "كانت", "باسم", "قوله", "قولها", "قولهم", "بين", "أو", "ثم", "لكن", "لم", "لن", "لا", "ما", "كل", "وقال", "قال", "قالت", "أيضا")}
+    "كان", "كانت", "باسم", "قوله", "قولها", "قولهم", "بين", "أو", "ثم", "لكن", "لم", "لن", "لا", "ما", "كل", "وقال",
+    "قال", "قالت", "أيضا")}
 
 
 @dataclass(frozen=True)
@@ -74,15 +90,19 @@ def _name_like(word: str, norm: str) -> bool:
     return lex.zipf.get(bare, 0.0) < (zipf if norm[:1] in _PREPOSITIONS else RARE_ZIPF)
 
 
-def _inflected_prose(word: str, norm: str) -> bool:
-    """A common word with a pronoun suffix or the accusative's alef: "منصبه", "بقاءه", "وقتا", "عفوا" (not
-    "سارة", whose ة folds to ه, nor "فيكتوريا")."""
+def _inflected_prose(word: str, norm: str, endings: tuple[str, ...] = ("ها", "هم", "ه", "ا"),
+                     common: float = 4.0) -> bool:
+    """A word of prose with one of `endings` (a pronoun, the accusative's alef; after a reporting verb also a
+    dual or a plural: "منصبه", "وقتا", "مسؤولان", "صحيفتا"), its stem at least `common` in Zipf; not "سارة",
+    whose ة folds to ه, nor "فيكتوريا"."""
     zipf = lexicon().zipf
-    for suffix in ("ها", "هم", "ه", "ا"):
+    for suffix in endings:
         if norm.endswith(suffix) and not word.endswith("ة") and len(norm) - len(suffix) >= 2:
             stem = norm[:-len(suffix)]
+            if suffix == "تا" or (stem.endswith("ت") and suffix != "ا"):  # "صحيفتا", "مبايعته": ة
+                stem = stem.rstrip("ت") + "ه"
             stems = (stem, stem[1:]) if stem[:1] in "وف" else (stem,)
-            if any(zipf.get(s, 0.0) >= COMMON_STEM_ZIPF for s in stems):
+            if any(zipf.get(s, 0.0) >= common for s in stems):
                 return True
     return False
 
@@ -106,28 +126,62 @@ def _cue(norms: list[str], i: int) -> bool:
 
 
 def titled_names(text: str, mentions: list) -> list:
-    """The mentions and the persons named after a rank or a nationality in words no mention covers."""
+    """The mentions and the persons named after a rank, a nationality or a reporting verb in words no mention
+    covers."""
     words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in _WORD.finditer(text)]
     norms = [w[2] for w in words]
     covered = _covered(words, mentions)
     found = []
     i = 0
     while i < len(words):
-        if covered[i] == "PER" or not _cue(norms, i):
+        verb = _reporting(norms[i])
+        if covered[i] == "PER" or not (verb or _cue(norms, i)):
             i += 1
             continue
         j = i + 1
-        while j < len(words) and norms[j] in _RANK_ADJECTIVES and _adjacent(text, words, j):
+        while not verb and j < len(words) and norms[j] in _RANK_ADJECTIVES and _adjacent(text, words, j):
             j += 1
         k = j
-        while k < len(words) and k - j < MAX_WORDS and covered[k] is None and _adjacent(text, words, k) \
-                and (_name_like(text[words[k][0]:words[k][1]], norms[k]) or _family_name(norms[j:k], norms[k])):
+        while k < len(words) and k - j < MAX_WORDS and covered[k] is None and _adjacent(text, words, k):
+            word = text[words[k][0]:words[k][1]]
+            if not (_rare_word(word, norms[k]) if verb else _name_like(word, norms[k]) or _family_name(norms[j:k], norms[k])):
+                break
             k += 1
-        if k - j >= MIN_WORDS:
+        if k - j >= (1 if verb else MIN_WORDS):
             surface = text[words[j][0]:words[k - 1][1]]
             found.append(TitledName(words[j][0], words[k - 1][1], surface, "PER", surface))
         i = max(k, i + 1)
     return sorted(list(mentions) + found, key=lambda m: m.start)
+
+
+def _reporting(norm: str) -> bool:
+    """A finite reporting verb, with or without و/ف: "وأضاف", "قالت", "يقول"."""
+    return norm in REPORTING_VERBS or (norm[:1] in "وف" and norm[1:] in REPORTING_VERBS)
+
+
+def _rare_word(word: str, norm: str) -> bool:
+    """A word too rare to be prose, with the article or without, written in Arabic letters, and no verb form,
+    title, plural, dual, participle, word of prose behind a preposition ("بتعويضات") or with an ending: the
+    words after a reporting verb that are a name ("وأضاف بيسكوف", "وقال المسماري"; not "وقال مسؤول", "وقال الناطق", "وأبلغ الميجر",
+    "وقال المدعون", "وقالت متظاهرة", "ويقول منتقدون", "وأضاف ملوحا"). A definite one is a nisba ("المسماري";
+    not "الإليزيه")."""
+    zipf = lexicon().zipf
+    bare = norm[2:] if norm.startswith("ال") else norm
+    if not _ARABIC.fullmatch(norm) or bare in _RANKS or "ال" + bare in _RANKS or bare in HEADS \
+            or (norm[:1] in _PREPOSITIONS and _prose_behind_preposition(norm[1:])) \
+            or word.endswith("ة") or _PARTICIPLE.match(bare) \
+            or (norm.startswith("ال") and not norm.endswith("ي")):
+        return False
+    return all(zipf.get(w, 0.0) < SINGLE_NAME_ZIPF for w in (norm, bare, "ال" + bare)) and not is_verb_form(norm) \
+        and not _inflected_prose(word, bare, _VERB_SUBJECT_ENDINGS, SINGLE_NAME_ZIPF)
+
+
+def _prose_behind_preposition(rest: str) -> bool:
+    """The word behind a ب، ل or ك is one of prose: written at all in a large corpus, alone or with the article
+    ("بافتخار", "للامتناع", "لحجتنا"; not "لاغارد" as ل + "اغارد", nor "بيسكوف")."""
+    zipf = lexicon().zipf
+    return rest.startswith(("ال", "ل")) or any(zipf.get(w, 0.0) >= PROSE_ZIPF for w in (rest, "ال" + rest)) \
+        or _inflected_prose(rest, rest, _VERB_SUBJECT_ENDINGS, PROSE_ZIPF)
 
 
 def _covered(words: list, mentions: list) -> list[str | None]:

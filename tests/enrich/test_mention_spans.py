@@ -68,7 +68,8 @@ def test_a_clitic_stays_a_clitic_when_no_name_has_the_whole_word():
 
 def test_a_person_read_with_a_preposition_is_the_name_another_mention_gives():
     text = "التقى الوزير ماركوس هالبرين بنظيره. وأشاد بهالبرين وقال لهالبرين إن"
-    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in ("ماركوس هالبرين", "بهالبرين", "لهالبرين")]
+    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s)
+                for s in ("ماركوس هالبرين", "بهالبرين", "لهالبرين")]
     assert [(m.surface, m.name, text[m.start:m.end]) for m in tidy(text, mentions)[1:]] == [
         ("هالبرين", "هالبرين", "هالبرين")] * 2
 

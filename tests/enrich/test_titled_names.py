@@ -62,3 +62,23 @@ def test_the_shipped_verb_forms_take_conjunctions_and_the_future():
 
 def test_a_word_with_a_shadda_is_one_word():
     assert _found("إنها تهدّد صناعاتنا ووظائفنا") == []  # not "تهد" + "د", the doctor's abbreviation
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وأضاف بيسكوف أن الكرملين لم يتلق", "بيسكوف"),
+    ("وقال المسماري في مؤتمر صحفي", "المسماري"),
+])
+def test_a_rare_word_after_a_reporting_verb_is_its_subject(text, name):
+    assert _found(text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "ويقول منتقدون إن القانون",  # a participle's plural
+    "وأضاف ملوحا بيده",  # a participle's accusative
+    "وكتبت صحيفتا لوموند",  # a dual
+    "وأشار الإليزيه إلى",  # definite, and no nisba
+    "وقال مسؤول إن",  # a word of prose
+    "وأبلغ الميجر رويترز",  # a rank
+])
+def test_words_of_prose_after_a_reporting_verb_are_no_name(text):
+    assert _found(text) == []
