@@ -14,7 +14,7 @@ from tasks.enrich.corpus_names import with_corpus_names
 from tasks.enrich.entities import LinkedMention, link_in_article
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.events import MODEL_VERSION as EVENTS_VERSION
-from tasks.enrich.institutions import with_institutions
+from tasks.enrich.institutions import with_institutions, without_generic_forces
 from tasks.enrich.mention_spans import tidy
 from tasks.enrich.name_completion import complete_names
 from tasks.enrich.name_propagation import extend_first_names, extend_last_names, propagate
@@ -74,7 +74,7 @@ def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset
     found = complete_names(text, with_corpus_names(text, found))
     found = extend_first_names(text, found, _first_names())
     found = extend_last_names(text, found, _first_names(), TITLE_HEADS)
-    found = titled_names(text, found)
+    found = without_generic_forces(titled_names(text, found))
     found = found + propagate(text, found, known_persons, lexicon().zipf)
     cited = find_attributions(text)
     # An agency cited is an organisation mentioned: "وذكرت وكالة (تسنيم)" mentions تسنيم, and a name the

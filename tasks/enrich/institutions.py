@@ -4,7 +4,8 @@ read by their shape: an institution noun and its complement ("وزارة الخ�
 and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الهيمالايا").
 
 A definite institution noun (الجيش، الحكومة، القوات) is a name only with a nationality after it ("الجيش
-الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. An indefinite one (وزارة، مجلس،
+الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. Forces named by one adjective
+("القوات الأمريكية") are left out too, wherever they come from (`without_generic_forces`). An indefinite one (وزارة، مجلس،
 محكمة) takes the definite words, proper names and ل-complements that follow it, up to a boundary."""
 from __future__ import annotations
 
@@ -179,6 +180,16 @@ def _in_office(folded: str, tokens: list[re.Match], i: int) -> bool:
 def _is_name_like(token: str) -> bool:
     """An indefinite word that may begin a name's complement ("جنايات" of "محكمة جنايات القاهرة")."""
     return len(token) > 3 and not token.endswith("ا")
+
+
+_GENERIC_FORCES = re.compile(r"^[وفبل]?(?:ال|لل)?قوات ال\w+$")
+
+
+def without_generic_forces(mentions: list) -> list:
+    """The mentions but the forces named by one adjective ("القوات الأمريكية", "القوات الجوية"): the generic noun
+    with a nationality or a branch, which the annotation guide does not list (none of the 120 read gold
+    articles does); a named force of more words stays ("القوات المسلحة المصرية", "القوات الجوية العراقية")."""
+    return [m for m in mentions if m.type != "ORG" or not _GENERIC_FORCES.match(normalize_arabic(m.surface))]
 
 
 def with_institutions(text: str, mentions: list) -> list:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.enrich.institutions import find_institutions, with_institutions
+from tasks.enrich.institutions import find_institutions, with_institutions, without_generic_forces
 from tasks.enrich.ner.tagger import Mention
 
 
@@ -67,3 +67,11 @@ def test_after_the_preposition_lam_the_name_gets_its_article_back():
     place = Mention(0, 4, "وقال", "MISC", "وقال")  # any mention: the institutions are added beside it
     (org,) = [m for m in with_institutions(text, [place]) if m.type == "ORG"]
     assert (org.surface, org.name) == ("لجيش السوري", "الجيش السوري")
+
+
+def test_forces_named_by_one_adjective_are_generic():
+    text = "وقصفت القوات الأمريكية مواقع، وردت القوات المسلحة المصرية، وأعلنت القوات الجوية"
+    mentions = [Mention(text.index(s), text.index(s) + len(s), s, "ORG", s)
+                for s in ("القوات الأمريكية", "القوات المسلحة المصرية", "القوات الجوية")]
+    mentions.append(Mention(0, 5, "وقصفت", "PER", "وقصفت"))
+    assert [m.surface for m in without_generic_forces(mentions)] == ["القوات المسلحة المصرية", "وقصفت"]
