@@ -5,8 +5,8 @@ and a landform or a landmark and its name ("نهر الفرات", "مضيق هر
 
 A definite institution noun (الجيش، الحكومة، القوات) is a name only with a nationality after it ("الجيش
 الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. Forces named by one adjective
-("القوات الأمريكية") are left out too, wherever they come from (`without_generic_forces`). An indefinite one (وزارة، مجلس،
-محكمة) takes the definite words, proper names and ل-complements that follow it, up to a boundary."""
+("القوات الأمريكية") are left out too, wherever they come from (`without_generic_forces`). An indefinite one
+(وزارة، مجلس، محكمة) takes the definite words, proper names and ل-complements that follow it, up to a boundary."""
 from __future__ import annotations
 
 import re

@@ -13,6 +13,8 @@ spans that are not the name:
 - the preposition ل on an outlet ("لبي بي سي") → the outlet;
 - a person read with a clitic the name lacks ("لهالبرين") when the article names "ماركوس هالبرين" → the name;
 - a person whose last word goes on after a hyphen ("كيم يونغ" of "كيم يونغ-تشول") → the whole word;
+- a place or an organisation the gazetteer knows, read with its conjunction ("وتل أبيب") → the name; two read as
+  one across a و ("واشنطن ولندن") → two;
 - a hashtag ("#تميم_بن_حمد") → the name with spaces (the span stays as written).
 """
 from __future__ import annotations
@@ -151,6 +153,47 @@ def _hyphenated(text: str, mentions: list) -> list:
     return out
 
 
+def _known(norm: str, kind: str) -> bool:
+    """A folded name the gazetteer lists with this type, or a word the training text gives mostly to it."""
+    lex = lexicon()
+    gaz = {"PER": "PERS"}.get(kind, kind)
+    return lex.gazetteer.get(norm) == gaz or lex.memory.get(norm) == f"{gaz}|hi"
+
+
+def _split_coordinated(text: str, mentions: list) -> list:
+    """Two places or organisations read as one across a و ("واشنطن ولندن"): two mentions, when each part is
+    a name the gazetteer or the training text knows with the mention's type."""
+    out = []
+    for m in mentions:
+        tokens = _tokens(text, m.start, m.end)
+        cut = next((k for k in range(1, len(tokens)) if tokens[k][2].startswith("و")), None)
+        if cut is not None and m.type != "PER":
+            left = " ".join(t[2] for t in tokens[:cut])
+            right = " ".join([tokens[cut][2][1:]] + [t[2] for t in tokens[cut + 1:]])
+            if _known(left, m.type) and _known(right, m.type):
+                a_end, b_start = tokens[cut - 1][1], tokens[cut][0] + 1
+                out.append(replace(m, end=a_end, surface=text[m.start:a_end], name=text[m.start:a_end]))
+                m = replace(m, start=b_start, surface=text[b_start:m.end], name=text[b_start:m.end])
+        out.append(m)
+    return out
+
+
+def _clitic_on_known_name(text: str, mentions: list) -> list:
+    """A place or an organisation read with its conjunction or preposition ("وتل أبيب"): the name, when the
+    gazetteer or the training text knows the rest with the mention's type and not the whole."""
+    out = []
+    for m in mentions:
+        clitic = _CLITICS.match(m.surface) if m.type in ("LOC", "ORG") and m.name == m.surface else None
+        if clitic:
+            rest = normalize_arabic(m.surface[clitic.end():])
+            if len(rest) >= 3 and _known(rest, m.type) and not _known(normalize_arabic(m.surface), m.type) \
+                    and not _known("ال" + rest, m.type):  # "لأرجنتين" of "للأرجنتين": the article's alef elided
+                start = m.start + clitic.end()
+                m = replace(m, start=start, surface=text[start:m.end], name=text[start:m.end])
+        out.append(m)
+    return out
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
@@ -176,4 +219,5 @@ def tidy(text: str, mentions: list) -> list:
             continue
         surface = text[start:end]
         out.append(_unhashed(replace(m, start=start, end=end, surface=surface, name=surface)))
+    out = _split_coordinated(text, _clitic_on_known_name(text, out))
     return _hyphenated(text, _clitics_cut(_whole_words(text, out)))

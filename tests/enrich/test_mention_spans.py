@@ -86,3 +86,19 @@ def test_a_name_that_goes_on_after_a_hyphen_is_one_person(found):
     text = "وقال المسؤول الكوري كيم يونغ-تشول إن"
     mentions = [Mention(text.index(s), text.index(s) + len(s), s, "PER", s) for s in found]
     assert [(m.surface, m.name) for m in tidy(text, mentions)] == [("كيم يونغ-تشول", "كيم يونغ-تشول")]
+
+
+def test_two_known_places_read_as_one_across_a_conjunction_are_two():
+    text = "وتبادلت واشنطن ولندن الاتهامات"
+    start = text.index("واشنطن ولندن")
+    (a, b) = tidy(text, [Mention(start, start + len("واشنطن ولندن"), "واشنطن ولندن", "LOC", "واشنطن ولندن")])
+    assert [(m.surface, text[m.start:m.end], m.type) for m in (a, b)] == [
+        ("واشنطن", "واشنطن", "LOC"), ("لندن", "لندن", "LOC")]
+
+
+@pytest.mark.parametrize("surface, name", [("وتل أبيب", "تل أبيب"), ("وهران", "وهران"), ("مدينة وهران", "مدينة وهران")])
+def test_a_known_place_read_with_its_conjunction_is_the_place(surface, name):
+    text = f"بين القدس {surface} اليوم"
+    start = text.index(surface)
+    (m,) = tidy(text, [Mention(start, start + len(surface), surface, "LOC", surface)])
+    assert (m.surface, text[m.start:m.end]) == (name, name)
