@@ -13,6 +13,7 @@ spans that are not the name:
 - the preposition ل on an outlet ("لبي بي سي") → the outlet;
 - a person read with a clitic the name lacks ("لهالبرين") when the article names "ماركوس هالبرين" → the name;
 - a person whose last word goes on after a hyphen ("كيم يونغ" of "كيم يونغ-تشول") → the whole word;
+- a person that is one word, a country's adjective ("روسي", "الروسي": روسيا) → no mention;
 - a place or an organisation the gazetteer knows, read with its conjunction ("وتل أبيب") → the name; two read as
   one across a و ("واشنطن ولندن") → two;
 - a hashtag ("#تميم_بن_حمد") → the name with spaces (the span stays as written).
@@ -194,11 +195,28 @@ def _clitic_on_known_name(text: str, mentions: list) -> list:
     return out
 
 
+_NISBA_ENDINGS = ("يين", "يون", "ين", "يه", "ي")
+
+
+def nationality_adjective(norm: str) -> bool:
+    """A folded word that is the adjective of a country the gazetteer knows ending in يا or ا: "روسي",
+    "الروسية", "كوريين" (روسيا، كوريا), "كندي" (كندا); not "المصري" (a surname as much as Egyptian), "السيستاني"."""
+    word = norm[2:] if norm.startswith("ال") else norm
+    for ending in _NISBA_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[:-len(ending)]
+            return any(lexicon().gazetteer.get(stem + tail) == "LOC" or lexicon().memory.get(stem + tail) == "LOC|hi"
+                       for tail in ("يا", "ا"))
+    return False
+
+
 def tidy(text: str, mentions: list) -> list:
     """The mentions with their spans cut to the name (objects with start, end, surface, type, name)."""
     out = []
     for m in mentions:
         tokens = _tokens(text, m.start, m.end)
+        if m.type == "PER" and len(tokens) == 1 and nationality_adjective(tokens[0][2]):
+            continue  # "روسي": a nationality, no person (the annotation guide)
         if m.type == "PER":
             while len(tokens) > 1 and (tokens[0][2] in TITLES or _NISBA_PLURAL.match(tokens[0][2])
                                        or (len(tokens) > 2 and _is_place(tokens[0][2])

@@ -102,3 +102,12 @@ def test_a_known_place_read_with_its_conjunction_is_the_place(surface, name):
     start = text.index(surface)
     (m,) = tidy(text, [Mention(start, start + len(surface), surface, "LOC", surface)])
     assert (m.surface, text[m.start:m.end]) == (name, name)
+
+
+@pytest.mark.parametrize("surface, dropped", [("روسي", True), ("الروسية", True), ("كندي", True), ("المصري", False),
+                                              ("السيستاني", False)])
+def test_a_person_that_is_a_nationality_adjective_is_dropped(surface, dropped):
+    text = f"وقال {surface} إن"
+    start = text.index(surface)
+    assert tidy(text, [Mention(start, start + len(surface), surface, "PER", surface)]) == ([] if dropped else [
+        Mention(start, start + len(surface), surface, "PER", surface)])
