@@ -6,8 +6,9 @@ spans that are not the name:
 - a place or a nisba plural before a person, the office's complement ("عمدة نيويورك بيل دي بلازيو",
   "الانقلابيين عبد الملك الحوثي") → the person; a place only behind an office ("جان" is a place too, and
   "المفوضية الأوروبية جان كلود يونكر" keeps it);
-- a word after a person that is ل or ب on a definite word, a Latin name, a tatweel or a commoner word, or
-  an adverb of the clause ("غالاوي لـCNN", "عباس بإجماع", "آبي لنواب", "آبي حين") → the name before it;
+- a word after a person that is ل or ب on a definite word, a Latin name, a tatweel or a commoner word, an
+  adverb of the clause or a common word in the accusative ("غالاوي لـCNN", "عباس بإجماع", "آبي لنواب", "آبي
+  حين", "صلاح هدفا") → the name before it;
 - a person the recogniser read behind a conjunction that is the first letter of the name ("وأوضح فانس" read
   as ف + "انس") when the article names the person with that word elsewhere ("سايروس فانس") → the word;
 - the preposition ل on an outlet ("لبي بي سي") → the outlet;
@@ -52,16 +53,24 @@ def _is_place(norm: str) -> bool:
 
 
 def _trailing_clause_word(token: str, norm: str) -> bool:
-    """A word that ends a name's span without belonging to it: an adverb, or ل/ب on a definite word, a
-    Latin name, a tatweel ("بالإجماع", "للصحفيين", "لـCNN") or a word of ordinary prose, much commoner alone
-    than with the letter ("لنواب": نواب; not "بودي", a surname, for ودي)."""
-    if norm in _ADVERBS:
+    """A word that ends a name's span without belonging to it: an adverb, a common word in the accusative
+    ("صلاح هدفا"), or ل/ب on a definite word, a Latin name, a tatweel ("بالإجماع", "للصحفيين", "لـCNN") or a
+    word of ordinary prose, much commoner alone than with the letter ("لنواب": نواب; not "بودي", a surname,
+    for ودي)."""
+    if norm in _ADVERBS or _accusative_of_prose(norm):
         return True
     if token[:1] not in ("ل", "ب"):
         return False
     if token[1:3] == "ال" or token[1:2] in ("إ", "ـ") or token[1:2].isascii():
         return True
     return clitic_on_common_word(norm)
+
+
+def _accusative_of_prose(norm: str) -> bool:
+    """A common word in the accusative ("هدفا", "خارجيا", "هاتفيا"): common itself and its stem commoner still,
+    which a name is not ("بوتينا", "موتا")."""
+    zipf = lexicon().zipf
+    return norm.endswith("ا") and zipf.get(norm, 0.0) >= _COMMON_ACCUSATIVE and zipf.get(norm[:-1], 0.0) >= _COMMON_REST
 
 
 def clitic_on_common_word(norm: str) -> bool:
@@ -75,6 +84,7 @@ def clitic_on_common_word(norm: str) -> bool:
 
 
 _COMMON_REST = 4.0  # zipf of the word without its ل/ب: a word of ordinary prose
+_COMMON_ACCUSATIVE = 3.5  # zipf of a word in the accusative that is one of prose ("هدفا")
 _CLITIC_MARGIN = 0.8  # ... that many zipf steps commoner than the word with the letter (ten times or so)
 
 
