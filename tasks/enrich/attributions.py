@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 
 from tasks.enrich.lexicons.outlets import outlet_names
+from tasks.enrich.lexicons.verbs import is_verb_form
 from tasks.enrich.mention_spans import clitic_on_common_word
+from tasks.enrich.ner.lexicon import lexicon
 from tasks.enrich.temporal.lexicon import alternation
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
@@ -76,7 +78,8 @@ _STOP = {normalize_arabic(w) for w in (
     "قوله", "قولها", "نقلا", "أمس", "اليوم", "غدا", "مساء", "صباح", "يوم", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء",
     "الخميس", "الجمعة", "السبت", "حيث", "إذ", "بعد", "قبل", "خلال", "ضمن", "لدى", "عبر", "أيضا", "كما", "ما", "لا",
     "الوكالة", "الصحيفة", "القناة", "الموقع", "بيانا", "تقريرا", "عنه", "عنها", "عنهم", "خلاله", "خلالها", "له", "لها",
-    "منه", "منها", "فيه", "فيها", "عليه", "عليها", "إليه", "إليها", "معه", "معها")}
+    "منه", "منها", "فيه", "فيها", "عليه", "عليها", "إليه", "إليها", "معه", "معها", "فإنه", "فإنها", "هذه", "هذا",
+    "ذلك", "تلك", "كان", "كانت", "كانوا", "يكون", "تكون", "قد", "لقد")}
 _DOCUMENT = {normalize_arabic(w) for w in ("بيان", "تقرير", "تصريحات", "معلومات", "بيانات")}
 _STATUS = {normalize_arabic(w) for w in (
     "الرسمي", "الرسمية", "الحكومي", "الحكومية", "للأنباء", "الإخباري", "الإخبارية", "الإلكتروني", "الالكترونية",
@@ -90,9 +93,27 @@ _NEWS_NOUNS = {normalize_arabic(w) for w in ("الإعلام", "الأخبار",
 _NISBA_FEMININE = re.compile(r"^ال\w{3,}يه$")
 _NISBA_MASCULINE = re.compile(r"^ال\w{3,}ي$")
 _MAX_NAME_WORDS = 3
+_COMMON_WORD = 4.0  # Zipf of a word of ordinary prose (wordfreq's table, folded)
 _ACRONYM = re.compile(r"[ \t]*(?:\((?P<a>[^()\n]{2,15})\)"  # "وكالة الأنباء السورية (سانا)"
                       r"|[ \t][ \t]*[\"«“](?P<q>[^\"«»“”\n،.]{2,15})[\"»”]"  # "الإماراتية "وام""
                       r"|،[ \t]*(?P<c>\w{2,6})(?=[.،]|$))")  # "الإيرانية، إرنا."
+
+
+def _country_adjective(token: str) -> bool:
+    """A definite nisba of a place the gazetteer or the training text knows: "الروسية" (روسيا), "الصينية"
+    (الصين), "الإيرانية" (إيران); not "الحماية"."""
+    lex = lexicon()
+    match = _NISBA_FEMININE.match(token) or _NISBA_MASCULINE.match(token)
+    stem = token[2:].removesuffix("يه").removesuffix("ي") if match else ""
+    return bool(stem) and any(lex.gazetteer.get(place) == "LOC" or lex.memory.get(place) == "LOC|hi"
+                              for place in (stem, stem + "ا", stem + "يا", "ال" + stem))
+
+
+def _common_construct(words: list[str]) -> bool:
+    """A common word and a definite one after it, the function of an agency that is no outlet ("مكافحة
+    الفساد", "حماية البيئة"); not a place's name ("تونس إفريقيا") or a name alone ("أعماق")."""
+    return len(words) > 1 and words[1].startswith("ال") and lexicon().zipf.get(words[0], 0.0) >= _COMMON_WORD \
+        and lexicon().gazetteer.get(words[0]) != "LOC"
 
 
 def _is_adjective(token: str, masculine_outlet: bool) -> bool:
@@ -129,8 +150,12 @@ def _name_after(folded: str, pos: int, masculine_outlet: bool) -> tuple[int, int
         if not m:
             break
         token = m.group()
-        if token in _STOP or (words and token.startswith("و") and token not in _STATUS) or not token.strip("-–"):
-            break
+        if token in _STOP or (words and token.startswith("و") and token not in _STATUS) or not token.strip("-–") \
+                or is_verb_form(token) or (words and token.startswith("لل") and token not in _STATUS):
+            break  # "الإذاعة كانت", "تويتر للتواصل": the clause goes on
+        if not words and token.startswith("و") and len(token) > 3 and token not in KNOWN_AGENCIES \
+                and lexicon().zipf.get(token[1:], 0.0) >= _COMMON_WORD:
+            return None  # "تلفزيون وسيارات": a list of things, no name (but "وأضافت واس")
         if words and token not in _STATUS and clitic_on_common_word(token):
             break  # "لموقع ويكيليكس لنشر", "محطة سونغ سان بتاريخ": the clause goes on
         after = _TOKEN_AFTER_SPACE.match(folded, m.end())
@@ -218,13 +243,18 @@ def find_attributions(text: str) -> list[Attribution]:
         start, end, full_end = name
         full_start = start
         first = folded[start:end].split()[0]
-        if outlet == "وكاله" and first.startswith("ال") and first not in _NEWS_NOUNS and not _is_adjective(first, False) \
-                and folded[start:end] not in KNOWN_AGENCIES:
-            continue  # "وكالة الاستخبارات", "وكالة الفضاء": an agency, not a news agency
+        if outlet == "وكاله" and first not in _NEWS_NOUNS and folded[start:end] not in KNOWN_AGENCIES and (
+                not (first in _STATUS or _country_adjective(first)) if first.startswith("ال")
+                else _common_construct(folded[start:end].split())) and "للانباء" not in folded[start:full_end].split() \
+                and folded[start - 1:start] not in _CLOSING:
+            continue  # "وكالة الاستخبارات", "وكالة الحماية المدنية", "وكالة مكافحة الفساد": not a news agency
+            # (but "وكالة الجمهورية الإسلامية الإيرانية للأنباء", "وكالة «أعماق»" and "وكالة تونس إفريقيا" are)
         known = _KNOWN_PREFIX.match(folded, start, end)
         if known:  # "لوكالة أسوشيتد برس يفيد": the known name, not the words after it
             end = full_end = known.end()
         outlet_start = m.start("o1") if m["o1"] else m.start("o2") if m["o2"] else m.start("o3") if m["o3"] else None
+        if outlet == "وكاله" and "للانباء" in folded[start:full_end].split():
+            full_start = outlet_start  # "وكالة المغرب العربي للأنباء": the agency's word is part of its name
         if outlet.startswith("ال") and _is_adjective(first, True):  # "التلفزيون الروسي الرسمي"
             if first in _STATUS:
                 continue  # "التلفزيون الرسمي": which one, the text does not say

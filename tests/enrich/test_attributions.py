@@ -24,7 +24,8 @@ from tasks.enrich.attributions import find_attributions
      "وكالة الإعلام الروسية الرسمية"),
     ("ونقلت وكالة الأنباء الإماراتية \"وام\"، عن ولي العهد", "وام", "ونقلت وكالة الأنباء",
      "وكالة الأنباء الإماراتية"),
-    ("وقالت متظاهرة لوكالة رويترز للأنباء إن", "رويترز", "لوكالة", "رويترز للأنباء"),
+    ("وقالت متظاهرة لوكالة رويترز للأنباء إن", "رويترز", "لوكالة", "وكالة رويترز للأنباء"),  # للأنباء: وكالة is named
+    ("وذكرت وكالة المغرب العربي للأنباء أن", "المغرب العربي", "وذكرت وكالة", "وكالة المغرب العربي للأنباء"),
     ("واستطاع مصور لوكالة أسوشيتد برس يفيد بأن", "أسوشيتد برس", "لوكالة", "أسوشيتد برس"),
     ("وأكد مصدر لـ\"فرانس برس\" أن", "فرانس برس", "لـ", "فرانس برس"),
     ("بحسب ما قاله موقع تايمز لايف في جنوب إفريقيا", "تايمز لايف", "بحسب ما قاله موقع", "تايمز لايف"),
@@ -48,6 +49,12 @@ def test_not_outlets():
     # an outlet left unnamed, an agency that is not a news agency, a byline
     assert find_attributions("بثت قناة تلفزيونية الأربعاء مشاهد") == []
     assert find_attributions("وذكرت وكالة الاستخبارات المركزية أن") == []
+    assert find_attributions("وذكرت وكالة الحماية المدنية أن") == []  # a nisba's shape, no country's
+    assert find_attributions("وأوقفت وكالة مكافحة الفساد موظفين") == []  # a common word, no name
+    # the name ends where the clause goes on: a verb, a demonstrative, a ل on a definite word
+    assert [a.surface for a in find_attributions("وكشفت صحيفة لوموند هذه القضية")] == ["لوموند"]
+    assert find_attributions("وكانت الإذاعة كانت تضم مذيعين") == []
+    assert [a.surface for a in find_attributions("بحسب وكالة الأنباء الإيرانية أن")] == ["وكالة الأنباء الإيرانية"]
     for dash in ("--", "—", "–", " -- "):  # CNN Arabic writes its dateline with any of them
         assert find_attributions(f"دبي، الإمارات العربية المتحدة (CNN){dash} أعلنت الرئاسة") == []
     assert [a.surface for a in find_attributions("وقال في تصريحات خاصة لـCNN إن")] == ["CNN"]
