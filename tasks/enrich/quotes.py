@@ -107,7 +107,7 @@ class _Context:
         self.text = text
         self.folded, self.shifts = fold_keeping_offsets(text)
         self.dropped = [s + k for k, s in enumerate(self.shifts)]
-        quoted = [q.span() for q in _QUOTE.finditer(self.folded)]
+        quoted = [q.span() for q in _QUOTE.finditer(self.folded) if len(_TOKEN.findall(q.group())) >= MIN_WORDS]
         self.names = {(self.fold(m.start), self.fold(m.end)) for m in mentions}
         # A name inside a quote is what someone said, not who said it.
         # Nor is one spoken to: "صرحت لبي بي سي", "قال لـCNN".
@@ -200,6 +200,8 @@ def _spokesperson_body(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | Non
     return None
 
 
+# a name in quotes right after the verb, one to three words: its subject ("وقالت «فيتش» إن")
+_QUOTED_SUBJECT = re.compile(r"[ \t]+[«\"“]([^\s«»\"“”،,.:!?؟]+(?:[ \t][^\s«»\"“”،,.:!?؟]+){0,1})[»\"”]")
 # أن / إن / بأن ... end the subject ("وقال الوزير إن"); not "بن" of a name ("محمد بن عبد الرحمن")
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?ان|انه|انها|قوله|قولها)(?!\w)|:")
 
@@ -217,6 +219,9 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         complementizer = _COMPLEMENTIZER.search(folded, cue.end(), hi)
         found = ctx.mention_in(cue.end(), complementizer.start() if complementizer else hi) if ctx.mentions else None
         return found or _body_named_last(ctx, "", cue.start())
+    named = _QUOTED_SUBJECT.match(folded, cue.end())
+    if named and ctx.mention_in(named.start(1), named.end(1) + 1):  # "وأوضحت «أرتكوريال» أن": the body named
+        return ctx.mention_in(named.start(1), named.end(1) + 1)
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
     pronoun = not after or first in _PRONOUN_FROM or first in _ADDRESSING

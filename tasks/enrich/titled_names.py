@@ -45,6 +45,9 @@ _CLITIC_LETTERS = "وفبلك"
 _PREPOSITIONS = "بلك"
 _FUTURE = re.compile(r"^[وف]?س(?=[يتن])")  # "سينفي": the future of a verb much commoner without its س
 _PRESENT_PLURAL = re.compile(r"^[وف]?س?[يت]\w{3,}(?:ون|ان)$")  # "يعتزمون", "ستواصلان"
+_QUOTED_NAME = re.compile(r"[ \t]+[«\"“](?P<n>[^\s«»\"“”،,.:!?؟]+(?:[ \t][^\s«»\"“”،,.:!?؟]+){0,1})[»\"”]"
+                          r"(?=[ \t]*(?:[،,:]|ب?[أإا]ن|[أإا]نه|[أإا]نها|في|عن|على|ل|$))")
+_DESCRIBE = {normalize_arabic(w) for w in ("وصف", "وصفت", "وصفوا", "يصف", "تصف")}  # "وصف «X»": a term, not a subject
 _ARABIC = re.compile(r"[\u0621-\u064a]+")
 # a participle or its plural, dual or accusative: "منتقدون", "مراقبو", "مسؤولان", "ملوحا", "مسعف"; a plural
 # with a pronoun: "سفاراتها", "جوازاتهم"
@@ -131,11 +134,20 @@ def titled_names(text: str, mentions: list) -> list:
     words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in _WORD.finditer(text)]
     norms = [w[2] for w in words]
     covered = _covered(words, mentions)
-    found = []
+    found, dropped = [], set()
     i = 0
     while i < len(words):
         verb = _reporting(norms[i])
         if covered[i] == "PER" or not (verb or _cue(norms, i)):
+            i += 1
+            continue
+        describes = norms[i] in _DESCRIBE or norms[i][1:] in _DESCRIBE
+        quoted = _QUOTED_NAME.match(text, words[i][1]) if verb and not describes else None
+        inside = [m for m in mentions if quoted and m.start < quoted.end("n") and quoted.start("n") < m.end]
+        if quoted and all(m.type == "MISC" for m in inside):
+            surface = quoted["n"]  # "وأوضحت «أرتكوريال» أن": a body named in quotes speaks
+            found.append(TitledName(quoted.start("n"), quoted.end("n"), surface, "ORG", surface))
+            dropped.update(id(m) for m in inside)
             i += 1
             continue
         j = i + 1
@@ -151,7 +163,7 @@ def titled_names(text: str, mentions: list) -> list:
             surface = text[words[j][0]:words[k - 1][1]]
             found.append(TitledName(words[j][0], words[k - 1][1], surface, "PER", surface))
         i = max(k, i + 1)
-    return sorted(list(mentions) + found, key=lambda m: m.start)
+    return sorted([m for m in mentions if id(m) not in dropped] + found, key=lambda m: m.start)
 
 
 def _reporting(norm: str) -> bool:

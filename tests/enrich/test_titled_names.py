@@ -82,3 +82,9 @@ def test_a_rare_word_after_a_reporting_verb_is_its_subject(text, name):
 ])
 def test_words_of_prose_after_a_reporting_verb_are_no_name(text):
     assert _found(text) == []
+
+
+def test_a_name_in_quotes_after_a_reporting_verb_is_an_organisation():
+    text = "وأضافت \"هيلدنغ\" أن الأرباح تراجعت، ووصف \"روهينجا\" في الإشارة"
+    misc = Mention(text.index("هيلدنغ"), text.index("هيلدنغ") + 6, "هيلدنغ", "MISC", "هيلدنغ")
+    assert [(m.surface, m.type) for m in titled_names(text, [misc])] == [("هيلدنغ", "ORG")]  # وصف: a term
