@@ -7,7 +7,7 @@ features of the neighbours within ±2 (a subset, prefixed with their offset).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from tasks.enrich.ner.lexicon import Lexicon
 from tasks.text.normalize import normalize_arabic
@@ -232,14 +232,7 @@ class FeatureCache:
         # with `keep`: each feature with a weight -> the one string kept for it (word types share them), and per
         # offset, each feature its neighbours see there that has a weight -> its prefixed form
         self._own: dict[str, str] = {f: f for f in keep or ()}
-        self._views: list[dict[str, str]] | None = None
-        if keep is not None:
-            self._views = [{}, {}, {}, {}]
-            for i, offset in enumerate(_OFFSETS):
-                prefix = f"{offset}:"
-                for f in keep:
-                    if f.startswith(prefix) and "=" in f and f[len(prefix):f.index("=")] in _NEIGHBOUR:
-                        self._views[i][f[len(prefix):]] = f
+        self._views = offset_views(keep) if keep is not None else None
 
     def get(self, word: str) -> tuple:
         """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
@@ -254,15 +247,31 @@ class FeatureCache:
 
     def compute(self, word: str) -> tuple:
         """What `get` gives, computed and not kept."""
-        own = word_features(word, self.lex)
+        own, norm, heads = self.word_type(word)
         if self._views is None:
             seen = _neighbour(own)
             lists = [own, *([f"{o}:{f}" for f in seen] for o in _OFFSETS)]
         else:  # the same lists as filtering those by `keep`, in the same order
             lists = [[self._own[f] for f in own if f in self._own], *([view[f] for f in own if f in view] for view in self._views)]
-        norm = normalize_arabic(word)
-        heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
         return (*lists, norm, heads)
+
+    def word_type(self, word: str) -> tuple[list[str], str, tuple[str, ...]]:
+        """(its own features, unfiltered and unprefixed: `word_features`; its normalized form; the first words
+        of multi-word entries it can begin), computed and not kept."""
+        norm = normalize_arabic(word)
+        return word_features(word, self.lex), norm, tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+
+
+def offset_views(features: Iterable[str]) -> list[dict[str, str]]:
+    """Per offset (-2, -1, +1, +2), each of `features` that is a neighbour's view from there (`-1:n=...`),
+    by the unprefixed feature of the word it is seen of (`n=...`)."""
+    views: list[dict[str, str]] = [{}, {}, {}, {}]
+    for i, offset in enumerate(_OFFSETS):
+        prefix = f"{offset}:"
+        for f in features:
+            if f.startswith(prefix) and "=" in f and f[len(prefix):f.index("=")] in _NEIGHBOUR:
+                views[i][f[len(prefix):]] = f
+    return views
 
 
 _LENGTHS: dict[int, tuple[dict[str, str], dict[str, tuple[int, ...]]]] = {}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, sentence_extras
+from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, offset_views, sentence_extras
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, features, labels, attrs, 5 offsets
 _FEATURE = struct.Struct("<iiid")  # type (0 state, 1 transition), source, destination, weight
@@ -113,11 +113,17 @@ class Scorer:
         self.cache = cache
         # the weights as one matrix (a row an attribute, a last row of zeros for features without weights): a
         # word's five sums are one gather and one segmented sum; a feature's weights are a view of its row
-        self._rows = {f: k for k, f in enumerate(weights)}
+        rows = {f: k for k, f in enumerate(weights)}
         self._matrix = np.vstack([*weights.values(), np.zeros(len(self.labels))])
-        self._weights = {f: self._matrix[k] for f, k in self._rows.items()}
+        self._weights = {f: self._matrix[k] for f, k in rows.items()}
         zero = self._matrix[-1]
         self._bias, self._bos, self._eos = (self._weights.get(f, zero) for f in ("bias", "BOS", "EOS"))
+        # per list of a word (its own features, then what its neighbours see at -2, -1, +1, +2), each of its
+        # features that has a weight -> its row: a word's features are looked up once each, as strings never
+        # kept; those the cache would drop (not in its `keep`) are left out
+        kept = [f for f in rows if cache.keep is None or f in cache.keep]
+        self._lists: list[dict[str, int]] = [{f: rows[f] for f in kept}]
+        self._lists += [{f: rows[seen] for f, seen in view.items()} for view in offset_views(kept)]
         self._words: dict[str, tuple[np.ndarray, str, tuple[str, ...]]] = {}
 
     def word(self, word: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
@@ -125,15 +131,15 @@ class Scorer:
         in `FeatureCache` order), its normalized form, the multi-word entries it can begin)."""
         entry = self._words.get(word)
         if entry is None:
-            lists = self.cache.compute(word)
-            rows, none = self._rows, len(self._rows)
+            own, norm, heads = self.cache.word_type(word)
+            none = len(self._matrix) - 1
             index: list[int] = []
             starts = []
-            for features in lists[:5]:
+            for rows in self._lists:
                 starts.append(len(index))
-                index += [rows.get(f, none) for f in features]
+                index += [k for f in own if (k := rows.get(f)) is not None]
                 index.append(none)  # reduceat needs no list empty
-            entry = (np.add.reduceat(self._matrix[index], starts, axis=0), lists[5], lists[6])
+            entry = (np.add.reduceat(self._matrix[index], starts, axis=0), norm, heads)
             if len(self._words) >= MAX_CACHED_WORDS:
                 self._words.clear()  # a worker's memory stays flat (FeatureCache)
             self._words[word] = entry
