@@ -85,21 +85,26 @@ def viterbi(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]
 def _side_by_side(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
     lengths = np.array([len(s) for s in scores])
     width, labels = int(lengths.max()), transitions.shape[0]
-    padded = np.zeros((len(scores), width, labels))
+    # bests[t, k]: sentence k's token t's own scores, to which step t adds the best path's to each label. Position
+    # first, so that a step works on whole rows; every sentence is stepped to the longest one's end (what a step
+    # past a sentence's end gives is never read: its path ends at its own last token); no array made per step
+    bests = np.zeros((width, len(scores), labels))
     for k, s in enumerate(scores):
-        padded[k, :len(s)] = s
-    back = np.zeros((len(scores), width, labels), dtype=np.intp)
-    best = padded[:, 0].copy()
+        bests[:len(s), k] = s
+    back = np.zeros((width, len(scores), labels), dtype=np.intp)
+    paths = np.empty((len(scores), labels, labels))  # sentence, from, to
+    maximum, add, argmax = np.maximum.reduce, np.add, paths.argmax
     for t in range(1, width):
-        paths = best[:, :, None] + transitions  # sentence, from, to
-        back[:, t] = paths.argmax(axis=1)
-        live = lengths > t
-        best[live] = paths.max(axis=1)[live] + padded[live, t]
+        add(bests[t - 1, :, :, None], transitions, out=paths)
+        argmax(axis=1, out=back[t])
+        bests[t] += maximum(paths, axis=1)
+    ends = bests[lengths - 1, np.arange(len(scores))].argmax(axis=1).tolist()
     out = []
     for k, n in enumerate(lengths.tolist()):
-        path = [int(best[k].argmax())]
+        steps = back[:n, k].tolist()
+        path = [ends[k]]
         for t in range(n - 1, 0, -1):
-            path.append(int(back[k, t, path[-1]]))
+            path.append(steps[t][path[-1]])
         path.reverse()
         out.append(path)
     return out
