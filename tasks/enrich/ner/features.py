@@ -297,38 +297,43 @@ def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, 
     (FeatureCache.get). Only the lengths some entry of a head has are tried."""
     out = [""] * len(norms)
     lengths = _entry_lengths(table)
-    i = 0
-    while i < len(norms):
-        hit = 0
-        sizes = [lengths[h] for h in heads[i] if h in lengths]
+    covered = 0  # tokens before this one are inside an entry found
+    for i, forms in enumerate(heads):
+        if not forms or i < covered:
+            continue
+        sizes = [lengths[h] for h in forms if h in lengths]
         if sizes:
             longest = min(6, len(norms) - i)
             for n in sorted({n for ns in sizes for n in ns if n <= longest}, reverse=True):
                 rest = " ".join(norms[i + 1:i + n])
-                kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
+                kind = next((table[k] for k in (f"{h} {rest}" for h in forms) if k in table), None)
                 if kind:
                     out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
-                    hit = n
+                    covered = i + n
                     break
-        i += hit or 1
     return out
+
+
+def multiword_features(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon) -> list[list[str]]:
+    """Per token, the multi-word gazetteer, known-name and external-name entries covering it (`_multiword`)."""
+    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
+    known = _multiword(norms, heads, lex.names, "ms")
+    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else [""] * len(norms)
+    return [[f for f in fs if f] for fs in zip(gaz, known, ext)]
 
 
 def sentence_extras(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon,
                     keep: frozenset[str] | None = None) -> tuple[list[str], list[str], list[list[str]]]:
     """Per token, its features that no single word gives: the bigram with the word before it and the one with
-    the word after it ("" for none), and the multi-word gazetteer, known-name and external-name entries
-    covering it. `keep`: as FeatureCache's (bigrams outside it are left out)."""
-    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
-    known = _multiword(norms, heads, lex.names, "ms")
-    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else [""] * len(norms)
+    the word after it ("" for none), and the multi-word entries covering it (`multiword_features`). `keep`: as
+    FeatureCache's (bigrams outside it are left out)."""
     n = len(norms)
     left = [""] + [f"bg={norms[i - 1]}|{norms[i]}" for i in range(1, n)]
     right = [f"bg+={norms[i]}|{norms[i + 1]}" for i in range(n - 1)] + [""]
     if keep is not None:
         left = [f if f in keep else "" for f in left]
         right = [f if f in keep else "" for f in right]
-    return left, right, [[f for f in fs if f] for fs in zip(gaz, known, ext)]
+    return left, right, multiword_features(norms, heads, lex)
 
 
 def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, offset_views, sentence_extras
+from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, multiword_features, offset_views
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, features, labels, attrs, 5 offsets
 _FEATURE = struct.Struct("<iiid")  # type (0 state, 1 transition), source, destination, weight
@@ -110,6 +110,17 @@ def _side_by_side(scores: list[np.ndarray], transitions: np.ndarray) -> list[lis
     return out
 
 
+def _bigrams(weights: dict[str, np.ndarray], prefix: str) -> dict[tuple[str, str], np.ndarray]:
+    """The weights of the features `{prefix}{a}|{b}` by (a, b): every (a, b) whose feature string it is."""
+    out = {}
+    for feature, vector in weights.items():
+        if feature.startswith(prefix):
+            pair = feature[len(prefix):]
+            for at in (k for k, c in enumerate(pair) if c == "|"):
+                out[pair[:at], pair[at + 1:]] = vector
+    return out
+
+
 class Scorer:
     """Tags sentences as the model's pycrfsuite tagger does, from score vectors kept per word type."""
 
@@ -129,6 +140,9 @@ class Scorer:
         kept = [f for f in rows if cache.keep is None or f in cache.keep]
         self._lists: list[dict[str, int]] = [{f: rows[f] for f in kept}]
         self._lists += [{f: rows[seen] for f, seen in view.items()} for view in offset_views(kept)]
+        # the bigram features' weights by their pair of words ("bg=a|b" before, "bg+=a|b" after; a pair for each
+        # "|" a feature holds, so that every pair whose feature this is finds it: a token may be "|" itself)
+        self._left, self._right = _bigrams(self._weights, "bg="), _bigrams(self._weights, "bg+=")
         self._words: dict[str, tuple[np.ndarray, str, tuple[str, ...]]] = {}
 
     def word(self, word: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
@@ -153,13 +167,14 @@ class Scorer:
     def tag(self, sentences: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
         """(BIO tags, normalized forms) of each sentence's tokens."""
         scores, norms = [], []
+        known, word = self._words.get, self.word
         for words in sentences:
             if not words:
                 norms.append([])
                 continue
-            entries = [self.word(w) for w in words]
+            entries = [known(w) or word(w) for w in words]
             forms = [e[1] for e in entries]
-            rows = np.stack([e[0] for e in entries])
+            rows = np.concatenate([e[0] for e in entries]).reshape(len(words), 5, -1)
             score = rows[:, 0] + self._bias
             score[2:] += rows[:-2, 1]
             score[1:] += rows[:-1, 2]
@@ -167,16 +182,26 @@ class Scorer:
             score[:-2] += rows[2:, 4]
             score[0] += self._bos
             score[-1] += self._eos
-            weights = self._weights.get
-            left, right, multi = sentence_extras(forms, [e[2] for e in entries], self.cache.lex)
-            for i in range(len(words)):
-                for f in (left[i], right[i], *multi[i]):
-                    vector = weights(f) if f else None
-                    if vector is not None:
-                        score[i] += vector
+            self._add_sentence_features(score, forms, [e[2] for e in entries])
             scores.append(score)
             norms.append(forms)
         paths = iter(viterbi(scores, self._transitions))
         labels = self.labels
         tags = [[labels[k] for k in next(paths)] if words else [] for words in sentences]
         return tags, norms
+
+    def _add_sentence_features(self, score: np.ndarray, forms: list[str], heads: list[tuple[str, ...]]) -> None:
+        """Adds to each token's scores the weights of `sentence_extras`' features, in its order: the bigram with
+        the word before, the one with the word after (looked up by the pair of words: no string is made for the
+        bigrams, of which one in a hundred has a weight), then the multi-word entries covering it."""
+        pairs = list(zip(forms, forms[1:]))
+        for first, bigrams in ((1, self._left), (0, self._right)):
+            for i, vector in enumerate(map(bigrams.get, pairs), first):
+                if vector is not None:
+                    score[i] += vector
+        weights = self._weights.get
+        for i, features in enumerate(multiword_features(forms, heads, self.cache.lex)):
+            for f in features:
+                vector = weights(f)
+                if vector is not None:
+                    score[i] += vector
