@@ -141,7 +141,9 @@ def _frequency_features(norm: str, bare: str, with_al: str, prefix: str, zipf: d
     other = zipf.get(stem if definite else "ال" + stem, _MISSING_ZIPF)
     feats.append(f"za={'d' if definite else 'i'}{max(-3, min(2, round(other - zcore)))}")
     root = stem[:-1] if stem.endswith("ه") else stem
-    infl = max(zipf.get(article + root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS for article in ("", "ال"))
+    get, definite_root = zipf.get, "ال" + root
+    infl = max(max([get(root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS]),
+               max([get(definite_root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS]))
     feats.append(f"zi={max(-3, min(2, round(infl - zcore)))}")
     return feats
 

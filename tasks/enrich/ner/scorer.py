@@ -140,6 +140,7 @@ class Scorer:
         kept = [f for f in rows if cache.keep is None or f in cache.keep]
         self._lists: list[dict[str, int]] = [{f: rows[f] for f in kept}]
         self._lists += [{f: rows[seen] for f, seen in view.items()} for view in offset_views(kept)]
+        self._seen = frozenset().union(*self._lists[1:])  # the few features a neighbour sees (a tenth of a word's)
         # the bigram features' weights by their pair of words ("bg=a|b" before, "bg+=a|b" after; a pair for each
         # "|" a feature holds, so that every pair whose feature this is finds it: a token may be "|" itself)
         self._left, self._right = _bigrams(self._weights, "bg="), _bigrams(self._weights, "bg+=")
@@ -151,12 +152,13 @@ class Scorer:
         entry = self._words.get(word)
         if entry is None:
             own, norm, heads = self.cache.word_type(word)
+            seen = [f for f in own if f in self._seen]
             none = len(self._matrix) - 1
             index: list[int] = []
             starts = []
-            for rows in self._lists:
+            for rows, features in zip(self._lists, (own, seen, seen, seen, seen)):
                 starts.append(len(index))
-                index += [k for f in own if (k := rows.get(f)) is not None]
+                index += [k for f in features if (k := rows.get(f)) is not None]
                 index.append(none)  # reduceat needs no list empty
             entry = (np.add.reduceat(self._matrix[index], starts, axis=0), norm, heads)
             if len(self._words) >= MAX_CACHED_WORDS:
