@@ -173,7 +173,11 @@ def _news_features(word: str, norm: str, bare: str, with_al: str, lex: Lexicon) 
 def word_features(word: str, lex: Lexicon) -> list[str]:
     """Features of one word type, unprefixed (the model's token features at offset 0)."""
     norm = normalize_arabic(word)
-    bare, with_al = stems(norm)
+    return _word_features(word, norm, *stems(norm), lex)
+
+
+def _word_features(word: str, norm: str, bare: str, with_al: str, lex: Lexicon) -> list[str]:
+    """`word_features` of a word, its normalized form and its stems (`stems`)."""
     prefix = norm[: len(norm) - len(bare)]
     feats = [f"w={_MARKS.sub('', word)}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}",
              f"sh={_shape(norm)}", f"len={min(len(norm), 8)}"]
@@ -261,7 +265,8 @@ class FeatureCache:
         """(its own features, unfiltered and unprefixed: `word_features`; its normalized form; the first words
         of multi-word entries it can begin), computed and not kept."""
         norm = normalize_arabic(word)
-        return word_features(word, self.lex), norm, tuple(sorted({norm, stems(norm)[1]} & self.firsts))
+        bare, with_al = stems(norm)
+        return _word_features(word, norm, bare, with_al, self.lex), norm, tuple(sorted({norm, with_al} & self.firsts))
 
 
 def offset_views(features: Iterable[str]) -> list[dict[str, str]]:
