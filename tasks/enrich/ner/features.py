@@ -298,11 +298,11 @@ def _entry_lengths(table: dict[str, str]) -> dict[str, tuple[int, ...]]:
     return held[1]
 
 
-def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
-    """Per token, a feature for the longest multi-word entry of `table` (of up to 6 words) covering it
-    (`mg=B-LOC`, `mg=I-LOC`); `heads`: per token, the forms of it that begin a multi-word entry
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[tuple[int, str]]:
+    """(token, feature) for the longest multi-word entry of `table` (of up to 6 words) covering each token that one
+    covers (`mg=B-LOC`, `mg=I-LOC`), in order; `heads`: per token, the forms of it that begin a multi-word entry
     (FeatureCache.get). Only the lengths some entry of a head has are tried."""
-    out = [""] * len(norms)
+    out: list[tuple[int, str]] = []
     lengths = _entry_lengths(table)
     covered = 0  # tokens before this one are inside an entry found
     for i, forms in enumerate(heads):
@@ -315,18 +315,25 @@ def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, 
                 rest = " ".join(norms[i + 1:i + n])
                 kind = next((table[k] for k in (f"{h} {rest}" for h in forms) if k in table), None)
                 if kind:
-                    out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
+                    out += [(i, f"{name}=B-{kind}"), *((k, f"{name}=I-{kind}") for k in range(i + 1, i + n))]
                     covered = i + n
                     break
     return out
 
 
+def multiword_hits(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon) -> list[tuple[int, str]]:
+    """(token, feature) for the multi-word gazetteer, known-name and external-name entries covering a token
+    (`_multiword`): the gazetteer's first, then the known names', then the external names'."""
+    found = _multiword(norms, heads, lex.gazetteer, "mg") + _multiword(norms, heads, lex.names, "ms")
+    return found + _multiword(norms, heads, lex.external, "mx") if lex.external else found
+
+
 def multiword_features(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon) -> list[list[str]]:
-    """Per token, the multi-word gazetteer, known-name and external-name entries covering it (`_multiword`)."""
-    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
-    known = _multiword(norms, heads, lex.names, "ms")
-    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else [""] * len(norms)
-    return [[f for f in fs if f] for fs in zip(gaz, known, ext)]
+    """Per token, the multi-word entries covering it (`multiword_hits`), in the same order."""
+    out: list[list[str]] = [[] for _ in norms]
+    for i, feature in multiword_hits(norms, heads, lex):
+        out[i].append(feature)
+    return out
 
 
 def sentence_extras(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, multiword_features, offset_views
+from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, multiword_hits, offset_views
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, features, labels, attrs, 5 offsets
 _FEATURE = struct.Struct("<iiid")  # type (0 state, 1 transition), source, destination, weight
@@ -195,15 +195,15 @@ class Scorer:
     def _add_sentence_features(self, score: np.ndarray, forms: list[str], heads: list[tuple[str, ...]]) -> None:
         """Adds to each token's scores the weights of `sentence_extras`' features, in its order: the bigram with
         the word before, the one with the word after (looked up by the pair of words: no string is made for the
-        bigrams, of which one in a hundred has a weight), then the multi-word entries covering it."""
+        bigrams, of which one in a hundred has a weight), then the multi-word entries covering it (each token's in
+        the order `sentence_extras` gives them)."""
         pairs = list(zip(forms, forms[1:]))
         for first, bigrams in ((1, self._left), (0, self._right)):
             for i, vector in enumerate(map(bigrams.get, pairs), first):
                 if vector is not None:
                     score[i] += vector
         weights = self._weights.get
-        for i, features in enumerate(multiword_features(forms, heads, self.cache.lex)):
-            for f in features:
-                vector = weights(f)
-                if vector is not None:
-                    score[i] += vector
+        for i, feature in multiword_hits(forms, heads, self.cache.lex):
+            vector = weights(feature)
+            if vector is not None:
+                score[i] += vector
