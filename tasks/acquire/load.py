@@ -9,6 +9,7 @@ import os
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -152,6 +153,7 @@ def _gunzip_capped(data: bytes, max_bytes: int) -> bytes:
             return bytes(out)
 
 
+@lru_cache(maxsize=4096)  # a run's writer asks it of each file three times (set aside, started ahead, started)
 def document_id(source: str, relpath: str, url: str | None) -> str:
     """Stable key: the normalized URL when the manifest gives one, else source + relative path."""
     if url:

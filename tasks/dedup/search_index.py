@@ -36,7 +36,7 @@ def forms_of(text: str) -> list[str]:
 
 def article_keys(title: str | None, text: str) -> list[int]:
     """The sorted distinct keys an article is found by."""
-    found = set(forms_of(text))  # the text's words are cached by its extraction: not a text joined to its title
-    found.update(forms_of(title or ""))
+    # the forms of `forms_of`, unordered: the text's words are cached by its extraction (not a text joined to its title)
+    found = {_stem(w) for w in {*words(text), *words(title or "")} if len(w) > 1}
     found.update([f[1:] for f in found if f[0] in _PROCLITICS and len(f) - 1 >= _BARE_MIN])
-    return sorted(key_of(f) for f in found)
+    return sorted(map(key_of, found))

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.ner.lexicon import lexicon
-from tasks.text.normalize import normalize_arabic
+from tasks.text.normalize import normalize_arabic, normalize_word
 
 TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "بروفيسور", "بروفيسورة", "البروفيسور", "البروفيسورة", "الدكتور", "الدكتورة", "دكتور", "د", "السيناتور",
@@ -45,7 +45,7 @@ _NISBA_PLURAL = re.compile(r"^ال\w{3,}(?:يين|ين|يون)$")
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(start + m.start(), start + m.end(), normalize_arabic(m.group())) for m in _TOKEN.finditer(text[start:end])]
+    return [(start + m.start(), start + m.end(), normalize_word(m.group())) for m in _TOKEN.finditer(text[start:end])]
 
 
 def _is_place(norm: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tasks.enrich.ner.features import Token, tokenize
 from tasks.enrich.ner.tagger import Mention, recognise
-from tasks.text.normalize import normalize_arabic
+from tasks.text.normalize import normalize_arabic, normalize_word
 
 HEADS = frozenset(normalize_arabic(w) for w in (
     "رئيس", "رئيسة", "وزير", "وزيرة", "نائب", "قائد", "مدير", "مديرة", "أمين", "زعيم", "مستشار", "مستشارة",
@@ -114,7 +114,7 @@ def roles(text: str, mentions: list[Mention] | None = None) -> list[Role]:
     """The role of each PER mention of a text (None when the text gives none near the name)."""
     mentions = recognise(text) if mentions is None else mentions
     tokens = tokenize(text)
-    norms = [normalize_arabic(t.text) for t in tokens]
+    norms = [normalize_word(t.text) for t in tokens]
     starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     in_name = [False] * len(tokens)
     for m in mentions:  # the tokens a mention overlaps: ends after its start, starts before its end

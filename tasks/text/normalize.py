@@ -167,6 +167,7 @@ def stable_id(*parts: str, length: int = 16) -> str:
 _LETTER_WORD = re.compile(r"[^\W\d_]{1,}")
 
 
+@lru_cache(maxsize=1024)  # the plain-text path asks it of each line of an article up to five times (furniture rules)
 def word_count(line: str) -> int:
     """Words of letters (digits and punctuation not counted), the measure of an article's length."""
     return len(_LETTER_WORD.findall(line))

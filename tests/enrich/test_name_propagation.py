@@ -1,6 +1,7 @@
-"""The fast path of name propagation (`present_names`: only the names whose words an article holds go
-into its regular expression) finds what the expression of every name finds: on a batch of real news
-whose names are all looked for in every article, and on the clitic and case forms the expression knows."""
+"""The fast paths of name propagation find what the regular expression of every name finds: `present_names` (only
+the names whose words an article holds go into its expression), on a batch of real news whose names are all
+looked for in every article, and on the clitic and case forms the expression knows; `find_names` (the names looked
+for without compiling the expression), on the same news and on texts made of names, clitics and their parts."""
 from __future__ import annotations
 
 import pickle
@@ -12,6 +13,7 @@ from tasks.enrich.name_propagation import (
     NameIndex,
     _article_words,
     _forms,
+    find_names,
     name_pattern,
     person_names,
     present_names,
@@ -25,6 +27,11 @@ from tests.support.paths import need_shared
 
 def _spans(pattern, folded: str) -> list[tuple]:
     return [(m.span(), m.group("name"), m.groupdict().get("elided")) for m in pattern.finditer(folded)]
+
+
+def _found(pattern, folded: str) -> list[tuple]:
+    return [(group, m.start(group), m.end(group), m.start()) for m in pattern.finditer(folded)
+            for group in ("name" if m.group("name") else "elided",)]
 
 
 def _longest_first(names) -> tuple[str, ...]:
@@ -50,6 +57,7 @@ def test_the_names_an_article_may_hold_find_what_all_the_batch_names_find():
         kept += len(present)
         expected = _spans(everything, folded)
         assert _spans(name_pattern(_longest_first(present)), folded) == expected
+        assert find_names(folded, _longest_first(present)) == _found(name_pattern(_longest_first(present)), folded)
         matched += len(expected)
     assert matched > 500
     assert kept / len(texts) < len(forms) / 20  # an article's expression holds a few names of the batch
@@ -61,6 +69,22 @@ def test_present_names_keeps_clitic_elided_and_latin_forms():
     assert sorted(present_names(forms, folded)) == ["reuters", "الاسد", "الامم المتحده", "باقري"]
     assert _spans(name_pattern(_longest_first(present_names(forms, folded))), folded) == \
         _spans(name_pattern(_longest_first(forms)), folded)
+
+
+def test_names_found_without_the_expression_are_those_it_finds():
+    rng = random.Random(5)
+    forms = ["الاسد", "اسد", "لاسد", "الامم المتحده", "الامم", "باقري", "محمد باقري", "ال", "لل", "سد", "محمد", "الحسن",
+             "حسن", "بلال", "الل", "وليد", "فارس", "وباقري", "reuters"]
+    clitics = ["", "و", "ف", "ب", "ل", "ك", "وب", "فل", "ول", "ولل", "لل", "فبل", "x", "_", "1"]
+    matched = 0
+    for _ in range(3000):
+        names = _longest_first(set(rng.sample(forms, rng.randint(1, 7))))
+        text = "".join(rng.choice(clitics) + rng.choice(forms + ["كتب", "ه", "REUTERS"]) + rng.choice(" ،.\n1ـ")
+                       for _ in range(rng.randint(1, 10)))
+        expected = _found(name_pattern(names), text)
+        assert find_names(text, names) == expected, (text, names)
+        matched += len(expected)
+    assert matched > 1000
 
 
 def test_propagation_finds_a_known_person_among_thousands():

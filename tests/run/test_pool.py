@@ -2,6 +2,7 @@
 ingested in-process and with two workers gives the same warehouse, row for row (wall-clock columns aside)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ import pytest
 
 from tasks.acquire.load import list_folder
 from tasks.run.pipeline import ingest_listing
-from tasks.run.pool import WorkerPool, active_pool, default_workers, worker_pool
+from tasks.run.pool import GC_THRESHOLD, WorkerPool, active_pool, default_workers, worker_pool
 from tasks.warehouse.database import Warehouse, apply_migrations
 from tests.support.paths import BENCHMARK_HTML, FIXTURES, ROOT
 
@@ -167,6 +168,15 @@ def test_pool_is_scoped_to_a_run_and_reused_when_nested():
             assert inner is pool
         assert pool.map(list, list(range(20))) == list(range(20))  # chunk results, flattened in input order
     assert active_pool().in_process
+
+
+def test_a_run_collects_less_while_its_pool_is_open():
+    before = gc.get_threshold()
+    with worker_pool(1):
+        assert gc.get_threshold() == GC_THRESHOLD
+        with worker_pool(1):
+            assert gc.get_threshold() == GC_THRESHOLD
+    assert gc.get_threshold() == before
 
 
 def test_workers_from_the_environment(monkeypatch):

@@ -189,16 +189,20 @@ def propagate(norm_sents: list[list[str]], tag_sents: list[list[str]], window: i
     entity nearby; the type is the one most often found. Unchanged words next to an entity stay."""
     found = [_found(n, t) for n, t in zip(norm_sents, tag_sents, strict=True)]
     counts: dict[tuple[tuple[str, ...], str], int] = {}
+    totals: dict[tuple[str, ...], int] = {}  # key -> its counts of every type, summed
     heads: dict[str, dict[tuple[str, ...], int]] = {}  # first stem -> multi-word keys (with counts)
 
     def add(entities: list, sign: int) -> None:
         for key, kind in entities:
             counts[(key, kind)] = counts.get((key, kind), 0) + sign
+            totals[key] = totals.get(key, 0) + sign
             if len(key) > 1:
                 keys = heads.setdefault(key[0], {})
                 keys[key] = keys.get(key, 0) + sign
 
     def best(key: tuple[str, ...]) -> str | None:
+        if not totals.get(key):  # found as no type in the window (most words)
+            return None
         n, kind = max((counts.get((key, t), 0), t) for t in ("PERS", "ORG", "LOC", "MISC"))
         return kind if n > 0 else None
 

@@ -7,7 +7,7 @@ features of the neighbours within ±2 (a subset, prefixed with their offset).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from tasks.enrich.ner.lexicon import Lexicon
 from tasks.text.normalize import normalize_arabic
@@ -141,7 +141,9 @@ def _frequency_features(norm: str, bare: str, with_al: str, prefix: str, zipf: d
     other = zipf.get(stem if definite else "ال" + stem, _MISSING_ZIPF)
     feats.append(f"za={'d' if definite else 'i'}{max(-3, min(2, round(other - zcore)))}")
     root = stem[:-1] if stem.endswith("ه") else stem
-    infl = max(zipf.get(article + root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS for article in ("", "ال"))
+    get, definite_root = zipf.get, "ال" + root
+    infl = max(max([get(root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS]),
+               max([get(definite_root + suffix, _MISSING_ZIPF) for suffix in _INFLECTIONS]))
     feats.append(f"zi={max(-3, min(2, round(infl - zcore)))}")
     return feats
 
@@ -171,7 +173,11 @@ def _news_features(word: str, norm: str, bare: str, with_al: str, lex: Lexicon) 
 def word_features(word: str, lex: Lexicon) -> list[str]:
     """Features of one word type, unprefixed (the model's token features at offset 0)."""
     norm = normalize_arabic(word)
-    bare, with_al = stems(norm)
+    return _word_features(word, norm, *stems(norm), lex)
+
+
+def _word_features(word: str, norm: str, bare: str, with_al: str, lex: Lexicon) -> list[str]:
+    """`word_features` of a word, its normalized form and its stems (`stems`)."""
     prefix = norm[: len(norm) - len(bare)]
     feats = [f"w={_MARKS.sub('', word)}", f"n={norm}", f"st={bare}", f"sa={with_al}", f"pc={prefix}",
              f"sh={_shape(norm)}", f"len={min(len(norm), 8)}"]
@@ -232,14 +238,7 @@ class FeatureCache:
         # with `keep`: each feature with a weight -> the one string kept for it (word types share them), and per
         # offset, each feature its neighbours see there that has a weight -> its prefixed form
         self._own: dict[str, str] = {f: f for f in keep or ()}
-        self._views: list[dict[str, str]] | None = None
-        if keep is not None:
-            self._views = [{}, {}, {}, {}]
-            for i, offset in enumerate(_OFFSETS):
-                prefix = f"{offset}:"
-                for f in keep:
-                    if f.startswith(prefix) and "=" in f and f[len(prefix):f.index("=")] in _NEIGHBOUR:
-                        self._views[i][f[len(prefix):]] = f
+        self._views = offset_views(keep) if keep is not None else None
 
     def get(self, word: str) -> tuple:
         """(own features, as seen from +2, from +1, from -1, from -2, normalized form, the first words
@@ -254,15 +253,32 @@ class FeatureCache:
 
     def compute(self, word: str) -> tuple:
         """What `get` gives, computed and not kept."""
-        own = word_features(word, self.lex)
+        own, norm, heads = self.word_type(word)
         if self._views is None:
             seen = _neighbour(own)
             lists = [own, *([f"{o}:{f}" for f in seen] for o in _OFFSETS)]
         else:  # the same lists as filtering those by `keep`, in the same order
             lists = [[self._own[f] for f in own if f in self._own], *([view[f] for f in own if f in view] for view in self._views)]
-        norm = normalize_arabic(word)
-        heads = tuple(sorted({norm, stems(norm)[1]} & self.firsts))
         return (*lists, norm, heads)
+
+    def word_type(self, word: str) -> tuple[list[str], str, tuple[str, ...]]:
+        """(its own features, unfiltered and unprefixed: `word_features`; its normalized form; the first words
+        of multi-word entries it can begin), computed and not kept."""
+        norm = normalize_arabic(word)
+        bare, with_al = stems(norm)
+        return _word_features(word, norm, bare, with_al, self.lex), norm, tuple(sorted({norm, with_al} & self.firsts))
+
+
+def offset_views(features: Iterable[str]) -> list[dict[str, str]]:
+    """Per offset (-2, -1, +1, +2), each of `features` that is a neighbour's view from there (`-1:n=...`),
+    by the unprefixed feature of the word it is seen of (`n=...`)."""
+    views: list[dict[str, str]] = [{}, {}, {}, {}]
+    for i, offset in enumerate(_OFFSETS):
+        prefix = f"{offset}:"
+        for f in features:
+            if f.startswith(prefix) and "=" in f and f[len(prefix):f.index("=")] in _NEIGHBOUR:
+                views[i][f[len(prefix):]] = f
+    return views
 
 
 _LENGTHS: dict[int, tuple[dict[str, str], dict[str, tuple[int, ...]]]] = {}
@@ -282,44 +298,56 @@ def _entry_lengths(table: dict[str, str]) -> dict[str, tuple[int, ...]]:
     return held[1]
 
 
-def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[str]:
-    """Per token, a feature for the longest multi-word entry of `table` (of up to 6 words) covering it
-    (`mg=B-LOC`, `mg=I-LOC`); `heads`: per token, the forms of it that begin a multi-word entry
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[tuple[int, str]]:
+    """(token, feature) for the longest multi-word entry of `table` (of up to 6 words) covering each token that one
+    covers (`mg=B-LOC`, `mg=I-LOC`), in order; `heads`: per token, the forms of it that begin a multi-word entry
     (FeatureCache.get). Only the lengths some entry of a head has are tried."""
-    out = [""] * len(norms)
+    out: list[tuple[int, str]] = []
     lengths = _entry_lengths(table)
-    i = 0
-    while i < len(norms):
-        hit = 0
-        sizes = [lengths[h] for h in heads[i] if h in lengths]
+    covered = 0  # tokens before this one are inside an entry found
+    for i, forms in enumerate(heads):
+        if not forms or i < covered:
+            continue
+        sizes = [lengths[h] for h in forms if h in lengths]
         if sizes:
             longest = min(6, len(norms) - i)
             for n in sorted({n for ns in sizes for n in ns if n <= longest}, reverse=True):
                 rest = " ".join(norms[i + 1:i + n])
-                kind = next((table[k] for k in (f"{h} {rest}" for h in heads[i]) if k in table), None)
+                kind = next((table[k] for k in (f"{h} {rest}" for h in forms) if k in table), None)
                 if kind:
-                    out[i:i + n] = [f"{name}=B-{kind}"] + [f"{name}=I-{kind}"] * (n - 1)
-                    hit = n
+                    out += [(i, f"{name}=B-{kind}"), *((k, f"{name}=I-{kind}") for k in range(i + 1, i + n))]
+                    covered = i + n
                     break
-        i += hit or 1
+    return out
+
+
+def multiword_hits(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon) -> list[tuple[int, str]]:
+    """(token, feature) for the multi-word gazetteer, known-name and external-name entries covering a token
+    (`_multiword`): the gazetteer's first, then the known names', then the external names'."""
+    found = _multiword(norms, heads, lex.gazetteer, "mg") + _multiword(norms, heads, lex.names, "ms")
+    return found + _multiword(norms, heads, lex.external, "mx") if lex.external else found
+
+
+def multiword_features(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon) -> list[list[str]]:
+    """Per token, the multi-word entries covering it (`multiword_hits`), in the same order."""
+    out: list[list[str]] = [[] for _ in norms]
+    for i, feature in multiword_hits(norms, heads, lex):
+        out[i].append(feature)
     return out
 
 
 def sentence_extras(norms: list[str], heads: list[tuple[str, ...]], lex: Lexicon,
                     keep: frozenset[str] | None = None) -> tuple[list[str], list[str], list[list[str]]]:
     """Per token, its features that no single word gives: the bigram with the word before it and the one with
-    the word after it ("" for none), and the multi-word gazetteer, known-name and external-name entries
-    covering it. `keep`: as FeatureCache's (bigrams outside it are left out)."""
-    gaz = _multiword(norms, heads, lex.gazetteer, "mg")
-    known = _multiword(norms, heads, lex.names, "ms")
-    ext = _multiword(norms, heads, lex.external, "mx") if lex.external else [""] * len(norms)
+    the word after it ("" for none), and the multi-word entries covering it (`multiword_features`). `keep`: as
+    FeatureCache's (bigrams outside it are left out)."""
     n = len(norms)
     left = [""] + [f"bg={norms[i - 1]}|{norms[i]}" for i in range(1, n)]
     right = [f"bg+={norms[i]}|{norms[i + 1]}" for i in range(n - 1)] + [""]
     if keep is not None:
         left = [f if f in keep else "" for f in left]
         right = [f if f in keep else "" for f in right]
-    return left, right, [[f for f in fs if f] for fs in zip(gaz, known, ext)]
+    return left, right, multiword_features(norms, heads, lex)
 
 
 def sentence_features(words: list[str], cache: FeatureCache) -> list[list[str]]:

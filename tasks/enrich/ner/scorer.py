@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, sentence_extras
+from tasks.enrich.ner.features import MAX_CACHED_WORDS, FeatureCache, multiword_hits, offset_views
 
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, features, labels, attrs, 5 offsets
 _FEATURE = struct.Struct("<iiid")  # type (0 state, 1 transition), source, destination, weight
@@ -85,23 +85,39 @@ def viterbi(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]
 def _side_by_side(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
     lengths = np.array([len(s) for s in scores])
     width, labels = int(lengths.max()), transitions.shape[0]
-    padded = np.zeros((len(scores), width, labels))
+    # bests[t, k]: sentence k's token t's own scores, to which step t adds the best path's to each label. Position
+    # first, so that a step works on whole rows; every sentence is stepped to the longest one's end (what a step
+    # past a sentence's end gives is never read: its path ends at its own last token); no array made per step
+    bests = np.zeros((width, len(scores), labels))
     for k, s in enumerate(scores):
-        padded[k, :len(s)] = s
-    back = np.zeros((len(scores), width, labels), dtype=np.intp)
-    best = padded[:, 0].copy()
+        bests[:len(s), k] = s
+    back = np.zeros((width, len(scores), labels), dtype=np.intp)
+    paths = np.empty((len(scores), labels, labels))  # sentence, from, to
+    maximum, add, argmax = np.maximum.reduce, np.add, paths.argmax
     for t in range(1, width):
-        paths = best[:, :, None] + transitions  # sentence, from, to
-        back[:, t] = paths.argmax(axis=1)
-        live = lengths > t
-        best[live] = paths.max(axis=1)[live] + padded[live, t]
+        add(bests[t - 1, :, :, None], transitions, out=paths)
+        argmax(axis=1, out=back[t])
+        bests[t] += maximum(paths, axis=1)
+    ends = bests[lengths - 1, np.arange(len(scores))].argmax(axis=1).tolist()
     out = []
     for k, n in enumerate(lengths.tolist()):
-        path = [int(best[k].argmax())]
+        steps = back[:n, k].tolist()
+        path = [ends[k]]
         for t in range(n - 1, 0, -1):
-            path.append(int(back[k, t, path[-1]]))
+            path.append(steps[t][path[-1]])
         path.reverse()
         out.append(path)
+    return out
+
+
+def _bigrams(weights: dict[str, np.ndarray], prefix: str) -> dict[tuple[str, str], np.ndarray]:
+    """The weights of the features `{prefix}{a}|{b}` by (a, b): every (a, b) whose feature string it is."""
+    out = {}
+    for feature, vector in weights.items():
+        if feature.startswith(prefix):
+            pair = feature[len(prefix):]
+            for at in (k for k, c in enumerate(pair) if c == "|"):
+                out[pair[:at], pair[at + 1:]] = vector
     return out
 
 
@@ -113,11 +129,21 @@ class Scorer:
         self.cache = cache
         # the weights as one matrix (a row an attribute, a last row of zeros for features without weights): a
         # word's five sums are one gather and one segmented sum; a feature's weights are a view of its row
-        self._rows = {f: k for k, f in enumerate(weights)}
+        rows = {f: k for k, f in enumerate(weights)}
         self._matrix = np.vstack([*weights.values(), np.zeros(len(self.labels))])
-        self._weights = {f: self._matrix[k] for f, k in self._rows.items()}
+        self._weights = {f: self._matrix[k] for f, k in rows.items()}
         zero = self._matrix[-1]
         self._bias, self._bos, self._eos = (self._weights.get(f, zero) for f in ("bias", "BOS", "EOS"))
+        # per list of a word (its own features, then what its neighbours see at -2, -1, +1, +2), each of its
+        # features that has a weight -> its row: a word's features are looked up once each, as strings never
+        # kept; those the cache would drop (not in its `keep`) are left out
+        kept = [f for f in rows if cache.keep is None or f in cache.keep]
+        self._lists: list[dict[str, int]] = [{f: rows[f] for f in kept}]
+        self._lists += [{f: rows[seen] for f, seen in view.items()} for view in offset_views(kept)]
+        self._seen = frozenset().union(*self._lists[1:])  # the few features a neighbour sees (a tenth of a word's)
+        # the bigram features' weights by their pair of words ("bg=a|b" before, "bg+=a|b" after; a pair for each
+        # "|" a feature holds, so that every pair whose feature this is finds it: a token may be "|" itself)
+        self._left, self._right = _bigrams(self._weights, "bg="), _bigrams(self._weights, "bg+=")
         self._words: dict[str, tuple[np.ndarray, str, tuple[str, ...]]] = {}
 
     def word(self, word: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
@@ -125,15 +151,16 @@ class Scorer:
         in `FeatureCache` order), its normalized form, the multi-word entries it can begin)."""
         entry = self._words.get(word)
         if entry is None:
-            lists = self.cache.compute(word)
-            rows, none = self._rows, len(self._rows)
+            own, norm, heads = self.cache.word_type(word)
+            seen = [f for f in own if f in self._seen]
+            none = len(self._matrix) - 1
             index: list[int] = []
             starts = []
-            for features in lists[:5]:
+            for rows, features in zip(self._lists, (own, seen, seen, seen, seen)):
                 starts.append(len(index))
-                index += [rows.get(f, none) for f in features]
+                index += [k for f in features if (k := rows.get(f)) is not None]
                 index.append(none)  # reduceat needs no list empty
-            entry = (np.add.reduceat(self._matrix[index], starts, axis=0), lists[5], lists[6])
+            entry = (np.add.reduceat(self._matrix[index], starts, axis=0), norm, heads)
             if len(self._words) >= MAX_CACHED_WORDS:
                 self._words.clear()  # a worker's memory stays flat (FeatureCache)
             self._words[word] = entry
@@ -142,13 +169,14 @@ class Scorer:
     def tag(self, sentences: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
         """(BIO tags, normalized forms) of each sentence's tokens."""
         scores, norms = [], []
+        known, word = self._words.get, self.word
         for words in sentences:
             if not words:
                 norms.append([])
                 continue
-            entries = [self.word(w) for w in words]
+            entries = [known(w) or word(w) for w in words]
             forms = [e[1] for e in entries]
-            rows = np.stack([e[0] for e in entries])
+            rows = np.concatenate([e[0] for e in entries]).reshape(len(words), 5, -1)
             score = rows[:, 0] + self._bias
             score[2:] += rows[:-2, 1]
             score[1:] += rows[:-1, 2]
@@ -156,16 +184,26 @@ class Scorer:
             score[:-2] += rows[2:, 4]
             score[0] += self._bos
             score[-1] += self._eos
-            weights = self._weights.get
-            left, right, multi = sentence_extras(forms, [e[2] for e in entries], self.cache.lex)
-            for i in range(len(words)):
-                for f in (left[i], right[i], *multi[i]):
-                    vector = weights(f) if f else None
-                    if vector is not None:
-                        score[i] += vector
+            self._add_sentence_features(score, forms, [e[2] for e in entries])
             scores.append(score)
             norms.append(forms)
         paths = iter(viterbi(scores, self._transitions))
         labels = self.labels
         tags = [[labels[k] for k in next(paths)] if words else [] for words in sentences]
         return tags, norms
+
+    def _add_sentence_features(self, score: np.ndarray, forms: list[str], heads: list[tuple[str, ...]]) -> None:
+        """Adds to each token's scores the weights of `sentence_extras`' features, in its order: the bigram with
+        the word before, the one with the word after (looked up by the pair of words: no string is made for the
+        bigrams, of which one in a hundred has a weight), then the multi-word entries covering it (each token's in
+        the order `sentence_extras` gives them)."""
+        pairs = list(zip(forms, forms[1:]))
+        for first, bigrams in ((1, self._left), (0, self._right)):
+            for i, vector in enumerate(map(bigrams.get, pairs), first):
+                if vector is not None:
+                    score[i] += vector
+        weights = self._weights.get
+        for i, feature in multiword_hits(forms, heads, self.cache.lex):
+            vector = weights(feature)
+            if vector is not None:
+                score[i] += vector

@@ -5,6 +5,7 @@ with أمس/اليوم/غدا/الماضي/المقبل, أمس/غدا alone, "�
 year, and years. Rules: docs/enrichment.md."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -263,7 +264,14 @@ def find_temporal(text: str, anchor: date | None) -> list[TemporalExpression]:
     """Temporal expressions of `text` in order, resolved against `anchor` (value None when they cannot be)."""
     folded, shifts = fold_keeping_offsets(text)
     candidates = []
+    held: dict[re.Pattern, bool] = {}  # gate -> found in the text (P.GATES; the year's digits gate three patterns)
     for pattern, resolve, priority in _RULES:
+        gate = P.GATES.get(pattern)
+        if gate is not None:
+            if gate not in held:
+                held[gate] = gate.search(folded) is not None
+            if not held[gate]:
+                continue
         for m in pattern.finditer(folded):
             start, end = m.span("s")
             before = _sentence_before(folded, start)

@@ -79,3 +79,22 @@ WEEKDAY = re.compile(
 FUTURE_CUE = re.compile(r"(?<!\w)(?:سوف|المقرر|مقرر|المنتظر|المرتقب|مرتقب|المتوقع|يعتزم|تعتزم|يرتقب|موعد|المزمع)(?!\w)")
 # A bare "الاثنين" / "الأحد" after these is "the two" / "the one", not a weekday.
 NOT_WEEKDAY_BEFORE = re.compile(r"(?<!\w)(?:بين|كلا|هذين|هذان|الطرفين)\s+$")
+
+# What a text must hold for a pattern to match in it: a part that every match of the pattern contains (its month
+# name, its year's digits, its "الشهر"). `find_temporal` searches a pattern only in a text where its gate is
+# found, which gives the same expressions: most articles hold no Hijri month, numeric date or "الشهر", and a gate
+# is searched for in a tenth of a pattern's time (patterns that begin with a lookbehind are tried at every
+# character). The Gregorian month is no gate: its names' letters are found in nine articles in ten.
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+GATES = {
+    HIJRI: re.compile(alternation(HIJRI_MONTHS)),
+    NUMERIC: re.compile(r"\d[/.\-]\d"),
+    RELATIVE_MONTH: re.compile("الشهر"),
+    RELATIVE_YEAR: re.compile("العام|السنه"),
+    YEAR: _YEAR_DIGITS,
+    YEAR_AFTER_AND: _YEAR_DIGITS,
+    LONE_YEAR: _YEAR_DIGITS,
+    AGO: re.compile("منذ|قبل|بعد"),
+    DAY_WORD: re.compile("امس|البارحه|الليله|غد|اليوم"),
+    WEEKDAY: re.compile(_WEEKDAY),
+}

@@ -11,7 +11,7 @@ import pytest
 
 from tasks.enrich.ner.document import tag_document
 from tasks.enrich.ner.features import sentences, tokenize
-from tasks.enrich.ner.scorer import Scorer, read_model, viterbi
+from tasks.enrich.ner.scorer import Scorer, _bigrams, read_model, viterbi
 from tasks.enrich.ner.tagger import MODEL_PATH, _model
 from tests.enrich.test_corpus_invariants import NEWS, _articles
 from tests.support.paths import need_shared
@@ -62,7 +62,8 @@ def test_sentences_decoded_in_groups_get_the_paths_they_get_alone():
 
 
 @pytest.mark.parametrize("words", [["بيروت"], ["زار", "دمشق"], ["وصل", "الأمين", "العام", "للأمم", "المتحدة", "إلى",
-                                                                "الولايات", "المتحدة", "الأمريكية", "أمس"]])
+                                                                "الولايات", "المتحدة", "الأمريكية", "أمس"],
+                                   ["قال", "|", "الرئيس", "|", "|"]])
 def test_short_sentences_get_pycrfsuites_tags(taggers, words):
     scorer, crf, cache = taggers
     assert tag_document(scorer, cache, None, [words, [], words]) == tag_document(crf, cache, None, [words, [], words])
@@ -77,3 +78,11 @@ def test_real_news_gets_pycrfsuites_tags(taggers):
         assert tag_document(scorer, cache, None, words) == tag_document(crf, cache, None, words)
         tokens += sum(map(len, words))
     assert tokens > 30_000
+
+
+def test_a_bigram_is_found_by_its_pair_of_words_whatever_the_words_hold():
+    weights = {"bg=زار|دمشق": np.ones(2), "bg=|||": np.zeros(2), "bg+=زار|دمشق": np.ones(2)}
+    table = _bigrams(weights, "bg=")
+    for a, b in [("زار", "دمشق"), ("|", "|"), ("", "||"), ("||", ""), ("زار", "|"), ("دمشق", "زار")]:
+        assert table.get((a, b)) is weights.get(f"bg={a}|{b}")
+    assert len(table) == 4

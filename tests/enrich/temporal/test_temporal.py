@@ -3,13 +3,18 @@ offsets into the original text, and the dev set's accuracy through `eval_dates`.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from evaluation.dates import DatesInputError, eval_dates
+from tasks.enrich.temporal import patterns as P
 from tasks.enrich.temporal.expressions import find_temporal
+from tasks.text.normalize import fold_keeping_offsets
+from tests.enrich.test_corpus_invariants import NEWS, _articles
+from tests.support.paths import need_shared
 
 WED = date(2023, 5, 10)  # a Wednesday
 DEV = Path(__file__).resolve().parents[3] / "tools" / "devsets" / "dates_dev.json"
@@ -165,3 +170,18 @@ def test_eval_dates_rejects_a_bad_file(tmp_path):
     path.write_text(json.dumps({"cases": [{"text": "أمس", "value": "2023", "granularity": "week"}]}), encoding="utf-8")
     with pytest.raises(DatesInputError):
         eval_dates(path)
+
+
+def test_every_match_of_a_gated_pattern_holds_its_gate():
+    """`find_temporal` searches a pattern only in a text where its gate is found (patterns.GATES): the same
+    expressions as long as every match holds its gate, on the dev set and on 1,500 corpus articles."""
+    need_shared(NEWS)
+    texts = [case["text"] for case in json.loads(DEV.read_text(encoding="utf-8"))["cases"]]
+    matches = Counter()
+    for text in texts + _articles(every=13, limit=1500):
+        folded = fold_keeping_offsets(text)[0]
+        for pattern, gate in P.GATES.items():
+            for m in pattern.finditer(folded):
+                assert gate.search(m.group()), (pattern.pattern[:60], m.group())
+                matches[pattern] += 1
+    assert all(matches[pattern] for pattern in P.GATES), matches
