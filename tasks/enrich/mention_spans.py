@@ -208,7 +208,7 @@ def _clitic_on_known_name(text: str, mentions: list) -> list:
 _NISBA_ENDINGS = ("يين", "يون", "ين", "يه", "ي")
 
 
-def nationality_adjective(norm: str) -> bool:
+def _nationality_adjective(norm: str) -> bool:
     """A folded word that is the adjective of a country the gazetteer knows ending in يا or ا: "روسي",
     "الروسية", "كوريين" (روسيا، كوريا), "كندي" (كندا); not "المصري" (a surname as much as Egyptian), "السيستاني"."""
     word = norm[2:] if norm.startswith("ال") else norm
@@ -225,7 +225,7 @@ def tidy(text: str, mentions: list) -> list:
     out = []
     for m in mentions:
         tokens = _tokens(text, m.start, m.end)
-        if m.type == "PER" and len(tokens) == 1 and nationality_adjective(tokens[0][2]):
+        if m.type == "PER" and len(tokens) == 1 and _nationality_adjective(tokens[0][2]):
             continue  # "روسي": a nationality, no person (the annotation guide)
         if m.type == "PER":
             while len(tokens) > 1 and (tokens[0][2] in TITLES or _NISBA_PLURAL.match(tokens[0][2])
