@@ -254,8 +254,9 @@ def test_work_submitted_behind_lets_later_work_pass_and_keeps_its_order():
         finished = behind.result()
         assert len(finished) == CHUNK * 40
         chunk_ends = finished[::CHUNK]
-        # only the chunks already given to the workers ran first, not the 40 queued before it
-        assert sum(t < passed_at for t in chunk_ends) <= BEHIND_PER_WORKER * 2 + 2
+        # only the chunks already given to the workers ran first (and, on a loaded machine, one or two handed
+        # over while the later work was being submitted), not the 40 queued before it
+        assert sum(t < passed_at for t in chunk_ends) <= BEHIND_PER_WORKER * 2 + 4
         assert sum(t > passed_at for t in chunk_ends) >= 30
     finally:
         pool.close()
