@@ -11,6 +11,7 @@ workers compute an article's keys; tasks.dedup.search_store writes them."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from functools import lru_cache
 
 from tasks.dedup.terms import stem
@@ -29,14 +30,19 @@ def key_of(form: str) -> int:
 _stem = lru_cache(maxsize=1 << 17)(stem)
 
 
+def _forms(distinct_words) -> Iterator[str]:
+    """The form each word is indexed and looked up by (one-letter words have none)."""
+    return (_stem(w) for w in distinct_words if len(w) > 1)
+
+
 def forms_of(text: str) -> list[str]:
     """The forms a text's words are indexed and looked up by, each once, in the order they come."""
-    return list(dict.fromkeys(map(_stem, (w for w in dict.fromkeys(words(text)) if len(w) > 1))))
+    return list(dict.fromkeys(_forms(dict.fromkeys(words(text)))))
 
 
 def article_keys(title: str | None, text: str) -> list[int]:
     """The sorted distinct keys an article is found by."""
-    # the forms of `forms_of`, unordered: the text's words are cached by its extraction (not a text joined to its title)
-    found = {_stem(w) for w in {*words(text), *words(title or "")} if len(w) > 1}
+    # the text's words are cached by its extraction: not a text joined to its title
+    found = set(_forms({*words(text), *words(title or "")}))
     found.update([f[1:] for f in found if f[0] in _PROCLITICS and len(f) - 1 >= _BARE_MIN])
     return sorted(map(key_of, found))

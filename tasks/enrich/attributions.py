@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tasks.enrich.lexicons.outlets import outlet_names
 from tasks.enrich.lexicons.verbs import is_verb_form
-from tasks.enrich.mention_spans import clitic_on_common_word
+from tasks.enrich.mention_spans import clitic_on_common_word, country_adjective
 from tasks.enrich.ner.lexicon import lexicon
 from tasks.enrich.temporal.lexicon import alternation
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
@@ -97,16 +97,6 @@ _COMMON_WORD = 4.0  # Zipf of a word of ordinary prose (wordfreq's table, folded
 _ACRONYM = re.compile(r"[ \t]*(?:\((?P<a>[^()\n]{2,15})\)"  # "وكالة الأنباء السورية (سانا)"
                       r"|[ \t][ \t]*[\"«“](?P<q>[^\"«»“”\n،.]{2,15})[\"»”]"  # "الإماراتية "وام""
                       r"|،[ \t]*(?P<c>\w{2,6})(?=[.،]|$))")  # "الإيرانية، إرنا."
-
-
-def _country_adjective(token: str) -> bool:
-    """A definite nisba of a place the gazetteer or the training text knows: "الروسية" (روسيا), "الصينية"
-    (الصين), "الإيرانية" (إيران); not "الحماية"."""
-    lex = lexicon()
-    match = _NISBA_FEMININE.match(token) or _NISBA_MASCULINE.match(token)
-    stem = token[2:].removesuffix("يه").removesuffix("ي") if match else ""
-    return bool(stem) and any(lex.gazetteer.get(place) == "LOC" or lex.memory.get(place) == "LOC|hi"
-                              for place in (stem, stem + "ا", stem + "يا", "ال" + stem))
 
 
 def _common_construct(words: list[str]) -> bool:
@@ -244,7 +234,7 @@ def find_attributions(text: str) -> list[Attribution]:
         full_start = start
         first = folded[start:end].split()[0]
         if outlet == "وكاله" and first not in _NEWS_NOUNS and folded[start:end] not in KNOWN_AGENCIES and (
-                not (first in _STATUS or _country_adjective(first)) if first.startswith("ال")
+                not (first in _STATUS or country_adjective(first, any_place=True)) if first.startswith("ال")
                 else _common_construct(folded[start:end].split())) and "للانباء" not in folded[start:full_end].split() \
                 and folded[start - 1:start] not in _CLOSING:
             continue  # "وكالة الاستخبارات", "وكالة الحماية المدنية", "وكالة مكافحة الفساد": not a news agency

@@ -208,15 +208,17 @@ def _clitic_on_known_name(text: str, mentions: list) -> list:
 _NISBA_ENDINGS = ("يين", "يون", "ين", "يه", "ي")
 
 
-def _nationality_adjective(norm: str) -> bool:
-    """A folded word that is the adjective of a country the gazetteer knows ending in يا or ا: "روسي",
-    "الروسية", "كوريين" (روسيا، كوريا), "كندي" (كندا); not "المصري" (a surname as much as Egyptian), "السيستاني"."""
+def country_adjective(norm: str, any_place: bool = False) -> bool:
+    """A folded word that is the adjective of a place the gazetteer or the training text knows whose name ends
+    in يا or ا: "روسي", "الروسية", "كوريين" (روسيا، كوريا), "كندي" (كندا); not "المصري" (a surname as much as
+    Egyptian), "السيستاني", "الحماية". `any_place`: any place's, "الصينية" (الصين), "الإيرانية" (إيران) too."""
+    lex = lexicon()
     word = norm[2:] if norm.startswith("ال") else norm
     for ending in _NISBA_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 2:
             stem = word[:-len(ending)]
-            return any(lexicon().gazetteer.get(stem + tail) == "LOC" or lexicon().memory.get(stem + tail) == "LOC|hi"
-                       for tail in ("يا", "ا"))
+            places = (stem + "يا", stem + "ا", stem, "ال" + stem) if any_place else (stem + "يا", stem + "ا")
+            return any(lex.gazetteer.get(p) == "LOC" or lex.memory.get(p) == "LOC|hi" for p in places)
     return False
 
 
@@ -225,7 +227,7 @@ def tidy(text: str, mentions: list) -> list:
     out = []
     for m in mentions:
         tokens = _tokens(text, m.start, m.end)
-        if m.type == "PER" and len(tokens) == 1 and _nationality_adjective(tokens[0][2]):
+        if m.type == "PER" and len(tokens) == 1 and country_adjective(tokens[0][2]):
             continue  # "روسي": a nationality, no person (the annotation guide)
         if m.type == "PER":
             while len(tokens) > 1 and (tokens[0][2] in TITLES or _NISBA_PLURAL.match(tokens[0][2])

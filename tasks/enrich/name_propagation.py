@@ -306,7 +306,8 @@ def propagate(text: str, mentions, known_persons: set[str] = frozenset(), zipf: 
         return []
     taken = sorted((m.start, m.end) for m in mentions)
     found = []
-    for group, g_start, g_end, m_start in find_names(folded, tuple(sorted(_present(forms, *words), key=len, reverse=True))):
+    names = tuple(sorted(_present(forms, *words), key=len, reverse=True))
+    for group, g_start, g_end, m_start in find_names(folded, names):
         start = original_offset(shifts, g_start)
         end = original_offset(shifts, g_end - 1) + 1
         if any(a < end and start < b for a, b in taken):

@@ -46,7 +46,8 @@ _VERB_FORMS = (
     ("طالب", "طالب", "مطالبا"), ("رأى", "رى", "رائيا", "رأت"), ("استطرد", "ستطرد", "مستطردا"), ("أوضح", "وضح", "موضحا"),
     ("نقل", "نقل", "ناقلا"), ("غرد", "غرد", "مغردا"), ("كتب", "كتب", "كاتبا"),
 )
-_VERBS = [f for args in _VERB_FORMS for f in _forms(*args)] + [normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
+_VERBS = [f for args in _VERB_FORMS for f in _forms(*args)] + [
+    normalize_arabic(w) for w in ("قائلة", "مؤكدة", "مضيفة", "مشيرة", "معتبرة")] + [
     "جاء في"] + [normalize_arabic(w) for w in ("أبلغ", "أبلغت", "أبلغوا")]  # "وأبلغ X رويترز أن": not يبلغ (amounts to)
 # "وجاء في بيان الوزارة أن «...»": the statement's author speaks
 _STATEMENT_CUE = "جاء في"
@@ -200,8 +201,9 @@ def _spokesperson_body(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | Non
     return None
 
 
-# a name in quotes right after the verb, one to three words: its subject ("وقالت «فيتش» إن")
-_QUOTED_SUBJECT = re.compile(r"[ \t]+[«\"“]([^\s«»\"“”،,.:!?؟]+(?:[ \t][^\s«»\"“”،,.:!?؟]+){0,1})[»\"”]")
+# a name in quotes right after the verb, one or two words (a quote has three or more): its subject ("وقالت
+# «فيتش» إن"); tasks.enrich.titled_names makes it an organisation
+QUOTED_SUBJECT = re.compile(r"[ \t]+[«\"“](?P<n>[^\s«»\"“”،,.:!?؟]+(?:[ \t][^\s«»\"“”،,.:!?؟]+)?)[»\"”]")
 # أن / إن / بأن ... end the subject ("وقال الوزير إن"); not "بن" of a name ("محمد بن عبد الرحمن")
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?ان|انه|انها|قوله|قولها)(?!\w)|:")
 
@@ -219,9 +221,10 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         complementizer = _COMPLEMENTIZER.search(folded, cue.end(), hi)
         found = ctx.mention_in(cue.end(), complementizer.start() if complementizer else hi) if ctx.mentions else None
         return found or _body_named_last(ctx, "", cue.start())
-    named = _QUOTED_SUBJECT.match(folded, cue.end())
-    if named and ctx.mention_in(named.start(1), named.end(1) + 1):  # "وأوضحت «أرتكوريال» أن": the body named
-        return ctx.mention_in(named.start(1), named.end(1) + 1)
+    named = QUOTED_SUBJECT.match(folded, cue.end())
+    body = ctx.mention_in(named.start("n"), named.end("n") + 1) if named else None
+    if body:  # "وأوضحت «أرتكوريال» أن": the body named
+        return body
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
     pronoun = not after or first in _PRONOUN_FROM or first in _ADDRESSING

@@ -15,7 +15,8 @@ spelled as news writes it, is often missed whole.
 - After a finite reporting verb (وقال، وأضافت، يقول), one to five words rarer still (Zipf below 3 alone and
   with the article), in Arabic letters, none a title, a participle, a plural, a dual or a word of prose with
   an ending ("ويقول منتقدون", "وأضاف ملوحا", "وكتبت صحيفتا"), a definite one only a nisba ("وقال المسماري",
-  not "وأشار الإليزيه"), make one person: the verb's subject.
+  not "وأشار الإليزيه"), make one person: the verb's subject. A name of one or two words in quotes there
+  (quotes.QUOTED_SUBJECT, "وأوضحت «أرتكوريال» أن") is an organisation, where the recogniser found none or MISC.
 
 Words a mention covers are left to it."""
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from tasks.enrich.lexicons.verbs import is_verb_form
 from tasks.enrich.mention_spans import TITLES
 from tasks.enrich.ner.lexicon import lexicon
-from tasks.enrich.quotes import REPORTING_VERBS
+from tasks.enrich.quotes import QUOTED_SUBJECT, REPORTING_VERBS
 from tasks.enrich.roles import HEADS, RANKS
 from tasks.text.normalize import normalize_arabic
 
@@ -45,8 +46,8 @@ _CLITIC_LETTERS = "وفبلك"
 _PREPOSITIONS = "بلك"
 _FUTURE = re.compile(r"^[وف]?س(?=[يتن])")  # "سينفي": the future of a verb much commoner without its س
 _PRESENT_PLURAL = re.compile(r"^[وف]?س?[يت]\w{3,}(?:ون|ان)$")  # "يعتزمون", "ستواصلان"
-_QUOTED_NAME = re.compile(r"[ \t]+[«\"“](?P<n>[^\s«»\"“”،,.:!?؟]+(?:[ \t][^\s«»\"“”،,.:!?؟]+){0,1})[»\"”]"
-                          r"(?=[ \t]*(?:[،,:]|ب?[أإا]ن|[أإا]نه|[أإا]نها|في|عن|على|ل|$))")
+# after a quoted subject (quotes.QUOTED_SUBJECT): what its clause goes on with ("«فيتش» إن", "«فتح» في بيان")
+_SUBJECT_FOLLOWS = re.compile(r"[ \t]*(?:[،,:]|ب?[أإا]ن|[أإا]نه|[أإا]نها|في|عن|على|ل|$)")
 _DESCRIBE = {normalize_arabic(w) for w in ("وصف", "وصفت", "وصفوا", "يصف", "تصف")}  # "وصف «X»": a term, not a subject
 _ARABIC = re.compile(r"[\u0621-\u064a]+")
 # a participle or its plural, dual or accusative: "منتقدون", "مراقبو", "مسؤولان", "ملوحا", "مسعف"; a plural
@@ -142,7 +143,8 @@ def titled_names(text: str, mentions: list) -> list:
             i += 1
             continue
         describes = norms[i] in _DESCRIBE or norms[i][1:] in _DESCRIBE
-        quoted = _QUOTED_NAME.match(text, words[i][1]) if verb and not describes else None
+        quoted = QUOTED_SUBJECT.match(text, words[i][1]) if verb and not describes else None
+        quoted = quoted if quoted and _SUBJECT_FOLLOWS.match(text, quoted.end()) else None
         inside = [m for m in mentions if quoted and m.start < quoted.end("n") and quoted.start("n") < m.end]
         if quoted and all(m.type == "MISC" for m in inside):
             surface = quoted["n"]  # "وأوضحت «أرتكوريال» أن": a body named in quotes speaks
@@ -156,7 +158,8 @@ def titled_names(text: str, mentions: list) -> list:
         k = j
         while k < len(words) and k - j < MAX_WORDS and covered[k] is None and _adjacent(text, words, k):
             word = text[words[k][0]:words[k][1]]
-            if not (_rare_word(word, norms[k]) if verb else _name_like(word, norms[k]) or _family_name(norms[j:k], norms[k])):
+            like = _rare_word(word, norms[k]) if verb else _name_like(word, norms[k]) or _family_name(norms[j:k], norms[k])
+            if not like:
                 break
             k += 1
         if k - j >= (1 if verb else MIN_WORDS):
@@ -174,9 +177,9 @@ def _reporting(norm: str) -> bool:
 def _rare_word(word: str, norm: str) -> bool:
     """A word too rare to be prose, with the article or without, written in Arabic letters, and no verb form,
     title, plural, dual, participle, word of prose behind a preposition ("بتعويضات") or with an ending: the
-    words after a reporting verb that are a name ("وأضاف بيسكوف", "وقال المسماري"; not "وقال مسؤول", "وقال الناطق", "وأبلغ الميجر",
-    "وقال المدعون", "وقالت متظاهرة", "ويقول منتقدون", "وأضاف ملوحا"). A definite one is a nisba ("المسماري";
-    not "الإليزيه")."""
+    words after a reporting verb that are a name ("وأضاف بيسكوف", "وقال المسماري"; not "وقال مسؤول", "وقال
+    الناطق", "وأبلغ الميجر", "وقال المدعون", "وقالت متظاهرة", "ويقول منتقدون", "وأضاف ملوحا"). A definite one
+    is a nisba ("المسماري"; not "الإليزيه")."""
     zipf = lexicon().zipf
     bare = norm[2:] if norm.startswith("ال") else norm
     if not _ARABIC.fullmatch(norm) or bare in _RANKS or "ال" + bare in _RANKS or bare in HEADS \

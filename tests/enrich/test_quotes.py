@@ -189,7 +189,8 @@ def test_a_spokesperson_without_a_name_speaks_for_the_body():
 
 
 def test_a_body_named_in_quotes_after_the_verb_speaks():
-    text = "وقال الرئيس التنفيذي سامي الحربي إن الشركة نمت. وأوضحت \"هيلدنغ\" أن السعر المحقق \"قياسي في تاريخ الشركة\"."
+    text = ("وقال الرئيس التنفيذي سامي الحربي إن الشركة نمت. "
+            "وأوضحت \"هيلدنغ\" أن السعر المحقق \"قياسي في تاريخ الشركة\".")
     found = mentions(text, **{"سامي الحربي": "PER", "هيلدنغ": "ORG"})
     (quote,) = find_quotes(text, found)
     assert (quote.text, quote.speaker_surface) == ("قياسي في تاريخ الشركة", "هيلدنغ")

@@ -298,7 +298,8 @@ def _entry_lengths(table: dict[str, str]) -> dict[str, tuple[int, ...]]:
     return held[1]
 
 
-def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str], name: str) -> list[tuple[int, str]]:
+def _multiword(norms: list[str], heads: list[tuple[str, ...]], table: dict[str, str],
+               name: str) -> list[tuple[int, str]]:
     """(token, feature) for the longest multi-word entry of `table` (of up to 6 words) covering each token that one
     covers (`mg=B-LOC`, `mg=I-LOC`), in order; `heads`: per token, the forms of it that begin a multi-word entry
     (FeatureCache.get). Only the lengths some entry of a head has are tried."""
