@@ -54,12 +54,13 @@ def news_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
 
 
 def mixed_article(articles: list[dict], i: int) -> dict:
-    """An article made of sentences of six of `articles` in turn (chosen by i), for benches that need more
-    distinct articles than the corpus holds: news text, a copy of none of them. It takes the first one's
-    title, outlet and date."""
+    """An article of about one article's length made of sentences of six of `articles` (chosen by i), the
+    j-th sentence taken from the (j mod 6)-th of them, for benches that need more distinct articles than the
+    corpus holds: news text, a copy of none of them. It takes the first one's title, outlet and date."""
     picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
     sentences = [p["text"].split(". ") for p in picks]
-    text = "\n".join(". ".join(s[j] for s in sentences if j < len(s)) for j in range(max(map(len, sentences))))
+    longest = max(map(len, sentences))
+    text = ". ".join(sentences[j % 6][j] for j in range(longest) if j < len(sentences[j % 6]))
     return {**picks[0], "id": f"mixed-{i}", "url": None, "text": f"{text} ({i})"}
 
 

@@ -80,7 +80,10 @@ def read_manifest(path: Path, source: str) -> tuple[dict[str, dict], list[Reject
         if not isinstance(entry, dict):
             rejects.append(Reject(ref, "load", "bad_manifest", f"entry {name!r} is not an object"))
             continue
-        manifest[name] = {k: entry.get(k) for k in META_FIELDS if entry.get(k) not in (None, "")}
+        fields = {k: entry.get(k) for k in META_FIELDS if entry.get(k) not in (None, "")}
+        for k in [k for k, v in fields.items() if not isinstance(v, str)]:
+            rejects.append(Reject(ref, "load", "bad_manifest", f"entry {name!r}: {k} is {type(fields.pop(k)).__name__}, not text"))
+        manifest[name] = fields
     return manifest, rejects
 
 

@@ -43,27 +43,24 @@ def store_terms(con: duckdb.DuckDBPyConnection, terms: dict[str, dict[str, float
 class _Neighbour:
     story_id: str
     published: datetime
-    terms: dict[str, float]
 
 
-def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[dict[str, _Neighbour], dict[str, list[str]]]:
+def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[dict[str, _Neighbour], dict[str, list[tuple[str, float]]]]:
     """The stored articles each batch article may join (`neighbours` at STORY_MIN or more, not in `exclude`),
-    those with a story that are not copies, by article id with their terms; and for each batch article the
-    ids of those it may join, in id order."""
-    wanted = {a: [o for o, dot in pairs if dot >= STORY_MIN - ROUNDING and o not in exclude]
+    those with a story that are not copies, by article id; and for each batch article those it may join, in id
+    order, with the cosine of their terms. That cosine is the neighbours' dot product (terms are L2-normalized,
+    tasks.dedup.terms): the stored articles' terms are not read again (a scan of every stored term row)."""
+    wanted = {a: [(o, dot) for o, dot in pairs if dot >= STORY_MIN - ROUNDING and o not in exclude]
               for a, pairs in neighbours.items()}
-    others = sorted({o for ids in wanted.values() for o in ids})
+    others = sorted({o for pairs in wanted.values() for o, _ in pairs})
     found: dict[str, _Neighbour] = {}
     if others:
-        # their dates apart from their terms: a date converted per term row cost 2 µs each, 20,000 a batch
         for article_id, story_id, published in con.execute(
                 f"SELECT article_id, story_id, published_at FROM articles WHERE article_id IN {SPLIT_IDS}"
                 " AND story_id IS NOT NULL AND dup_of IS NULL", split_ids(others)).fetchall():
-            found[article_id] = _Neighbour(story_id, published, {})
-        for article_id, term, weight in sorted(wide_rows(con, "article_terms", list(found), "term, weight")):
-            found[article_id].terms[term] = weight
-    may_join = {a: [o for o in ids if o in found] for a, ids in wanted.items()}
-    return found, {a: ids for a, ids in may_join.items() if ids}
+            found[article_id] = _Neighbour(story_id, published)
+    may_join = {a: [(o, dot) for o, dot in pairs if o in found] for a, pairs in wanted.items()}
+    return found, {a: pairs for a, pairs in may_join.items() if pairs}
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]],
@@ -91,11 +88,10 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
         best_story, best = None, STORY_MIN
         if published is not None and own:
             # only articles that share a term can score: the others' cosine is 0 (same choices, in the same order)
-            for other in (stored[other_id] for other_id in may_join.get(article_id, ())):
-                if abs(other.published - published) <= window:
-                    score = cosine(own, other.terms)
-                    if score >= best:
-                        best_story, best = other.story_id, score
+            for other_id, score in may_join.get(article_id, ()):
+                other = stored[other_id]
+                if abs(other.published - published) <= window and score >= best:
+                    best_story, best = other.story_id, score
             sharing = {other_id for term in own for other_id in postings.get(term, ())}
             for other_id in (o for o in batch_terms if o in sharing):
                 other_published, other_terms = batch_terms[other_id]

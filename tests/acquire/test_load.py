@@ -325,6 +325,15 @@ def test_list_manifest_bad_entries_are_rejected(tmp_path):
     assert [r.reason for r in listing.rejects] == ["bad_manifest", "bad_manifest"]
 
 
+def test_manifest_field_that_is_not_text_is_rejected_and_the_rest_of_its_entry_kept(tmp_path):
+    results, listing = load_all(make_manifest_folder(tmp_path, {"one.txt": {"published": 20180601, "outlet": "A"},
+                                                                "two.html": {"title": ["x"], "url": "https://x.sy/2"}}))
+    assert [r.reason for r in listing.rejects] == ["bad_manifest", "bad_manifest"]
+    assert "'one.txt': published is int" in listing.rejects[0].detail and "title is list" in listing.rejects[1].detail
+    assert listing.manifest == {"one.txt": {"outlet": "A"}, "two.html": {"url": "https://x.sy/2"}}
+    assert results["one.txt"][0].meta == {"outlet": "A"} and results["one.txt"][1] is None
+
+
 def test_manifest_naming_a_missing_file(tmp_path):
     results, listing = load_all(make_manifest_folder(tmp_path, {"one.txt": {"outlet": "A"}, "gone.txt": {"outlet": "B"}}))
     assert [(r.input_ref, r.stage, r.reason) for r in listing.rejects] == [("agency/gone.txt", "load", "missing_file")]
