@@ -47,13 +47,15 @@ STEP_SAMPLE = 500
 def corpus_articles(n: int, stored: int = 0) -> tuple[list[dict], list[dict]]:
     """n distinct articles to measure (one in four of the corpus, all its outlets) and `stored` others to
     store first: the rest of the corpus, then articles mixed of its sentences (`mixed_article`) once it
-    runs out."""
+    runs out. The stored mixed articles take no sentence of a measured one: a measured article of one long
+    sentence would be a copy of the mixed article that starts with it (53% of 10,000 were, at 90,000 stored)."""
     real = news_articles(10**9, every=1)
     measured = real[::4][:n]
     taken = {a["id"] for a in measured}
-    rest = [a for a in real if a["id"] not in taken][:stored]
+    others = [a for a in real if a["id"] not in taken]
+    rest = others[:stored]
     measured += [mixed_article(real, i) for i in range(len(measured), n)]
-    rest += [mixed_article(real, i) for i in range(n + len(rest), n + stored)]
+    rest += [mixed_article(others, i) for i in range(n + len(rest), n + stored)]
     return measured, rest
 
 

@@ -208,6 +208,24 @@ QUOTED_SUBJECT = re.compile(r"[ \t]+[«\"“](?P<n>[^\s«»\"“”،,.:!?؟]+(?
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?ان|انه|انها|قوله|قولها)(?!\w)|:")
 
 
+def _persons_of_previous_sentence(ctx: _Context, pos: int) -> list[tuple[int, int]]:
+    """The persons (folded spans) named in the sentence before the one that `pos` is in."""
+    folded = ctx.folded
+    ends = [b.end() for b in _BOUNDARY.finditer(folded, 0, pos)]
+    if not ends:
+        return []
+    this = ends[-1]  # where the sentence at `pos` begins; the one before begins after the last boundary with words
+    lo = next((e for e in reversed(ends[:-1]) if folded[e:this].strip(" \t\n.!?؟")), 0)
+    window = ctx.mentions[bisect_left(ctx.mention_starts, lo):bisect_left(ctx.mention_starts, this)]
+    return [m[:2] for m in window if m[2] == "PER"]
+
+
+def _same_name(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two spans that end with the same word ("ماكرايفن", "ويليام ماكرايفن")."""
+    x, y = folded[a[0]:a[1]].split(), folded[b[0]:b[1]].split()
+    return bool(x and y) and x[-1] == y[-1]
+
+
 def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None) -> tuple[int, int] | None:
     """The speaker span (folded) of a cue, searched between `lo` (window start) and `hi` (the quote)."""
     folded = ctx.folded
@@ -257,6 +275,10 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         before = ctx.mention_in(max(lo, cue.start() - 40), cue.start(), last=True)
         if before and not _BOUNDARY.search(folded, before[1], cue.start()):
             return before
+        # "وكان ماكرايفن رئيس ... بن لادن. وقال في مقالته": a subjectless verb goes on with the last speaker when the
+        # sentence before names them; else the person named last
+        if last and any(_same_name(folded, m, last) for m in _persons_of_previous_sentence(ctx, cue.start())):
+            return last
         return ctx.mention_in(0, cue.start(), last=True, kind="PER") or last
     was = _WAS_SUBJECT.search(folded[lo:cue.start()])
     if was:

@@ -194,3 +194,14 @@ def test_a_body_named_in_quotes_after_the_verb_speaks():
     found = mentions(text, **{"سامي الحربي": "PER", "هيلدنغ": "ORG"})
     (quote,) = find_quotes(text, found)
     assert (quote.text, quote.speaker_surface) == ("قياسي في تاريخ الشركة", "هيلدنغ")
+
+
+def test_a_subjectless_verb_goes_on_with_the_last_speaker_when_the_sentence_before_names_them():
+    text = ("وكتب ماكرايفن «القليل من الأمريكيين قدموا أكثر منه». وكان ماكرايفن قائد العملية التي قتل فيها بن لادن.\n"
+            "وقال في مقالته «كنت آمل أن ترتفع إلى مستوى المسؤولية».")
+    ms = mentions(text, **{"ماكرايفن": "PER", "بن لادن": "PER"})
+    assert [q.speaker_surface for q in find_quotes(text, ms)] == ["ماكرايفن", "ماكرايفن"]
+    # the sentence before is about someone else: the person named last, as before
+    other = text.replace("وكان ماكرايفن قائد", "وكان القائد")
+    assert [q.speaker_surface for q in find_quotes(other, mentions(other, **{"ماكرايفن": "PER", "بن لادن": "PER"}))] \
+        == ["ماكرايفن", "بن لادن"]
