@@ -32,7 +32,8 @@ _ORG_CONSTRUCT = _norm(
     "وزارة شرطة مجلس محكمة لجنة هيئة جماعة حزب مديرية سفارة مستشفى حكومة حرس قوات تحالف اتحاد "
     "منظمة جامعة رئاسة جهاز مكتب بنك مفوضية بلدية أكاديمية مؤسسة جمعية "
     "نقابة رابطة صندوق برلمان الادعاء النيابة المفوضية المحكمة اللجنة الهيئة المجلس المديرية "
-    "السفارة المرصد الاتحاد التحالف الحرس القوات الديوان البنك المنظمة الجامعة الرئاسة")
+    "السفارة المرصد الاتحاد التحالف الحرس القوات الديوان البنك المنظمة الجامعة الرئاسة المؤسسة الرابطة الجمعية "
+    "النقابة")
 # adjectives that do not make a generic body a name ("قوات الأمن", "القوات العسكرية")
 _GENERIC = _norm("الأمنية الأمني العسكرية العسكري المسلحة الحكومية الحكومي المحلية المحلي الخاصة الخاص الشعبية "
                  "الموالية الحليفة الكبرى الكبير الكبيرة العليا العامة العام الدولية الدولي النظامية الوطنية الوطني "
@@ -53,6 +54,8 @@ _STOP = _norm(
 _STATUS = _norm("الرسمي الرسمية السابق السابقة")
 # adjectives of names that are no nisba: "هيئة الأركان العامة", "الأمم المتحدة", "المحكمة العليا"
 _NAME_ADJECTIVES = _norm("العامة العام العليا الأعلى الكبرى المتحدة المستقلة الخاصة الأحمر الأخضر الحر المركزي")
+# adjectives of a body's scope, which a ل-complement may follow ("الهيئة العامة للترفيه", "الرابطة الدولية لمدن الملاهي")
+_SCOPE_ADJECTIVES = _norm("العامة العام العليا الأعلى الدولية الدولي الوطنية الوطني")
 _NISBA = re.compile(r"^ال\w{2,}(?:يه|ي|يين|يون)$")
 _TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”\-–]+")
 _MAX = 6
@@ -139,8 +142,12 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
                     break  # "مجلس الوزراء المنعقد", "محكمة جنايات القاهرة السجن": the name has ended
                 nouns += not adjective
                 after_adjective = after_adjective or adjective
-            elif token.startswith("لل") and taken and not after_name and (_NISBA.match(nxt) or nxt.startswith("ال")):
-                nouns, after_adjective = 1, False  # "أكاديمية الأسد للهندسة العسكرية" (not "للرد على")
+            elif token.startswith("لل") and taken and not after_name \
+                    and (_NISBA.match(nxt) or nxt.startswith("ال")
+                         or (after_adjective and not nouns and tokens[j - 1].group() in _SCOPE_ADJECTIVES)):
+                # "أكاديمية الأسد للهندسة العسكرية" (not "للرد على"); after an adjective of scope alone a ل-complement
+                # ends the name ("الهيئة العامة للترفيه"; not "مفوض الاتحاد الأوروبي للطاقة", an office)
+                nouns, after_adjective = 1, False
             elif token.startswith("ل") and taken and nxt.startswith("ال") and len(token) > 3 and not after_name:
                 nouns, after_adjective = 0, False  # "المرصد السوري لحقوق الإنسان": its complement follows
             elif kind == "LOC" and not taken and len(token) > 2:

@@ -26,6 +26,10 @@ def _found(text: str, names=()) -> list[tuple[str, str]]:
     ("في مضيق هرمز الواقعين بين", [("مضيق هرمز", "LOC")]),
     ("وقال مجلس الأمن الدولي إن", [("مجلس الأمن الدولي", "ORG")]),
     ("وأعلنت هيئة الأركان العامة للجيش", [("هيئة الأركان العامة", "ORG")]),
+    # after an adjective of scope alone, a ل-complement is the name's; after a nationality it is not
+    ("وقالت الهيئة العامة للترفيه إن", [("الهيئة العامة للترفيه", "ORG")]),
+    ("وأعلنت المؤسسة العامة للحبوب السعودية وقف", [("المؤسسة العامة للحبوب السعودية", "ORG")]),
+    ("وقال مفوض الاتحاد الأوروبي للطاقة إن", [("الاتحاد الأوروبي", "ORG")]),
 ])
 def test_institutions_and_landmarks(text, expected):
     assert _found(text) == expected
