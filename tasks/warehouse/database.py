@@ -281,8 +281,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-# Tables whose one-row-per-key is kept by their writer (MERGE), without a constraint (migration 008).
-UNKEYED = frozenset({"documents", "articles"})
+# Tables whose one-row-per-key is kept by their writer (MERGE), without a constraint (migrations 008, 016).
+UNKEYED = frozenset({"documents", "articles", "entities", "entity_aliases"})
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...], updates: str | None,

@@ -16,7 +16,16 @@ import pytest
 
 from schemas.records import Reject
 from tasks.run.write import write_batch
-from tasks.warehouse.database import SMALL_ID_LIST, MigrationError, Warehouse, migrations, transaction, wide_rows
+from tasks.warehouse.database import (
+    SMALL_ID_LIST,
+    UNKEYED,
+    MigrationError,
+    Warehouse,
+    migrations,
+    transaction,
+    upsert,
+    wide_rows,
+)
 from tests.support.batches import (
     OTHER_TEXT,
     counts,
@@ -390,3 +399,20 @@ def test_one_file_read_through_two_spellings_of_its_path_at_once(wh, monkeypatch
     with Warehouse(wh.path.name).reading() as near, wh.reading() as far:
         assert near.execute("SELECT count(*) FROM runs").fetchone() == far.execute("SELECT count(*) FROM runs").fetchone()
     duckdb.connect(str(wh.path)).close()
+
+
+def test_enrichment_tables_carry_no_key_index_and_their_writers_keep_one_row_per_key(tmp_path):
+    """Migration 016: a key index is written whole at every checkpoint; the writers keep the keys instead."""
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.migrate()
+    with warehouse.connect() as con:
+        keyed = {t for t, in con.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        enrichment = {"mentions", "temporal_expressions", "quotes", "attributions", "events", "entities", "entity_aliases", "stories"}
+        assert not keyed & enrichment and {"entities", "entity_aliases"} <= UNKEYED
+        row = "(SELECT 'e1' AS entity_id, ? AS name, 'PER' AS type, 'k' AS name_key, 'r1' AS first_run_id)"
+        for name in ("أول", "ثان"):
+            upsert(con, "entities", row, ("entity_id",), None, [name])
+        assert con.execute("SELECT entity_id, name FROM entities").fetchall() == [("e1", "أول")]
+        with pytest.raises(duckdb.ConstraintException):  # a former key column is still required
+            con.execute("INSERT INTO mentions (entity_id, surface, \"start\", \"end\", type, model_version, run_id)"
+                        " VALUES ('e1', 'x', 0, 1, 'PER', 'm', 'r')")
