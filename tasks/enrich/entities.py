@@ -61,7 +61,7 @@ def entity_id(type_: str, key: str) -> str:
     return stable_id("entity", type_, key)
 
 
-def _is_short_form(short: list[str], full: list[str]) -> bool:
+def is_short_form(short: list[str], full: list[str]) -> bool:
     """`short` names the same person as `full`: fewer words, in order within it, the last word the same; or
     all its words but the last, two or more ("أحمد منصور" of "أحمد منصور الشحي")."""
     if not short or len(short) >= len(full):
@@ -93,13 +93,13 @@ def link_in_article(mentions) -> list[LinkedMention]:
                               if tj == "ORG" and len(words[j]) == len(words[i]) + 1 and words[j][0] in GROUPS.nouns
                               and words[j][1:] == words[i]), canonical)
         if t == "PER":
-            fuller = [j for j, (_, tj) in enumerate(typed) if tj == "PER" and _is_short_form(words[i], words[j])]
+            fuller = [j for j, (_, tj) in enumerate(typed) if tj == "PER" and is_short_form(words[i], words[j])]
             if fuller:
                 before = [j for j in fuller if j < i]
                 # the nearest fuller name before it; else the first one after it (a headline names a surname first)
                 j = max(before, key=lambda j: (j, len(words[j]))) if before else min(fuller)
                 # that name may itself be a short form of a longer one
-                longest = max((k for k in fuller if _is_short_form(words[j], words[k]) or k == j), key=lambda k: len(words[k]))
+                longest = max((k for k in fuller if is_short_form(words[j], words[k]) or k == j), key=lambda k: len(words[k]))
                 canonical = names[longest]
         linked.append(LinkedMention(m.start, m.end, m.surface, t, canonical, getattr(m, "role", None)))
     return linked

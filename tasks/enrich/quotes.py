@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol
 
 from tasks.enrich.attributions import Attribution, find_attributions
+from tasks.enrich.entities import is_short_form
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
 
@@ -221,9 +222,10 @@ def _persons_of_previous_sentence(ctx: _Context, pos: int) -> list[tuple[int, in
 
 
 def _same_name(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two spans that end with the same word ("ماكرايفن", "ويليام ماكرايفن")."""
+    """Two spans that name one person: the same words, or one a short form of the other ("ماكرايفن", "ويليام
+    ماكرايفن"; tasks.enrich.entities.is_short_form, as the article's mentions are linked)."""
     x, y = folded[a[0]:a[1]].split(), folded[b[0]:b[1]].split()
-    return bool(x and y) and x[-1] == y[-1]
+    return bool(x) and (x == y or is_short_form(x, y) or is_short_form(y, x))
 
 
 def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, int] | None) -> tuple[int, int] | None:
