@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
 import resource
 import subprocess
 import sys
@@ -56,8 +57,10 @@ def news_articles(n: int, skip: int = 0, every: int = 4) -> list[dict]:
 def mixed_article(articles: list[dict], i: int) -> dict:
     """An article of about one article's length made of sentences of six of `articles` (chosen by i), the
     j-th sentence taken from the (j mod 6)-th of them, for benches that need more distinct articles than the
-    corpus holds: news text, a copy of none of them. It takes the first one's title, outlet and date."""
-    picks = [articles[(i * 7919 + k * 104729) % len(articles)] for k in range(6)]
+    corpus holds: news text, a copy of none of them. It takes the first one's title, outlet and date. The six are
+    a sample seeded by i, so two i seldom share a set (a stride over the list repeated every len(articles))."""
+    rng, indexes = random.Random(i), range(len(articles))
+    picks = [articles[k] for k in (rng.sample(indexes, 6) if len(articles) >= 6 else rng.choices(indexes, k=6))]
     sentences = [p["text"].split(". ") for p in picks]
     longest = max(map(len, sentences))
     text = ". ".join(sentences[j % 6][j] for j in range(longest) if j < len(sentences[j % 6]))
