@@ -12,8 +12,8 @@ containment / buckets:
   * the end-to-end result of the pipeline, overall and per edit type (`akhbar eval dedup --json` is run
     as well, as a subprocess, and printed).
 Stories: the story dev set goes through the pipeline the same way; the salient terms it stored are read
-back, and the assignment of tasks.dedup.stories (each article, in publication order, joins the story of its
-most similar earlier article within STORY_DAYS when the cosine is >= STORY_MIN) is re-run for a grid of
+back, and the assignment of tasks.dedup.stories (each article, in publication order, joins the story its
+`story_link` within STORY_DAYS is highest with, when that is >= STORY_MIN) is re-run for a grid of
 STORY_MIN x STORY_DAYS; ARI and B-cubed F1 as in `akhbar eval stories`.
 
 Usage: .venv/bin/python tools/dedup_threshold_curve.py [--dedup FILE] [--stories FILE]
@@ -370,20 +370,28 @@ _est_cache: dict = {}
 
 def assign(order, published, terms, dup_of, story_min: float, days: int) -> dict[str, str]:
     """tasks.dedup.stories.assign_stories over the whole set in publication order: each article joins the
-    story of its most similar earlier article within `days` (cosine >= story_min; ties: the later one)."""
+    story of highest `story_link` (its cosines of STORY_TERMS_MIN or more with the story's members within
+    `days`) when it is >= story_min (ties: the greater story id)."""
     window = timedelta(days=days)
     story, seen = {}, []
     for a in order:
         if dup_of.get(a):
             continue
-        best_story, best = None, story_min
         own = terms.get(a) or {}
+        scores: dict[str, list[float]] = {}
+        members: dict[str, int] = {}
         if own and published[a] is not None:
             for b in seen:
-                if abs(published[b] - published[a]) <= window:
-                    s = cosine(own, terms[b])
-                    if s >= best:
-                        best_story, best = story[b], s
+                if published[b] is not None and abs(published[b] - published[a]) <= window:
+                    members[story[b]] = members.get(story[b], 0) + 1
+                    s = cosine(own, terms.get(b) or {})
+                    if s >= story_mod.STORY_TERMS_MIN:
+                        scores.setdefault(story[b], []).append(s)
+        best_story, best = None, story_min
+        for candidate in sorted(scores):
+            link = story_mod.story_link(scores[candidate], members[candidate])
+            if link >= best:
+                best_story, best = candidate, link
         story[a] = best_story or a
         seen.append(a)
     for a in order:

@@ -1,4 +1,4 @@
-"""Copies and stories on the hand-grouped story days (tools/devsets/story_days/, and the shared
+"""Copies and stories on the hand-grouped story days (tools/devsets/story_days/ and its regrouped/, and the shared
 ../shared/gold/dev-stories.json when present): `akhbar eval dedup` and `akhbar eval stories` on each, as
 one table with each file's split (dev files are read for errors; held-out files are only scored):
 
@@ -20,7 +20,7 @@ SHARED_DEV = ROOT.parent / "shared" / "gold" / "dev-stories.json"
 
 def story_files() -> list[tuple[Path, str]]:
     files = [(SHARED_DEV, "dev")] if SHARED_DEV.is_file() else []
-    for path in sorted(DAYS.glob("*.json")):
+    for path in [*sorted(DAYS.glob("*.json")), *sorted((DAYS / "regrouped").glob("*.json"))]:
         split = json.loads(path.read_text(encoding="utf-8")).get("split")
         if split not in ("dev", "heldout"):
             raise SystemExit(f"{path}: 'split' must be 'dev' or 'heldout', not {split!r}")
@@ -37,7 +37,8 @@ def main() -> int:
     rows = []
     for path, split in story_files():
         copies, stories = eval_dedup(path), eval_stories(path)
-        rows.append({"file": path.name, "split": split, "documents": copies["documents"],
+        name = str(path.relative_to(DAYS)) if path.is_relative_to(DAYS) else path.name
+        rows.append({"file": name, "split": split, "documents": copies["documents"],
                      "copies_p": copies["precision"], "copies_r": copies["recall"], "copies_f1": copies["f1"],
                      "stories_ari": stories["ari"], "stories_bcubed_f1": round(stories["bcubed_f1"], 4)})
     if args.json:

@@ -1,6 +1,7 @@
 """Stories: articles about one happening share a `story_id`. Incremental: a new article joins the story
-of its most similar article published within STORY_DAYS of it (cosine of salient terms, tasks.dedup.terms),
-or starts a story of its own. A copy (dup_of) is in its canonical's story. Thresholds: docs/dedup.md."""
+whose members published within STORY_DAYS of it are closest to it (the mean of its two best cosines of salient
+terms with them, tasks.dedup.terms; `story_link`), or starts a story of its own. A copy (dup_of) is in its
+canonical's story. Thresholds: docs/dedup.md."""
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -15,7 +16,9 @@ from tasks.dedup.terms import cosine
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among, utcnow, wide_rows
 
 STORY_DAYS = WINDOW_DAYS
-STORY_MIN = 0.12  # kept on the story days' dev files (tools/devsets/story_days, docs/dedup.md)
+STORY_MIN = 0.07  # an article joins a story whose `story_link` reaches it (chosen on the dev story days, docs/dedup.md)
+STORY_TERMS_MIN = 0.04  # a member's cosine below it counts 0 in a story's link (and is not fetched)
+STORY_LINKS = 2  # a story's link is the mean of an article's cosines with its this many closest members
 _TERMS = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("weight", pa.float64()),
                     ("published_at", pa.timestamp("us", tz="UTC"))])
 _STORY = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
@@ -46,11 +49,12 @@ class _Neighbour:
 
 
 def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[dict[str, _Neighbour], dict[str, list[tuple[str, float]]]]:
-    """The stored articles each batch article may join (`neighbours` at STORY_MIN or more, not in `exclude`),
-    those with a story that are not copies, by article id; and for each batch article those it may join, in id
-    order, with the cosine of their terms. That cosine is the neighbours' dot product (terms are L2-normalized,
-    tasks.dedup.terms): the stored articles' terms are not read again (a scan of every stored term row)."""
-    wanted = {a: [(o, dot) for o, dot in pairs if dot >= STORY_MIN - ROUNDING and o not in exclude]
+    """The stored articles each batch article may join (`neighbours` at STORY_TERMS_MIN or more, not in
+    `exclude`), those with a story that are not copies, by article id; and for each batch article those it may
+    join, in id order, with the cosine of their terms. That cosine is the neighbours' dot product (terms are
+    L2-normalized, tasks.dedup.terms): the stored articles' terms are not read again (a scan of every stored
+    term row)."""
+    wanted = {a: [(o, dot) for o, dot in pairs if dot >= STORY_TERMS_MIN - ROUNDING and o not in exclude]
               for a, pairs in neighbours.items()}
     others = sorted({o for pairs in wanted.values() for o, _ in pairs})
     found: dict[str, _Neighbour] = {}
@@ -63,12 +67,39 @@ def _stored_neighbours(con, neighbours: Neighbours, exclude: set[str]) -> tuple[
     return found, {a: pairs for a, pairs in may_join.items() if pairs}
 
 
+def _stored_members(con, story_ids: Collection[str], exclude: set[str],
+                    dates: list[datetime]) -> dict[str, list[datetime]]:
+    """Publication times of the stored articles (not in `exclude`, not copies) of these stories published
+    within STORY_DAYS of any of `dates`, by story: a story's members that share too few terms with an article
+    to be its neighbours still count in the story's link (`story_link`). Read by date range, as the term join is."""
+    if not story_ids or not dates:
+        return {}
+    window = timedelta(days=STORY_DAYS)
+    members: dict[str, list[datetime]] = {}
+    for story_id, article_id, published in con.execute(
+            f"SELECT story_id, article_id, published_at FROM articles WHERE story_id IN {SPLIT_IDS}"
+            " AND dup_of IS NULL AND published_at BETWEEN ? AND ?",
+            [*split_ids(sorted(story_ids)), min(dates) - window, max(dates) + window]).fetchall():
+        if article_id not in exclude:
+            members.setdefault(story_id, []).append(published)
+    return members
+
+
+def story_link(scores: list[float], members: int) -> float:
+    """How strongly an article belongs to a story: the mean of its STORY_LINKS best cosines with the story's
+    members published within STORY_DAYS of it (`scores`: those at STORY_TERMS_MIN or more; `members`: how
+    many there are, the others counting 0). One article's vocabulary is not enough to join a story of several:
+    a topic's articles do not chain into one story through one shared neighbour each."""
+    best = sorted(scores, reverse=True)[:STORY_LINKS]
+    return sum(best) / min(STORY_LINKS, max(members, len(best)))
+
+
 def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]],
                    neighbours: Neighbours) -> list[str]:
     """Give each article of the batch a story (after duplicates are linked); refresh the stories they
     touch; return the story ids touched. `neighbours`: the batch's term neighbours (`term_neighbours`, at a
-    floor of STORY_MIN or less). Ties go to the neighbour with the greater article id, then to the later
-    article of the batch."""
+    floor of STORY_TERMS_MIN or less). An article joins the story whose `story_link` is highest, at STORY_MIN
+    or more (ties to the greater story id), or starts its own."""
     if not ids:
         return []
     rows = con.execute(
@@ -80,29 +111,41 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     window = timedelta(days=STORY_DAYS)
     batch = {r[0] for r in rows if not r[1] and r[2] is not None and terms.get(r[0])}
     stored, may_join = _stored_neighbours(con, {a: pairs for a, pairs in neighbours.items() if a in batch}, set(ids))
+    stored_members = _stored_members(con, {n.story_id for n in stored.values()}, set(ids),
+                                     [r[2] for r in rows if r[0] in batch])
+    members: dict[str, list[datetime]] = {}  # story -> publication times of its members in this batch so far
     postings: dict[str, list[str]] = {}  # term -> the batch's articles so far that have it
     for article_id, dup_of, published, _old in rows:
         if dup_of:
             continue
         own = terms.get(article_id) or {}
-        best_story, best = None, STORY_MIN
+        scores: dict[str, list[float]] = {}
         if published is not None and own:
-            # only articles that share a term can score: the others' cosine is 0 (same choices, in the same order)
             for other_id, score in may_join.get(article_id, ()):
                 other = stored[other_id]
-                if abs(other.published - published) <= window and score >= best:
-                    best_story, best = other.story_id, score
+                if abs(other.published - published) <= window:
+                    scores.setdefault(other.story_id, []).append(score)
+            # only articles that share a term can score: the others' cosine is 0
             sharing = {other_id for term in own for other_id in postings.get(term, ())}
             for other_id in (o for o in batch_terms if o in sharing):
                 other_published, other_terms = batch_terms[other_id]
                 if other_published is not None and abs(other_published - published) <= window:
                     score = cosine(own, other_terms)
-                    if score >= best:
-                        best_story, best = assigned[other_id], score
+                    if score >= STORY_TERMS_MIN - ROUNDING:
+                        scores.setdefault(assigned[other_id], []).append(score)
+        best_story, best = None, STORY_MIN - ROUNDING
+        for story_id in sorted(scores):
+            near = sum(abs(when - published) <= window
+                       for when in (*stored_members.get(story_id, ()), *members.get(story_id, ())))
+            link = story_link(scores[story_id], near)
+            if link >= best:
+                best_story, best = story_id, link
         for term in own:
             postings.setdefault(term, []).append(article_id)
         assigned[article_id] = best_story or article_id
         batch_terms[article_id] = (published, own)
+        if published is not None:
+            members.setdefault(assigned[article_id], []).append(published)
     outside = sorted({dup_of for _, dup_of, _, _ in rows if dup_of and dup_of not in assigned})
     stories_of = dict(con.execute(f"SELECT article_id, story_id FROM articles WHERE article_id IN {SPLIT_IDS}",
                                   split_ids(outside)).fetchall()) if outside else {}

@@ -18,7 +18,7 @@ from tasks.dedup.duplicates import CONTAINED_TERMS_MIN, link_duplicates, store_s
 from tasks.dedup.minhash import Signature
 from tasks.dedup.neighbours import Neighbours, term_neighbours
 from tasks.dedup.search_store import store_search_keys
-from tasks.dedup.stories import STORY_MIN, assign_stories, store_terms
+from tasks.dedup.stories import STORY_TERMS_MIN, assign_stories, store_terms
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.enrich.known_names import known_person_keys
 from tasks.enrich.store import link_happenings, write_enrichment
@@ -220,7 +220,7 @@ def write_batch(
             store_terms(con, enrich.terms, {r["article_id"]: r["published_at"] for r in art_rows}, stored)
             store_search_keys(con, enrich.search_keys, stored)
             neighbours = term_neighbours(con, enrich.terms, [r["published_at"] for r in art_rows if r["published_at"]],
-                                         min(STORY_MIN, CONTAINED_TERMS_MIN))
+                                         min(STORY_TERMS_MIN, CONTAINED_TERMS_MIN))
         dup_count = link_duplicates(con, ids, known_buckets, neighbours)
         if enrich is not None:
             assign_stories(con, ids, enrich.terms, neighbours)
