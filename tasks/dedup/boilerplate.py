@@ -47,11 +47,13 @@ def learned(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[tupl
     return {pair for pair, opened in openings.items() if stored.get(pair, 0) + len(opened) - 1 >= MIN_ARTICLES}
 
 
-def strip(article: Article, boilerplate: set[tuple[str, str]]) -> tuple[Article, int]:
-    """The article without its outlet's boilerplate paragraphs, and how many were removed."""
+def strip(article: Article, boilerplate: set[tuple[str, str]], lines: Collection[int] = ()) -> tuple[Article, int]:
+    """The article without its outlet's boilerplate paragraphs and its `lines` (indexes in the text's lines:
+    its teasers, tasks.dedup.teasers), and how many were removed."""
     outlet = outlet_of(article)
     paragraphs = article.text.split("\n")
-    kept = [p for p, h in zip(paragraphs, paragraph_hashes(article.text)) if (outlet, h) not in boilerplate]
+    kept = [p for i, (p, h) in enumerate(zip(paragraphs, paragraph_hashes(article.text)))
+            if (outlet, h) not in boilerplate and i not in lines]
     removed = len(paragraphs) - len(kept)
     text = "\n".join(kept)
     if not removed or word_count(text) < MIN_KEPT_WORDS:

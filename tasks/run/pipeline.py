@@ -27,6 +27,7 @@ from tasks.acquire.web import (
 from tasks.dedup.boilerplate import learned as learned_boilerplate
 from tasks.dedup.boilerplate import strip as strip_boilerplate
 from tasks.dedup.paragraph_hashes import remember_paragraph_hashes
+from tasks.dedup.teasers import teaser_lines
 from tasks.enrich.facts import ENRICHER_VERSION
 from tasks.enrich.known_names import known_person_keys
 from tasks.enrich.name_propagation import NameIndex, TextWords, person_names
@@ -121,16 +122,20 @@ def finish_documents(
         tally.articles_out_of_window += len(articles) - len(kept)
     with tally.timed("dedup"):
         boilerplate_seen: set[tuple[str, str]] = set()
+        teasers: dict[str, frozenset[int]] = {}
         known = NameIndex()
         for p in kept:
             remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])
+                teasers = teaser_lines(con, [p.article for p in kept])
                 known = _known_persons(warehouse, run_id, con)
         stripped: list[Article] = []
         for p in kept:
-            article, removed = strip_boilerplate(p.article, boilerplate_seen) if boilerplate_seen else (p.article, 0)
+            lines = teasers.get(p.article.article_id, ())
+            article, removed = (strip_boilerplate(p.article, boilerplate_seen, lines) if boilerplate_seen or lines
+                                else (p.article, 0))
             tally.boilerplate_paragraphs += removed
             stripped.append(article)
         # what a stripped article's text gives is computed again, in the pool; it keeps the words of the text

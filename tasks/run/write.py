@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from schemas.records import Article, Document, Reject
 from tasks.acquire.raw import RAW_COMPRESSION, compress_raw, decompress_raw
-from tasks.dedup import boilerplate
+from tasks.dedup import boilerplate, teasers
 from tasks.dedup.duplicates import CONTAINED_TERMS_MIN, link_duplicates, store_signatures
 from tasks.dedup.minhash import Signature
 from tasks.dedup.neighbours import Neighbours, term_neighbours
@@ -216,6 +216,7 @@ def write_batch(
         stored = set(before)
         if enrich is not None:
             boilerplate.record(con, enrich.originals, stored)
+            teasers.record(con, enrich.originals, stored)
             known_buckets = store_signatures(con, run_id, enrich.signatures)
             store_terms(con, enrich.terms, {r["article_id"]: r["published_at"] for r in art_rows}, stored)
             store_search_keys(con, enrich.search_keys, stored)

@@ -250,8 +250,8 @@ def test_an_article_extracted_again_has_its_terms_replaced_not_added(wh):
     assert all(w == pytest.approx(expected[t]) for t, w in stored)
 
 
-PER_ARTICLE = {"outlet_paragraphs", "article_terms", "minhash", "lsh_buckets", "mentions", "temporal_expressions",
-               "quotes", "attributions", "events"}
+PER_ARTICLE = {"outlet_paragraphs", "outlet_openings", "article_terms", "minhash", "lsh_buckets", "mentions",
+               "temporal_expressions", "quotes", "attributions", "events"}
 
 
 def deleted_from(statements: list[str]) -> set[str]:
