@@ -2,12 +2,13 @@
 Arabic: four or five related reports' first lines, often cut mid-word) gives the article the words of other
 stories, and its articles each other's paragraphs. A paragraph (not the article's first) whose first
 OPENING_WORDS normalized words are words of the first paragraph of another article of the same outlet,
-starting at one of its first DATELINE_WORDS + 1 words (a dateline may come before them), is a teaser to that
-article. An article with MIN_TEASERS or more lists teasers, and they are stripped as boilerplate is
-(tasks.dedup.boilerplate.strip); one alone is not enough, since a follow-up may repeat an earlier report's
-opening as background. The other article is one of the batch, or one stored and published within TEASER_DAYS
-of the batch's articles (the teased report is days old: docs/dedup.md). On the news corpus (31,523
-articles of five outlets), 894 of CNN's 3,507 articles list 4,013 teasers, and no other outlet's article two."""
+starting at one of its first DATELINE_WORDS + 1 words (a dateline may come before them: tasks.dedup.openings),
+is a teaser to that article. An article with MIN_TEASERS or more lists teasers, and they are stripped as
+boilerplate is (tasks.dedup.boilerplate.strip); one alone is not enough, since a follow-up may repeat an
+earlier report's opening as background. The other article is one of the batch, or one stored and published
+within TEASER_DAYS of the batch's articles (the teased report is days old: docs/dedup.md). On the news corpus
+(31,523 articles of five outlets), 894 of CNN's 3,507 articles list 4,013 teasers, and no other outlet's
+article two."""
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -18,12 +19,9 @@ import pyarrow as pa
 
 from schemas.records import Article
 from tasks.dedup.boilerplate import outlet_of
-from tasks.dedup.search_index import key_of
-from tasks.text.normalize import paragraph_keys
+from tasks.dedup.openings import openings_of
 from tasks.warehouse.database import SPLIT_IDS, arrow_table, split_ids, stored_among
 
-OPENING_WORDS = 8
-DATELINE_WORDS = 8
 MIN_TEASERS = 2
 TEASER_DAYS = 30
 _ROWS = pa.schema([("outlet", pa.string()), ("opening_key", pa.int64()), ("article_id", pa.string()),
@@ -31,39 +29,15 @@ _ROWS = pa.schema([("outlet", pa.string()), ("opening_key", pa.int64()), ("artic
 _WANTED = pa.schema([("outlet", pa.string()), ("opening_key", pa.int64())])
 
 
-def _opening(words: list[str]) -> int:
-    return key_of(" ".join(words[:OPENING_WORDS]))
-
-
-def openings(text: str) -> set[int]:
-    """The keys a teaser to this text's article may open with: OPENING_WORDS words of its first paragraph,
-    from each of its first DATELINE_WORDS + 1 words."""
-    first = next((key.split() for key in paragraph_keys(text) if key), [])
-    return {_opening(first[start:]) for start in range(min(DATELINE_WORDS + 1, len(first) - OPENING_WORDS + 1))}
-
-
-def paragraph_openings(text: str) -> list[tuple[int, int]]:
-    """(line index, key of its first OPENING_WORDS words) of each paragraph after the first that has as many."""
-    found, first_seen = [], False
-    for index, key in enumerate(paragraph_keys(text)):
-        if not key:
-            continue
-        words = key.split()
-        if first_seen and len(words) >= OPENING_WORDS:
-            found.append((index, _opening(words)))
-        first_seen = True
-    return found
-
-
 def teaser_lines(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> dict[str, frozenset[int]]:
     """The line indexes of each batch article's teasers, for the articles that list MIN_TEASERS or more."""
-    candidates = {a.article_id: paragraph_openings(a.text) for a in articles}
+    candidates = {a.article_id: openings_of(a.text).paragraphs for a in articles}
     wanted = {(outlet_of(a), key) for a in articles for _, key in candidates[a.article_id]}
     if not wanted:
         return {}
     in_batch: dict[tuple[str, int], set[str]] = {}
     for a in articles:
-        for key in openings(a.text):
+        for key in openings_of(a.text).own:
             in_batch.setdefault((outlet_of(a), key), set()).add(a.article_id)
     dates = [a.published_at for a in articles if a.published_at is not None]
     window, params = "", []
@@ -95,7 +69,7 @@ def record(con: duckdb.DuckDBPyConnection, originals: list[Article], stored: Col
     if replaced:
         con.execute(f"DELETE FROM outlet_openings WHERE article_id IN {SPLIT_IDS}", split_ids(replaced))
     rows = [{"outlet": outlet_of(a), "opening_key": key, "article_id": a.article_id, "published_at": a.published_at}
-            for a in originals for key in sorted(openings(a.text))]
+            for a in originals for key in sorted(openings_of(a.text).own)]
     if rows:
         con.register("opening_rows", arrow_table(rows, _ROWS))
         con.execute("INSERT INTO outlet_openings BY NAME SELECT * FROM opening_rows")

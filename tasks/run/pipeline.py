@@ -26,6 +26,7 @@ from tasks.acquire.web import (
 )
 from tasks.dedup.boilerplate import learned as learned_boilerplate
 from tasks.dedup.boilerplate import strip as strip_boilerplate
+from tasks.dedup.openings import remember_openings
 from tasks.dedup.paragraph_hashes import remember_paragraph_hashes
 from tasks.dedup.teasers import teaser_lines
 from tasks.enrich.facts import ENRICHER_VERSION
@@ -126,6 +127,8 @@ def finish_documents(
         known = NameIndex()
         for p in kept:
             remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
+            if p.derived.openings is not None:
+                remember_openings(p.article.text, p.derived.openings)
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])

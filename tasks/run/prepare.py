@@ -18,6 +18,7 @@ from schemas.records import Article, Document, InputRef, Reject
 from tasks.acquire.load import decode_document, read_input
 from tasks.acquire.raw import compress_raw
 from tasks.dedup.minhash import Signature, signature_of
+from tasks.dedup.openings import Openings, openings_of
 from tasks.dedup.paragraph_hashes import paragraph_hashes
 from tasks.dedup.search_index import article_keys
 from tasks.dedup.terms import terms_of
@@ -39,6 +40,7 @@ class Derived:
     found: list | None = None  # recogniser mentions (Arabic articles only)
     words: TextWords | None = None  # to look known persons up by (Arabic articles only)
     paragraph_hashes: tuple[str, ...] = ()  # tasks.dedup.boilerplate's, so that the parent need not compute them
+    openings: Openings | None = None  # tasks.dedup.teasers', likewise
 
 
 @dataclass
@@ -77,6 +79,7 @@ def derive(article: Article, with_words: bool = True) -> Derived:
         found=recognise(article.text) if arabic else None,
         words=text_words(article.text) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),
+        openings=openings_of(article.text),
     )
 
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tasks.dedup.teasers import DATELINE_WORDS, MIN_TEASERS, OPENING_WORDS, openings, paragraph_openings
+from tasks.dedup.openings import DATELINE_WORDS, OPENING_WORDS, openings_of
+from tasks.dedup.teasers import MIN_TEASERS
 from tasks.text.normalize import paragraph_keys
 from tests.dedup.test_stories import T0, ingest, rows, text_doc
 from tests.support.outlet import ARTICLES
@@ -40,10 +41,12 @@ def test_openings_are_taken_after_a_dateline_too():
     first = ARTICLES["amman-solar-plant"]["paragraphs"][0]
     teaser = without_dateline(first)
     assert not paragraph_keys(first)[0].startswith(paragraph_keys(teaser)[0])  # the dateline comes first
-    (index, key), = paragraph_openings(f"{ARTICLES[BODY]['paragraphs'][0]}\n\n{teaser}")
-    assert index == 2 and key in openings(first)
-    assert len(openings(first)) == DATELINE_WORDS + 1
-    assert openings("كلمات قليلة") == set() and paragraph_openings("فقرة أولى\nفقرة ثانية قصيرة") == []
+    listed = openings_of(f"{ARTICLES[BODY]['paragraphs'][0]}\n\n{teaser}")
+    (index, key), = listed.paragraphs
+    assert index == 2 and key in openings_of(first).own
+    assert len(openings_of(first).own) == DATELINE_WORDS + 1
+    assert openings_of("كلمات قليلة").own == frozenset()
+    assert openings_of("فقرة أولى\nفقرة ثانية قصيرة").paragraphs == ()
     assert OPENING_WORDS <= len(teaser.split())
 
 
