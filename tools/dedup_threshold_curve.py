@@ -423,7 +423,11 @@ def stories_report(path: Path) -> None:
     for a, t, w in term_rows:
         terms[id_of[a]][t] = w
     aid = {v: k for k, v in id_of.items()}
-    order = sorted(published, key=lambda i: (published[i], aid[i]))
+    # the pipeline's order (tasks.dedup.stories._story_order): by publication, then closest to the others first
+    window = timedelta(days=story_mod.STORY_DAYS)
+    closeness = {i: sum(c for j in published if j != i and abs(published[j] - published[i]) <= window
+                        and (c := cosine(terms[i], terms[j])) >= story_mod.STORY_TERMS_MIN) for i in published}
+    order = sorted(published, key=lambda i: (published[i], -closeness[i], aid[i]))
 
     def score(story):
         pred = {i: story.get(i, f"none-{i}") for i in gold}

@@ -94,6 +94,15 @@ def story_link(scores: list[float], members: int) -> float:
     return sum(best) / min(STORY_LINKS, max(members, len(best)))
 
 
+def _story_order(article_id: str, published: datetime | None, neighbours: Neighbours) -> tuple:
+    """Articles are given stories in publication order; among articles published at the same moment (a
+    feed that dates its articles by the day), the one closest to the others (the sum of its cosines of
+    STORY_TERMS_MIN or more) first: a happening's central report starts its story and the others join it,
+    where an arbitrary order lets two of its peripheral reports start a story each (docs/dedup.md)."""
+    closeness = sum(dot for _, dot in neighbours.get(article_id, ()) if dot >= STORY_TERMS_MIN - ROUNDING)
+    return published is None, published or datetime.min, -closeness, article_id
+
+
 def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[str, dict[str, float]],
                    neighbours: Neighbours) -> list[str]:
     """Give each article of the batch a story (after duplicates are linked); refresh the stories they
@@ -102,9 +111,9 @@ def assign_stories(con: duckdb.DuckDBPyConnection, ids: list[str], terms: dict[s
     or more (ties to the greater story id), or starts its own."""
     if not ids:
         return []
-    rows = con.execute(
-        f"SELECT article_id, dup_of, published_at, story_id FROM articles WHERE article_id IN {SPLIT_IDS}"
-        " ORDER BY published_at NULLS LAST, article_id", split_ids(ids)).fetchall()
+    rows = sorted(con.execute(
+        f"SELECT article_id, dup_of, published_at, story_id FROM articles WHERE article_id IN {SPLIT_IDS}",
+        split_ids(ids)).fetchall(), key=lambda r: _story_order(r[0], r[2], neighbours))
     assigned: dict[str, str] = {}
     batch_terms: dict[str, tuple[datetime | None, dict[str, float]]] = {}
     touched = {r[3] for r in rows if r[3]}

@@ -44,19 +44,20 @@ def test_a_story_link_is_the_mean_of_the_best_cosines_with_its_members():
     assert story_link([0.1, 0.3, 0.2], 3) == pytest.approx(0.25)
 
 
-def _write(wh: Warehouse, ids: list[str]) -> dict[str, str]:
+def _write(wh: Warehouse, ids: list[str], terms: dict[str, dict[str, float]] = TERMS,
+           when=lambda article_id: T0 + timedelta(hours=list(TERMS).index(article_id))) -> dict[str, str]:
+    """Store these articles (`terms`, published `when`), then give them stories as a batch is given them."""
     with wh.connect() as con:
         for article_id in ids:
-            published = T0 + timedelta(hours=list(TERMS).index(article_id))
             con.execute("INSERT INTO articles (article_id, doc_id, source, text, text_sha256, norm_sha256, word_count,"
                         " extractor_version, run_id, first_run_id, updated_at, published_at) VALUES"
                         " (?, ?, 'test', 'text', ?, ?, 1, 'test', 'run', 'run', ?, ?)",
-                        [article_id, f"doc-{article_id}", f"sha-{article_id}", f"norm-{article_id}", T0, published])
-        terms = {a: TERMS[a] for a in ids}
+                        [article_id, f"doc-{article_id}", f"sha-{article_id}", f"norm-{article_id}", T0, when(article_id)])
+        batch = {a: terms[a] for a in ids}
         published = dict(con.execute("SELECT article_id, published_at FROM articles").fetchall())
-        store_terms(con, terms, published)
-        neighbours = term_neighbours(con, terms, [published[a] for a in ids], STORY_TERMS_MIN)
-        assign_stories(con, ids, terms, neighbours)
+        store_terms(con, batch, published)
+        neighbours = term_neighbours(con, batch, [published[a] for a in ids], STORY_TERMS_MIN)
+        assign_stories(con, ids, batch, neighbours)
         return dict(con.execute("SELECT article_id, story_id FROM articles").fetchall())
 
 
@@ -72,3 +73,14 @@ def test_one_shared_neighbour_does_not_join_a_story_of_several(tmp_path, batches
     assert story["x"] == "x"  # 0.1 with a1, 0 with a2: a link of 0.05
     assert story["y"] == "a1"  # 0.1 with both
     assert story["z"] == "b"  # a story of one: its member's 0.1
+
+
+def test_articles_of_one_moment_are_taken_closest_first(tmp_path):
+    """A feed dated by the day: three reports of one happening at the same moment, the central one sharing a
+    term with each of the others, which share none. Taken in id order the two others would start a story each
+    (the second shares nothing with the first); the central one is taken first, and both join it."""
+    terms = {"a-side": {"p": R, "x1": R}, "b-side": {"q": R, "x2": R}, "c-centre": {"p": R, "q": R}}
+    wh = Warehouse(tmp_path / "w.duckdb")
+    wh.migrate()
+    story = _write(wh, list(terms), terms, when=lambda _: T0)
+    assert story == {"a-side": "c-centre", "b-side": "c-centre", "c-centre": "c-centre"}
