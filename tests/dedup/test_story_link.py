@@ -52,7 +52,8 @@ def _write(wh: Warehouse, ids: list[str], terms: dict[str, dict[str, float]] = T
             con.execute("INSERT INTO articles (article_id, doc_id, source, text, text_sha256, norm_sha256, word_count,"
                         " extractor_version, run_id, first_run_id, updated_at, published_at) VALUES"
                         " (?, ?, 'test', 'text', ?, ?, 1, 'test', 'run', 'run', ?, ?)",
-                        [article_id, f"doc-{article_id}", f"sha-{article_id}", f"norm-{article_id}", T0, when(article_id)])
+                        [article_id, f"doc-{article_id}", f"sha-{article_id}", f"norm-{article_id}", T0,
+                         when(article_id)])
         batch = {a: terms[a] for a in ids}
         published = dict(con.execute("SELECT article_id, published_at FROM articles").fetchall())
         store_terms(con, batch, published)
