@@ -45,6 +45,7 @@ def openings_of(text: str) -> Openings:
     return _OPENINGS.put(text, Openings(own, tuple(paragraphs)))
 
 
-def remember_openings(text: str, found: Openings) -> None:
-    """`openings_of(text)`, computed elsewhere (in the worker that extracted the text)."""
+def remember_openings(text: str, found: Openings | None) -> None:
+    """`openings_of(text)`, computed elsewhere (in the worker that extracted the text); None is remembered as
+    unknown (`openings_of` computes it)."""
     _OPENINGS.put(text, found)

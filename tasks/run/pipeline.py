@@ -127,8 +127,7 @@ def finish_documents(
         known = NameIndex()
         for p in kept:
             remember_paragraph_hashes(p.article.text, p.derived.paragraph_hashes)
-            if p.derived.openings is not None:
-                remember_openings(p.article.text, p.derived.openings)
+            remember_openings(p.article.text, p.derived.openings)
         if kept:
             with warehouse.connect() as con:
                 boilerplate_seen = learned_boilerplate(con, [p.article for p in kept])

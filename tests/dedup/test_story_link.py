@@ -64,10 +64,8 @@ def _write(wh: Warehouse, ids: list[str], terms: dict[str, dict[str, float]] = T
 
 @pytest.mark.parametrize("batches", [[["a1", "a2", "b", "x", "y", "z"]], [["a1", "a2", "b"], ["x", "y", "z"]]],
                          ids=["one-batch", "two-batches"])
-def test_one_shared_neighbour_does_not_join_a_story_of_several(tmp_path, batches):
+def test_one_shared_neighbour_does_not_join_a_story_of_several(wh, batches):
     assert 0.1 / 2 < STORY_MIN <= 0.1
-    wh = Warehouse(tmp_path / "w.duckdb")
-    wh.migrate()
     for ids in batches:
         story = _write(wh, ids)
     assert story["a2"] == story["a1"] == "a1"
@@ -76,12 +74,10 @@ def test_one_shared_neighbour_does_not_join_a_story_of_several(tmp_path, batches
     assert story["z"] == "b"  # a story of one: its member's 0.1
 
 
-def test_articles_of_one_moment_are_taken_closest_first(tmp_path):
+def test_articles_of_one_moment_are_taken_closest_first(wh):
     """A feed dated by the day: three reports of one happening at the same moment, the central one sharing a
     term with each of the others, which share none. Taken in id order the two others would start a story each
     (the second shares nothing with the first); the central one is taken first, and both join it."""
     terms = {"a-side": {"p": R, "x1": R}, "b-side": {"q": R, "x2": R}, "c-centre": {"p": R, "q": R}}
-    wh = Warehouse(tmp_path / "w.duckdb")
-    wh.migrate()
     story = _write(wh, list(terms), terms, when=lambda _: T0)
     assert story == {"a-side": "c-centre", "b-side": "c-centre", "c-centre": "c-centre"}
