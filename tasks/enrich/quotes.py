@@ -86,9 +86,15 @@ _AFTER = 40  # characters after a quote searched for a cue ("...»، قال ال
 
 
 def _told(text: str, start: int) -> bool:
-    """The name at `start` follows the preposition ل written onto it ("لبي بي سي", "لـCNN")."""
+    """The name at `start` follows the preposition ل written onto it ("لبي بي سي", "لـCNN") or onto the
+    outlet's kind ("وأضاف لموقع تايمز لايف", "قالت لوكالة رويترز"): it is spoken to."""
     before = text[max(0, start - 3):start].replace("ـ", "")
-    return before.endswith("ل") and (len(before) < 2 or not before[-2].isalpha())
+    if before.endswith("ل") and (len(before) < 2 or not before[-2].isalpha()):
+        return True
+    return _TOLD_OUTLET.search(normalize_arabic(text[max(0, start - 24):start])) is not None
+
+
+_TOLD_OUTLET = re.compile(r"(?<!\w)[وف]?ل(?:وكاله(?:\s+(?:ال)?انباء)?|صحيفه|جريده|قناه|موقع|شبكه|اذاعه|تلفزيون|مجله|محطه)\s+$")
 
 
 # "وقالت المنظمة": the organisation of that kind named last ("منظمة هيومن رايتس ووتش", "وزارة الداخلية")

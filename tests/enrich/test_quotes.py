@@ -205,3 +205,10 @@ def test_a_subjectless_verb_goes_on_with_the_last_speaker_when_the_sentence_befo
     other = text.replace("وكان ماكرايفن قائد", "وكان القائد")
     assert [q.speaker_surface for q in find_quotes(other, mentions(other, **{"ماكرايفن": "PER", "بن لادن": "PER"}))] \
         == ["ماكرايفن", "بن لادن"]
+
+
+def test_an_outlet_spoken_to_through_its_kind_is_not_the_speaker():
+    text = ("وقال مدير الشركة سامي الحداد إن «الخسائر كانت متوقعة هذا العام». "
+            "وأضاف لصحيفة الغد أن «المرحلة المقبلة ستكون صعبة جدا».")
+    ms = mentions(text, **{"سامي الحداد": "PER", "الغد": "ORG"})
+    assert [q.speaker_surface for q in find_quotes(text, ms)] == ["سامي الحداد", "سامي الحداد"]
