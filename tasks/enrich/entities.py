@@ -83,7 +83,8 @@ def link_in_article(mentions) -> list[LinkedMention]:
     group's name is written without its noun ("داعش" of "تنظيم داعش")."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     typed = [(m, entity_type(m.type)) for m in ordered]
-    names = [getattr(m, "name", None) or m.surface for m, _ in typed]  # "للأسد" stands alone as "الأسد"
+    # "للأسد" stands alone as "الأسد"; a name read from a hashtag ("فلاديمير #بوتين") has one space between words
+    names = [" ".join((getattr(m, "name", None) or m.surface).split()) for m, _ in typed]
     words = [name_key(n, t).split(" ") for n, (_, t) in zip(names, typed)]
     linked = []
     for i, (m, t) in enumerate(typed):

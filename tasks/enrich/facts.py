@@ -25,13 +25,13 @@ from tasks.enrich.quotes import Quote, find_quotes
 from tasks.enrich.roles import roles
 from tasks.enrich.temporal.expressions import TemporalExpression, find_temporal
 from tasks.enrich.titled_names import titled_names
-from tasks.text.normalize import normalize_arabic, sha256_hex
+from tasks.text.normalize import normalize_arabic, plain_hashtags, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
-# recogniser's model and lexicon count by their bytes. (9: an outlet spoken to through its kind, "وأضاف
-# لموقع تايمز لايف", is not a quote's speaker, tasks.enrich.quotes.)
-RULES_VERSION = "9"
+# recogniser's model and lexicon count by their bytes. (10: hashtags read as the words they join, facts_of; a
+# weekday after a person's name cut from it, tasks.enrich.mention_spans.)
+RULES_VERSION = "10"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 
@@ -68,7 +68,26 @@ def _first_names() -> frozenset[str]:
 def facts_of(text: str, anchor: date | None, known_persons: set[str] = frozenset(), found: list | None = None) -> ArticleFacts:
     """Mentions (recognised, spread to the name's other occurrences and to persons known from earlier
     articles, cited agencies, linked inside the text, with roles), dates, quotes and cited agencies of one
-    text."""
+    text. A hashtag is read as the words it joins ("#سعود_بن_فهد": the person سعود بن فهد; `found`, when
+    given, recognised so: `recognise(plain_hashtags(text))`); every surface is as the text writes it."""
+    read = plain_hashtags(text)
+    facts = _facts_of(read, anchor, known_persons, found)
+    return facts if read is text else _as_written(facts, text)
+
+
+def _as_written(facts: ArticleFacts, text: str) -> ArticleFacts:
+    """The facts with their surfaces taken from the text as written (offsets are the same in the text read
+    with its hashtags as words); names stay as read."""
+    def written(item):
+        return replace(item, surface=text[item.start:item.end])
+    quotes = [replace(q, text=text[q.start:q.end], speaker_surface=None if q.speaker_start is None
+                      else text[q.speaker_start:q.speaker_end]) for q in facts.quotes]
+    return ArticleFacts(mentions=[written(m) for m in facts.mentions], offices=facts.offices,
+                        temporals=[written(t) for t in facts.temporals], quotes=quotes,
+                        attributions=[written(a) for a in facts.attributions])
+
+
+def _facts_of(text: str, anchor: date | None, known_persons: set[str], found: list | None) -> ArticleFacts:
     found = with_institutions(text, tidy(text, recognise(text) if found is None else found))
     found = complete_names(text, with_corpus_names(text, found))
     found = extend_first_names(text, found, _first_names())

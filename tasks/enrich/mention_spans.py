@@ -37,7 +37,10 @@ TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "جنرال", "أدميرال", "كولونيل", "الكولونيل", "ميجور", "الميجور", "ميجر", "الميجر", "الكابتن", "كابتن", "المارشال", "مارشال",
     "البريغادير", "بريغادير", "الليفتنانت", "ليفتنانت", "اللفتنانت", "لفتنانت", "السيرجنت", "الرقيب", "الملازم",
     "المقدم", "الرائد")}
-_ADVERBS = {normalize_arabic(w) for w in ("حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم")}
+_ADVERBS = {normalize_arabic(w) for w in (
+    "حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم",
+    # a weekday after the name: "شكر الأمير سعود بن فهد الخميس ضيوفه"
+    "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")}
 _TOKEN = re.compile(r"\S+")
 _OFFICE_COMPLEMENTS = {normalize_arabic(w) for w in ("بلدية", "محافظ", "حاكم")}  # "رئيس بلدية نيويورك X"
 _GENERIC_HEADS = {normalize_arabic(w) for w in ("منظمة", "شركة")}
@@ -52,7 +55,7 @@ def _is_place(norm: str) -> bool:
     return lexicon().gazetteer.get(norm) == "LOC"
 
 
-def _trailing_clause_word(token: str, norm: str) -> bool:
+def trailing_clause_word(token: str, norm: str) -> bool:
     """A word that ends a name's span without belonging to it: an adverb, a common word in the accusative
     ("صلاح هدفا"), or ل/ب on a definite word, a Latin name, a tatweel ("بالإجماع", "للصحفيين", "لـCNN") or a
     word of ordinary prose, much commoner alone than with the letter ("لنواب": نواب; not "بودي", a surname,
@@ -234,7 +237,7 @@ def tidy(text: str, mentions: list) -> list:
                                        or (len(tokens) > 2 and _is_place(tokens[0][2])
                                            and _office_before(text, tokens[0][0]))):
                 tokens.pop(0)
-            while len(tokens) > 1 and _trailing_clause_word(text[tokens[-1][0]:tokens[-1][1]], tokens[-1][2]):
+            while len(tokens) > 1 and trailing_clause_word(text[tokens[-1][0]:tokens[-1][1]], tokens[-1][2]):
                 tokens.pop()
         elif m.type == "ORG" and tokens and tokens[0][2].startswith("ل") and not tokens[0][2].startswith("ال") \
                 and len(tokens) > 1 and len(tokens[0][2]) <= 3:

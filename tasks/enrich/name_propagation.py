@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
+from tasks.enrich.mention_spans import trailing_clause_word
+from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, normalize_word, original_offset
 
 _PROCLITICS = "(?:[وف]?[بلك]?)"
 MIN_LETTERS = 3  # a last name shorter than this ("بن", "أل") is not searched on its own
@@ -91,12 +92,16 @@ def extend_last_names(text: str, mentions, first_names, titles) -> list:
 
 def person_names(mentions) -> set[str]:
     """Folded full names (two words or more) of the persons among `mentions`, and their last words of
-    four letters or more: what other articles may name them by."""
+    four letters or more: what other articles may name them by. A word after the name that the recogniser
+    took with it is left out, as tasks.enrich.mention_spans.tidy leaves it ("سعود بن فهد الخميس")."""
     names: set[str] = set()
     for m in mentions:
         if m.type != "PER":
             continue
-        words = normalize_arabic(getattr(m, "name", None) or m.surface).split()
+        written = (getattr(m, "name", None) or m.surface).split()
+        while len(written) > 1 and trailing_clause_word(written[-1], normalize_word(written[-1])):
+            written.pop()
+        words = normalize_arabic(" ".join(written)).split()
         if len(words) >= 2:
             names.add(" ".join(words))
             if len(words[-1]) >= 4:

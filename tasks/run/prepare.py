@@ -28,6 +28,7 @@ from tasks.enrich.ner.tagger import recognise
 from tasks.extract.articles import extract_document
 from tasks.extract.caches import count_extracted
 from tasks.extract.options import ExtractOptions
+from tasks.text.normalize import plain_hashtags
 
 
 @dataclass
@@ -72,12 +73,13 @@ class FileJob:
 
 def derive(article: Article, with_words: bool = True) -> Derived:
     arabic = is_arabic(article)
+    read = plain_hashtags(article.text) if arabic else article.text  # as facts_of reads it
     return Derived(
         signature=signature_of(article.text),
         terms=terms_of(article.text, article.title),
         search_keys=article_keys(article.title, article.text),
-        found=recognise(article.text) if arabic else None,
-        words=text_words(article.text) if arabic and with_words else None,
+        found=recognise(read) if arabic else None,
+        words=text_words(read) if arabic and with_words else None,
         paragraph_hashes=paragraph_hashes(article.text),
         openings=openings_of(article.text),
     )

@@ -171,3 +171,14 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{1,}")
 def word_count(line: str) -> int:
     """Words of letters (digits and punctuation not counted), the measure of an article's length."""
     return len(_LETTER_WORD.findall(line))
+
+
+_HASHTAG = re.compile(r"#[^\W\d_][\w]*")
+
+
+def plain_hashtags(text: str) -> str:
+    """The text with each hashtag read as the words it joins ("#سعود_بن_فهد" → " سعود بن فهد"): its # and
+    underscores become spaces, so that every offset still points at the same character of the text."""
+    if "#" not in text:
+        return text
+    return _HASHTAG.sub(lambda m: " " + m.group()[1:].replace("_", " "), text)

@@ -2,11 +2,13 @@
 against the publication date, quotes with speakers, cited agencies, events and happenings; idempotent."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from flows.ingest import ingest, reprocess
+from tasks.enrich.facts import facts_of
 from tests.support.paths import FIXTURES, read_rows
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -124,3 +126,17 @@ def test_a_cited_agency_is_an_organisation_wherever_it_is_named():
     text = "وذكرت وكالة الأناضول أن الوفد وصل. وقالت الأناضول إن المحادثات بدأت في الأناضول."
     facts = facts_of(text, date(2024, 2, 12))
     assert {m.type for m in facts.mentions if m.surface.endswith("الأناضول")} == {"ORG"}
+
+
+def test_a_hashtag_names_its_person_and_every_surface_is_the_text_as_written():
+    text = ("وصلت إيفانكا ابنة الرئيس الأميركي #دونالد_ترمب، إلى سيول. "
+            "وقال #دونالد_ترمب إن «الزيارة تعزز العلاقات بين البلدين».")
+    facts = facts_of(text, date(2018, 2, 23))
+    assert {m.canonical for m in facts.mentions if m.surface == "دونالد_ترمب"} == {"دونالد ترمب"}
+    assert all(text[m.start:m.end] == m.surface for m in facts.mentions)
+    (quote,) = facts.quotes
+    assert text[quote.start:quote.end] == quote.text
+    assert quote.speaker_surface == "دونالد_ترمب"
+    # a name one word of which is a hashtag is one name, its words one space apart
+    text = "وانتقد أعضاء في الكونغرس قمة جمعته بنظيره الروسي فلاديمير #بوتين في هلسنكي."
+    assert "فلاديمير بوتين" in {m.canonical for m in facts_of(text, date(2018, 7, 17)).mentions}

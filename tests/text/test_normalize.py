@@ -10,6 +10,7 @@ from tasks.text.normalize import (
     full_key,
     normalize_arabic,
     paragraph_keys,
+    plain_hashtags,
     remember_paragraph_keys,
     sha256_hex,
     stable_id,
@@ -197,3 +198,11 @@ def test_replacing_translates_as_str_translate_does():
             assert translate(text) == text.translate(table)
     with pytest.raises(ValueError):
         replacing(str.maketrans({"أ": "ا", "ا": "ب"}))  # one by one, أ would become ب
+
+
+def test_a_hashtag_reads_as_its_words_at_the_same_offsets():
+    text = "وصلت #إيفانكا_ترمب إلى سيول، و#2018 عام"
+    read = plain_hashtags(text)
+    assert read == "وصلت  إيفانكا ترمب إلى سيول، و#2018 عام"  # a number after # is no hashtag
+    assert len(read) == len(text)
+    assert plain_hashtags("نص بلا وسم") == "نص بلا وسم"
