@@ -4,9 +4,12 @@ fresh DuckDB file, with the CPU of each step of a batch's write measured in the 
 it: one thread). The steps are the functions `tasks.run.write.write_batch` and `tasks.run.pipeline` call, each
 rebound to a CPU-clocked version for this run only, plus opening a connection and closing it (the checkpoint
 that writes the batch into the file). A step whose cost grows with the warehouse shows it from the first
-quarter of the batches to the last.
+quarter of the batches to the last. With --arabic the N documents are `make bench-arabic`'s articles (the
+news corpus as text) instead of `make bench`'s pages; with --stored K, K articles of `make bench-arabic
+--stored`'s set are stored first, unmeasured: each step's cost at K stored against a fresh warehouse.
 
-    python bench/writer_costs.py [--n 10000] [--batch-size 400] [--workers 2] [--out bench/writer_costs.json]
+    python bench/writer_costs.py [--n 10000] [--arabic] [--stored 0] [--batch-size 400] [--workers 2]
+                                 [--out bench/writer_costs.json]
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from arabic_throughput import corpus_articles, write_folder
 from harness import ROOT, Clock, peak_rss_mb, print_table, write_results
 from ingest_throughput import build_corpus
 
@@ -58,18 +62,21 @@ def instrument(clock: Clock) -> None:
     tasks.warehouse.database._connect_retrying = clocked_connect
 
 
-def measure(folder: str, warehouse_path: str, batch_size: int, workers: int) -> dict[str, Any]:
+def measure(folder: str, warehouse_path: str, batch_size: int, workers: int, stored_folder: str | None = None) -> dict[str, Any]:
     from tasks.acquire.load import list_folder
     from tasks.run.pipeline import ingest_listing
     from tasks.run.pool import worker_pool
     from tasks.warehouse.database import Warehouse
 
-    clock = Clock(timer=time.process_time)
-    instrument(clock)
     warehouse = Warehouse(warehouse_path)
     warehouse.migrate()
-    batches: list[dict[str, Any]] = []
     stored = 0
+    if stored_folder:  # unmeasured, before the clock is wrapped around anything
+        stored = ingest_listing(warehouse, "writer-costs-stored", list_folder(stored_folder, source="stored"), batch_size,
+                                workers=workers).articles_new
+    clock = Clock(timer=time.process_time)
+    instrument(clock)
+    batches: list[dict[str, Any]] = []
 
     def batch_done(number: int, total: int, tally: Any) -> None:
         nonlocal stored
@@ -106,18 +113,29 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="documents in the corpus (default %(default)s)")
+    parser.add_argument("--arabic", action="store_true", help="measure make bench-arabic's articles (text), not pages")
+    parser.add_argument("--stored", type=int, default=0, help="articles stored first, unmeasured (default 0)")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "writer_costs.json", help="JSON results (default %(default)s)")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.batch_size < 1 or args.workers < 1:
-        parser.error("--n, --batch-size and --workers must be at least 1")
+    if args.n < 1 or args.batch_size < 1 or args.workers < 1 or args.stored < 0:
+        parser.error("--n, --batch-size and --workers must be at least 1, --stored at least 0")
     with tempfile.TemporaryDirectory(prefix="akhbar-writer-costs-", ignore_cleanup_errors=True) as tmp:
-        build_corpus(Path(tmp) / "corpus", args.n)
-        result = measure(str(Path(tmp) / "corpus"), str(Path(tmp) / "writer.duckdb"), args.batch_size, args.workers)
+        corpus, stored = Path(tmp) / "corpus", None
+        measured, first = corpus_articles(args.n, args.stored) if args.arabic or args.stored else ([], [])
+        if args.arabic:
+            write_folder(corpus, measured)
+        else:
+            build_corpus(corpus, args.n)
+        if args.stored:
+            write_folder(Path(tmp) / "stored", first)
+            stored = str(Path(tmp) / "stored")
+        result = measure(str(corpus), str(Path(tmp) / "writer.duckdb"), args.batch_size, args.workers, stored)
     batches, summary = result["batches"], summarise(result["batches"], args.batch_size)
     steps = [row["step"] for row in summary]
-    write_results(args.out, {"n": args.n, "batch_size": args.batch_size, "workers": args.workers, **result, "summary": summary})
+    write_results(args.out, {"n": args.n, "corpus": "arabic" if args.arabic else "html", "stored_before": args.stored, "batch_size": args.batch_size, "workers": args.workers,
+                             **result, "summary": summary})
     print(f"{result['docs']} documents in {result['seconds']} s, batches of {args.batch_size}, {args.workers} workers; "
           f"the writer's CPU {result['writer_cpu_ms_per_doc']} ms a document, its peak {result['writer_peak_rss_mb']} MB. "
           "CPU ms a batch:")

@@ -8,11 +8,13 @@ import sys
 
 import pytest
 
-from tests.support.paths import BENCHMARK, ROOT, need_shared
+from tests.support.paths import BENCHMARK, ROOT, SHARED, need_shared
 
 sys.path.insert(0, str(ROOT / "bench"))
 
 from writer_costs import main, summarise  # noqa: E402
+
+NEWS = SHARED / "data" / "news"
 
 
 def batch(number: int, **cpu_ms: float) -> dict:
@@ -50,3 +52,16 @@ def test_a_small_run_times_each_step_of_every_batch(tmp_path):
         assert b["cpu_ms"]["close"] > 0
     assert report["writer_cpu_ms_per_doc"] > 0
     assert "close" in run.stdout and "written to" in run.stdout
+
+
+def test_a_run_over_stored_articles_counts_them_before_its_batches(tmp_path):
+    need_shared(NEWS)
+    out = tmp_path / "writer.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "writer_costs.py"), "--n", "20", "--arabic", "--stored", "20",
+                          "--batch-size", "10", "--workers", "1", "--out", str(out)], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["stored_before"] == 20 and report["docs"] == 20 and report["corpus"] == "arabic"
+    assert [b["articles_before"] for b in report["batches"]] == [20, 30]
+    assert all(b["cpu_ms"]["close"] > 0 for b in report["batches"])
