@@ -14,7 +14,7 @@ from tasks.enrich.entities import ResolvedMention, entity_id, name_key, resolve
 from tasks.enrich.events import extract_events
 from tasks.enrich.facts import ENRICHER_VERSION, ArticleFacts
 from tasks.enrich.offices import EntitySpan
-from tasks.text.normalize import plain_hashtags, text_key
+from tasks.text.normalize import text_key
 from tasks.warehouse.database import arrow_table, id_list, stored_among, upsert
 
 _S, _I, _B, _F, _D = pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.date32()
@@ -169,7 +169,7 @@ def _article_rows(batch: _Batch, article_id: str, f: ArticleFacts, text: str) ->
         for q in {q.start: q for q in f.quotes}.values()]
     batch.rows["events"] += [
         {**e.__dict__, "article_id": article_id, "model_version": ENRICHER_VERSION, "run_id": batch.run_id}
-        for e in extract_events(article_id, plain_hashtags(text), mentions, f.temporals, f.attributions,
+        for e in extract_events(article_id, text, mentions, f.temporals, f.attributions,
                                 [EntitySpan(start, end, eid, "PER") for start, end, eid in offices])]
 
 
