@@ -152,12 +152,14 @@ def finish_documents(
         named_in_batch = NameIndex(person_names([m for _, d in arabic for m in d.found]))
         items = [(a.text, a.published_at.date() if a.published_at else None, d.found, _persons_named(d.words, known, named_in_batch))
                  for a, d in arabic]
-        facts = pool.map(facts_chunk, items)
+        # round 2 runs in the pool while this process writes what needs no facts (Enrichment.settled_facts)
+        facts = pool.submit(facts_chunk, items)
+        arabic_ids = [a.article_id for a, _ in arabic]
         enrich = Enrichment(originals=[p.article for p in kept],
                             signatures={a.article_id: d.signature for a, d in zip(stripped, derived)},
                             terms={a.article_id: d.terms for a, d in zip(stripped, derived)},
                             search_keys={a.article_id: d.search_keys for a, d in zip(stripped, derived)},
-                            facts={a.article_id: f for (a, _), f in zip(arabic, facts)})
+                            facts_later=lambda: dict(zip(arabic_ids, facts.result())))
     with tally.timed("write"):
         written = warehouse.write(lambda con: write_batch(con, run_id, changed, stripped, rejects, [a.input_ref for a in articles],
                                                           fetch_states, enrich))

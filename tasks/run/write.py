@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -86,6 +87,15 @@ class Enrichment:
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
     search_keys: dict[str, list[int]] = field(default_factory=dict)  # tasks.dedup.search_index
     facts: dict[str, ArticleFacts] = field(default_factory=dict)  # entities, dates, quotes, agencies (tasks.enrich.facts)
+    # the facts while the pool still computes them: called once, when the write needs them (settled_facts)
+    facts_later: Callable[[], dict[str, ArticleFacts]] | None = None
+
+    def settled_facts(self) -> dict[str, ArticleFacts]:
+        """The facts, waited for only now when they come later: the batch's copies and stories, which need
+        none, are written while the pool computes them."""
+        if self.facts_later is not None:
+            self.facts, self.facts_later = self.facts_later(), None
+        return self.facts
 
 
 @dataclass
@@ -226,7 +236,8 @@ def write_batch(
         if enrich is not None:
             assign_stories(con, ids, enrich.terms, neighbours)
             texts = {r["article_id"]: r["text"] for r in art_rows}
-            written = write_enrichment(con, run_id, {a: f for a, f in enrich.facts.items() if a in texts}, texts, stored)
+            written = write_enrichment(con, run_id, {a: f for a, f in enrich.settled_facts().items() if a in texts}, texts,
+                                       stored)
             result.extracted = written.counts
             result.known_persons = known_person_keys(con, written.person_aliases)
             link_happenings(con, ids)

@@ -192,3 +192,24 @@ def test_reject_upsert_counts_attempts_and_resolves(wh):
 def test_same_input_different_stages_are_two_rows(wh):
     write(wh, "run-1", rejects=[Reject("src/x.txt", "load", "binary"), Reject("src/x.txt", "extract", "no_text")])
     assert query(wh, "SELECT stage, attempts FROM rejects ORDER BY stage") == [("extract", 1), ("load", 1)]
+
+
+def test_facts_still_computing_are_waited_for_after_copies_and_stories_are_written(wh):
+    from tasks.dedup.minhash import signature_of
+    from tasks.dedup.terms import terms_of
+    from tasks.enrich.facts import facts_of
+    from tasks.run.write import Enrichment
+
+    doc, article = pair("a.txt", OTHER_TEXT)
+    with wh.connect() as con:
+        seen = []
+
+        def later():  # the pool's round 2, as the pipeline hands it over: by now the story is written
+            seen.append(con.execute("SELECT story_id FROM articles WHERE article_id = ?", [article.article_id]).fetchone())
+            return {article.article_id: facts_of(article.text, T0.date())}
+
+        enrich = Enrichment(originals=[article], signatures={article.article_id: signature_of(article.text)},
+                            terms={article.article_id: terms_of(article.text, article.title)}, facts_later=later)
+        write_batch(con, "r1", [doc], [article], [], [], enrich=enrich)
+    assert seen == [(article.article_id,)]  # called once, after its story was assigned
+    assert query(wh, "SELECT count(*) FROM mentions WHERE article_id = ?", [article.article_id])[0][0] > 0
