@@ -42,9 +42,10 @@ _PREPS = r"وفقا\s*ل|طبقا\s*ل|نقلا\s+عن|استنادا\s+(?:ال�
 _WHAT_VERBS = ("ذكرت ذكرته ذكر اوردت اوردته اورد نقلت نقلته نقل افادت افادته افاد نشرت نشرته نشر اعلنت اعلنته قال قاله "
                "قالت قالته بثت بثته").split()
 _WHAT = rf"(?:\s+ما\s+(?:{'|'.join(sorted(_WHAT_VERBS, key=len, reverse=True))})(?!\w))?"
-_OUTLET = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
+OUTLET_KINDS = (r"وكاله\s+(?:ال)?انباء|وكاله|صحيفه|جريده|قناه|موقع|شبكه|(?:ال)?اذاعه|تلفزيون|مجله|التلفزيون|محطه"
            r"|قناتي|صحيفتي|وكالتي"  # the dual: "لقناتي «العربية» و«الحدث»"
            r"|مراسل|مراسله")  # "مراسل «العربية»": an outlet only when named as one (_NEEDS_NAME)
+# (folded forms; also what an outlet spoken to is written behind: tasks.enrich.quotes, "قالت لوكالة رويترز")
 _NEEDS_NAME = {"مراسل", "مراسله"}
 _COORDINATED = re.compile(r"[ \t]*و[ \t]*[\"«“](?P<n>[^\"«»“”\n،.]{2,30})[\"»”]")
 # "موقع الانفجار", "شبكة الكهرباء", "محطة الوقود", "مجلة الأحوال الشخصية" (a code of law): outlets only
@@ -61,9 +62,10 @@ def is_platform(name: str) -> bool:
 
 
 _CUE = re.compile(
-    rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+(?:(?P<o1>{_OUTLET})\s+)?"
-    rf"|[وف]?(?P<prep>{_PREPS}){_WHAT}\s*(?:(?P<o2>{_OUTLET})\s+)?"
-    rf"|(?:[وف]?(?P<cl>[لب]))?(?P<o3>{_OUTLET})\s+"  # "لوكالة رويترز"
+    rf"(?<!\w)(?P<cue>(?:[وف]?(?P<anyverb>{_VERBS_ANY_NAME})|[وف]?(?P<verb>{_VERBS_OUTLET}))\s+"
+    rf"(?:(?P<o1>{OUTLET_KINDS})\s+)?"
+    rf"|[وف]?(?P<prep>{_PREPS}){_WHAT}\s*(?:(?P<o2>{OUTLET_KINDS})\s+)?"
+    rf"|(?:[وف]?(?P<cl>[لب]))?(?P<o3>{OUTLET_KINDS})\s+"  # "لوكالة رويترز"
     rf"|[وف]?(?P<dative>ل)(?=[\"«“A-Za-z]))"  # "لـ«عكاظ»", "لـCNN" (the tatweel is folded away)
 )
 _KNOWN_WITH_ADJECTIVE = re.compile(rf"(?<!\w)(?P<name>{_KNOWN})(?=\s+ال\w{{3,}}يه(?!\w))")

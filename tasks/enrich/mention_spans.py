@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from tasks.enrich.event_lexicon import TITLE_HEADS
 from tasks.enrich.ner.lexicon import lexicon
+from tasks.enrich.temporal.lexicon import WEEKDAYS
 from tasks.text.normalize import normalize_arabic, normalize_word
 
 TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
@@ -38,9 +39,8 @@ TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "البريغادير", "بريغادير", "الليفتنانت", "ليفتنانت", "اللفتنانت", "لفتنانت", "السيرجنت", "الرقيب", "الملازم",
     "المقدم", "الرائد")}
 _ADVERBS = {normalize_arabic(w) for w in (
-    "حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم",
-    # a weekday after the name: "شكر الأمير سعود بن فهد الخميس ضيوفه"
-    "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")}
+    "حين", "عندما", "بينما", "إن", "أن", "إنه", "أنه", "قد", "لقد", "أمس", "اليوم")}
+_ADVERBS |= {"ال" + day for day in WEEKDAYS}  # a weekday after the name: "شكر الأمير سعود بن فهد الخميس ضيوفه"
 _TOKEN = re.compile(r"\S+")
 _OFFICE_COMPLEMENTS = {normalize_arabic(w) for w in ("بلدية", "محافظ", "حاكم")}  # "رئيس بلدية نيويورك X"
 _GENERIC_HEADS = {normalize_arabic(w) for w in ("منظمة", "شركة")}

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
-from tasks.enrich.attributions import Attribution, find_attributions
+from tasks.enrich.attributions import OUTLET_KINDS, Attribution, find_attributions
 from tasks.enrich.entities import is_short_form
 from tasks.text.normalize import fold_keeping_offsets, normalize_arabic, original_offset
 
@@ -94,7 +94,7 @@ def _told(text: str, start: int) -> bool:
     return _TOLD_OUTLET.search(normalize_arabic(text[max(0, start - 24):start])) is not None
 
 
-_TOLD_OUTLET = re.compile(r"(?<!\w)[وف]?ل(?:وكاله(?:\s+(?:ال)?انباء)?|صحيفه|جريده|قناه|موقع|شبكه|اذاعه|تلفزيون|مجله|محطه)\s+$")
+_TOLD_OUTLET = re.compile(rf"(?<!\w)[وف]?ل(?:{OUTLET_KINDS})\s+$")
 
 
 # "وقالت المنظمة": the organisation of that kind named last ("منظمة هيومن رايتس ووتش", "وزارة الداخلية")
