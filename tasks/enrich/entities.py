@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tasks.enrich.institutions import ISLAND, LANDFORMS, PENINSULA
 from tasks.enrich.lexicons.organisations import GROUPS
 from tasks.text.normalize import normalize_arabic, stable_id
 
@@ -93,6 +94,9 @@ def link_in_article(mentions) -> list[LinkedMention]:
             canonical = next((names[j] for j, (_, tj) in enumerate(typed)
                               if tj == "ORG" and len(words[j]) == len(words[i]) + 1 and words[j][0] in GROUPS.nouns
                               and words[j][1:] == words[i]), canonical)
+        if t == "LOC":  # "الجولان" is the article's "مرتفعات الجولان"
+            canonical = next((names[j] for j, (_, tj) in enumerate(typed)
+                              if tj == "LOC" and _landform_name(words[j]) == words[i]), canonical)
         if t == "PER":
             fuller = [j for j, (_, tj) in enumerate(typed) if tj == "PER" and is_short_form(words[i], words[j])]
             if fuller:
@@ -104,6 +108,15 @@ def link_in_article(mentions) -> list[LinkedMention]:
                 canonical = names[longest]
         linked.append(LinkedMention(m.start, m.end, m.surface, t, canonical, getattr(m, "role", None)))
     return linked
+
+
+def _landform_name(words: list[str]) -> list[str] | None:
+    """The name of a landform without its head noun ("الجولان" of "مرتفعات الجولان", "القرم" of "شبه جزيرة
+    القرم"), or None for a name that is no landform's."""
+    head = 2 if words[0] == PENINSULA else 1
+    if len(words) > head and words[head - 1] in (LANDFORMS if head == 1 else {ISLAND, "ال" + ISLAND}):
+        return words[head:]
+    return None
 
 
 def _alias_keys(m: LinkedMention, key: str) -> set[str]:

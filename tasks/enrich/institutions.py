@@ -1,7 +1,9 @@
 """Organisations and places of ordinary news that ANERcorp's 2003 text did not teach the recogniser,
 read by their shape: an institution noun and its complement ("وزارة الخارجية الروسية", "مجلس الشيوخ
 الأميركي", "محكمة جنايات القاهرة", "شرطة نيويورك", "الجيش الإسرائيلي", "المرصد السوري لحقوق الإنسان"),
-and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الهيمالايا").
+and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الهيمالايا", "شبه جزيرة القرم", "مطار
+القاهرة الدولي"). A landform's name is the place itself: the place the recogniser read inside it ("هدسون" of
+"نهر هدسون") is not another one; a landmark is named after a place of its own ("القاهرة").
 
 A definite institution noun (الجيش، الحكومة، القوات) is a name only with a nationality after it ("الجيش
 الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. Forces named by one adjective
@@ -20,6 +22,7 @@ class Span:
     start: int
     end: int
     type: str  # ORG | LOC
+    landform: bool = False  # "نهر هدسون": the place inside it is this place, not another
     elided: bool = False  # "للجيش السوري": the span "لجيش السوري" lost its article's alef; the name has it
 
 
@@ -45,8 +48,14 @@ _TITLES = _norm("رئيس رئيسة وزير وزيرة قائد مدير مد�
                 "مستشار ممثل مندوب مبعوث محافظ الرئيس الوزير القائد المدير")
 # a name only with a nationality or status adjective after it
 _ORG_WITH_ADJECTIVE = _norm("الجيش الحكومة القوات البحرية الأسطول الحرس البرلمان الكونغرس الخارجية")
-_LOC_HEADS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة صحراء مطار ملعب مسرح مسجد كنيسة متحف وادي "
-                   "حائط قبة ميناء")
+LANDFORMS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة وادي قطاع هضبة مرتفعات")
+_LOC_HEADS = LANDFORMS | _norm("صحراء مطار ملعب مسرح مسجد كنيسة متحف حائط قبة ميناء")
+# buildings often named for a person ("مستشفى فرحات حشاد", "مسرح محمد الخامس"): the building, not the person
+_NAMED_FOR_PERSONS = _norm("مستشفى مسرح ملعب مطار مسجد")
+# a name only with a place the recogniser found after it: "قطاع غزة", not "قطاع صناعة" (an industry)
+_NAMED_ONLY = _norm("قطاع")
+ISLAND = normalize_arabic("جزيرة")
+PENINSULA = "شبه"  # "شبه جزيرة القرم", "شبه الجزيرة الكورية": a landform's head of two words
 _STOP = _norm(
     "اليوم الأمس الماضي الماضية المقبل المقبلة الجاري الحالي الحالية الذي التي الذين اللذين اللتين الآن الأحد "
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام السابق السابقة الأول الأولى الثاني الثانية الجديد "
@@ -101,6 +110,9 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
     i = 0
     while i < len(tokens):
         head = _head(tokens[i].group())
+        peninsula = _peninsula(folded, tokens, i)
+        if peninsula is not None:
+            head, i = (0, ISLAND), i + 1
         if head is None:
             i += 1
             continue
@@ -111,7 +123,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         if kind == "ORG" and (_in_office(folded, tokens, i) or (word in _FORCES and following and not following[0])):
             i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
-        start, end, j = tokens[i].start() + cut, tokens[i].end(), i + 1
+        start, end, j = tokens[i].start() + cut if peninsula is None else peninsula, tokens[i].end(), i + 1
         taken = nouns = 0
         after_name = after_adjective = False  # a name completed it ("شرطة نيويورك"); an adjective came
         definite_head = word.startswith("ال")
@@ -125,10 +137,13 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             if token in _STOP or token in _TITLES or token.startswith("و") and not token.startswith("ول") and taken \
                     or (_head(token) or (0, ""))[0]:
                 break  # a second institution ("الجيش السوري لأكاديمية الأسد") is its own
+            if word in _NAMED_ONLY and not taken and (o_start not in named_starts or named_types[o_start] != "LOC"):
+                break  # "قطاع الترفيه", "قطاع صناعة": a sector, not a place
             if word in _ORG_WITH_ADJECTIVE and not taken:
                 if not _NISBA.match(token) or token in _STATUS or token in _GENERIC:
                     break
-            elif o_start in named_starts and not definite_head and named_types.get(o_start) != "PER" and not after_name:
+            elif o_start in named_starts and not definite_head and not after_name \
+                    and (named_types.get(o_start) != "PER" or word in _NAMED_FOR_PERSONS):
                 end_o = named_end[o_start]  # "شرطة نيويورك", "محكمة جنايات القاهرة"
                 while j < len(tokens) and original_offset(shifts, tokens[j].end()) <= end_o:
                     end, j, taken = tokens[j].end(), j + 1, taken + 1
@@ -165,11 +180,24 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             end = folded.rfind(" ", start, end)
             taken -= 1
         if taken and not folded[start:end].split()[-1].startswith("ل") or taken > 1:
-            out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind, elided))
+            out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind,
+                            landform=word in LANDFORMS, elided=elided))
             i = j
         else:
             i += 1
     return out
+
+
+def _peninsula(folded: str, tokens: list[re.Match], i: int) -> int | None:
+    """Where the two-word head "شبه جزيرة" / "شبه الجزيرة" at token i begins (behind its clitic), or None."""
+    found = _PENINSULA.fullmatch(tokens[i].group())
+    if found is None or i + 1 >= len(tokens) or tokens[i + 1].group() not in (ISLAND, "ال" + ISLAND) \
+            or folded[tokens[i].end():tokens[i + 1].start()].strip():
+        return None
+    return tokens[i].start() + found.start("w")
+
+
+_PENINSULA = re.compile(rf"(?:[وفبل]|وب|ول)?(?P<w>{PENINSULA})")
 
 
 def _in_office(folded: str, tokens: list[re.Match], i: int) -> bool:
@@ -204,7 +232,8 @@ def with_institutions(text: str, mentions: list) -> list:
     landmarks of `text` added. An institution replaces the organisations and persons it contains (the
     recogniser's "الخارجية" inside "وزارة الخارجية الروسية") and keeps the places ("نيويورك" of "شرطة
     نيويورك", a place of its own); a proper organisation name the recogniser found after a generic head
-    ("منظمة [هيومن رايتس ووتش]") is the name, and the head is left out, as the guide writes it."""
+    ("منظمة [هيومن رايتس ووتش]") is the name, and the head is left out, as the guide writes it. A landform's place
+    is the landform ("هدسون" of "نهر هدسون"): not kept."""
     if not mentions:
         return mentions
     spans = find_institutions(text, [(m.start, m.end, m.type) for m in mentions])
@@ -218,7 +247,7 @@ def with_institutions(text: str, mentions: list) -> list:
         proper = [m for m in inside if m.type == "ORG" and len(m.surface.split()) > 1 and m.end == sp.end]
         if proper:
             continue
-        out = [m for m in out if m not in inside or m.type == "LOC"]
+        out = [m for m in out if m not in inside or (m.type == "LOC" and not sp.landform)]
         surface = text[sp.start:sp.end]
         out.append(replace(template, start=sp.start, end=sp.end, surface=surface, type=sp.type,
                            name="ا" + surface if sp.elided else surface))

@@ -50,6 +50,13 @@ def test_a_group_named_without_its_noun_links_to_the_group():
     assert [m.canonical for m in link_in_article(ms)] == ["تنظيم داعش", "تنظيم داعش", "الله"]
 
 
+def test_a_landform_named_without_its_noun_links_to_the_landform():
+    text = "على مرتفعات دوران وشبه جزيرة تاران. وقال إن دوران وتاران ومدينة دوران"
+    ms = mentions_of(text, [("مرتفعات دوران", "LOC"), ("شبه جزيرة تاران", "LOC"), ("دوران", "LOC"), ("تاران", "LOC")])
+    assert [m.canonical for m in link_in_article(ms)] == ["مرتفعات دوران", "شبه جزيرة تاران", "مرتفعات دوران",
+                                                          "شبه جزيرة تاران"]
+
+
 def test_two_people_with_one_surname_stay_apart():
     text = "التقى سامي عطية بوزير المال نبيل عطية. ثم غادر نبيل عطية، وبقي سامي عطية. وقال عطية إن اللقاء مثمر."
     ms = mentions_of(text, [("سامي عطية", "PER"), ("نبيل عطية", "PER"), ("نبيل عطية", "PER"), ("سامي عطية", "PER"), ("عطية", "PER")])

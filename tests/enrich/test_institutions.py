@@ -30,6 +30,9 @@ def _found(text: str, names=()) -> list[tuple[str, str]]:
     ("وقالت الهيئة العامة للترفيه إن", [("الهيئة العامة للترفيه", "ORG")]),
     ("وأعلنت المؤسسة العامة للحبوب السعودية وقف", [("المؤسسة العامة للحبوب السعودية", "ORG")]),
     ("وقال مفوض الاتحاد الأوروبي للطاقة إن", [("الاتحاد الأوروبي", "ORG")]),
+    # a peninsula's head is two words
+    ("ضمت روسيا شبه جزيرة تاران عام", [("شبه جزيرة تاران", "LOC")]),
+    ("في شبه الجزيرة الكورية وبشبه جزيرة تاران", [("شبه الجزيرة الكورية", "LOC"), ("شبه جزيرة تاران", "LOC")]),
 ])
 def test_institutions_and_landmarks(text, expected):
     assert _found(text) == expected
@@ -40,6 +43,7 @@ def test_institutions_and_landmarks(text, expected):
     "وانتشرت قوات الأمن في الشوارع",  # generic adjectives do not make a name
     "وقضت المحكمة بوضع الشحي في السجن",  # a definite head and a verbal noun: the court, then the clause
     "وقال رئيس هيئة الأركان العامة إن",  # inside an office, which stands for a person
+    "وتطوير قطاع الترفيه وقطاع صناعة السيارات",  # a sector: قطاع names a place only before a place found
 ])
 def test_not_names(text):
     assert _found(text) == []
@@ -79,3 +83,22 @@ def test_forces_named_by_one_adjective_are_generic():
                 for s in ("القوات الأمريكية", "القوات المسلحة المصرية", "القوات الجوية")]
     mentions.append(Mention(0, 5, "وقصفت", "PER", "وقصفت"))
     assert [m.surface for m in without_generic_forces(mentions)] == ["القوات المسلحة المصرية", "وقصفت"]
+
+
+def _mention(text: str, surface: str, type_: str) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), surface, type_, surface)
+
+
+def test_a_landform_is_the_place_inside_it_a_landmark_keeps_its_place():
+    text = "عثر عليه في نهر سالي قرب مطار دوران وفي قطاع مارا"
+    places = [_mention(text, name, "LOC") for name in ("سالي", "دوران", "مارا")]
+    assert [(m.surface, m.type) for m in with_institutions(text, places)] == [
+        ("نهر سالي", "LOC"), ("مطار دوران", "LOC"), ("دوران", "LOC"), ("قطاع مارا", "LOC")]
+
+
+def test_a_building_named_for_a_person_is_the_building():
+    text = "نقل إلى مستشفى سامي فارس ثم إلى وزارة سامي"
+    persons = [_mention(text, "سامي فارس", "PER"), Mention(text.rindex("سامي"), len(text), "سامي", "PER", "سامي")]
+    assert [(m.surface, m.type) for m in with_institutions(text, persons)] == [
+        ("مستشفى سامي فارس", "ORG"), ("سامي", "PER")]  # a ministry is not named for a person
