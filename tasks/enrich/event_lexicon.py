@@ -121,7 +121,7 @@ TITLE_HEADS = {normalize_arabic(w) for w in (
     "رئيس", "الرئيس", "وزير", "الوزير", "اللواء", "العماد", "الجنرال", "العميد", "أمين", "الأمين", "قائد", "القائد", "مدير",
     "المدير", "السفير", "المبعوث", "الشيخ", "الملك", "الأمير", "ولي", "نائب", "المتحدث", "زعيم")}
 PASSIVE = {normalize_arabic(w) for w in ("تم", "جرى", "يتم", "جرت")}  # "تم توقيع ...": the agents are the sentence's persons
-NEGATIONS = {normalize_arabic(w) for w in ("لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم", "فلا")}
+NEGATIONS = {normalize_arabic(w) for w in ("لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم", "فلا", "ألا", "بألا")}
 RELATIVES = {normalize_arabic(w) for w in ("الذي", "التي", "اللذان", "اللتان", "الذين")}
 PLACE_CUES = {normalize_arabic(w) for w in ("إلى", "في", "قرب", "بمدينة", "مدينة", "العاصمة")}
 

@@ -120,7 +120,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         elided = word.startswith("ال") and not tokens[i].group()[cut:].startswith("ال")
         kind = "LOC" if word in _LOC_HEADS else "ORG"
         following = _head(tokens[i + 1].group()) if i + 1 < len(tokens) else None
-        if kind == "ORG" and (_in_office(folded, tokens, i) or (word in _FORCES and following and not following[0])):
+        if kind == "ORG" and ((_in_office(folded, tokens, i) and not _spoken_for(tokens, i)) or (word in _FORCES and following and not following[0])):
             i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
         start, end, j = tokens[i].start() + cut if peninsula is None else peninsula, tokens[i].end(), i + 1
@@ -198,6 +198,12 @@ def _peninsula(folded: str, tokens: list[re.Match], i: int) -> int | None:
 
 
 _PENINSULA = re.compile(rf"(?:[وفبل]|وب|ول)?(?P<w>{PENINSULA})")
+
+
+def _spoken_for(tokens: list[re.Match], i: int) -> bool:
+    """The institution at token i follows "باسم" ("المتحدث باسم الجيش الإسرائيلي"): a spokesperson's office names
+    the body it speaks for, which is an organisation of the article."""
+    return i > 0 and tokens[i - 1].group() == normalize_arabic("باسم")
 
 
 def _in_office(folded: str, tokens: list[re.Match], i: int) -> bool:

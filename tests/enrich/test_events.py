@@ -133,11 +133,13 @@ def test_a_subject_behind_a_title_is_the_first_name_not_after_a_preposition():
 
 def test_what_did_not_happen_is_no_event_and_a_match_between_two_is_not_a_meeting():
     from tasks.enrich.events import extract_events
-    text = "وقال بومبيو إن ترامب لم يطلب منه شيئا. وأشاد بوتين بالمباراة بين فرنسا وكرواتيا."
-    spans = [("بومبيو", "PER"), ("ترامب", "PER"), ("بوتين", "PER"), ("فرنسا", "LOC"), ("كرواتيا", "LOC")]
+    text = ("وقال بومبيو إن ترامب لم يطلب منه شيئا. وأشاد بوتين بالمباراة بين فرنسا وكرواتيا. ودعت اليابان إلى"
+            " ألا يهدد كوريا.")
+    spans = [("بومبيو", "PER"), ("ترامب", "PER"), ("بوتين", "PER"), ("فرنسا", "LOC"), ("كرواتيا", "LOC"),
+             ("اليابان", "LOC"), ("كوريا", "LOC")]
 
     events = extract_events("a", text, _named(text, spans), [])
-    assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين")]
+    assert [(e.event_type, e.actor_entity_id) for e in events] == [("SUPPORT", "بوتين"), ("REQUEST", "اليابان")]
 
 
 def test_a_demand_or_a_threat_may_name_no_one_and_a_report_s_source_is_no_target():
