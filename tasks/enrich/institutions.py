@@ -120,7 +120,8 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         elided = word.startswith("ال") and not tokens[i].group()[cut:].startswith("ال")
         kind = "LOC" if word in _LOC_HEADS else "ORG"
         following = _head(tokens[i + 1].group()) if i + 1 < len(tokens) else None
-        if kind == "ORG" and ((_in_office(folded, tokens, i) and not _spoken_for(tokens, i)) or (word in _FORCES and following and not following[0])):
+        in_office = _in_office(folded, tokens, i) and not _spoken_for(tokens, i)
+        if kind == "ORG" and (in_office or (word in _FORCES and following and not following[0])):
             i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
         start, end, j = tokens[i].start() + cut if peninsula is None else peninsula, tokens[i].end(), i + 1
