@@ -114,6 +114,10 @@ def _trigger_table() -> dict[str, tuple[Trigger, str]]:
 
 
 _TRIGGER_WORDS = _trigger_table()
+# "قمة جمعته بنظيره", "اللقاء الذي جمعه بالوزير": a meeting that brought him (the one named before it) together
+# with the one after ب; the pronoun's past or future verb a few words after a meeting noun (the present, "تجمعه
+# علاقة", is a bond, not a meeting)
+BROUGHT_TOGETHER = re.compile(r"^(?:س[يت])?(?:جمعت|جمع)(?:ه|ها|هما|هم)$")
 PLANNED_WORD = re.compile(r"^[وف]?(?:سوف|يعتزم|تعتزم|يعتزمان|المقرر|المنتظر|المرتقب|المرتقبه|يرتقب)$")
 PREPOSITIONS = {normalize_arabic(w) for w in ("مع", "إلى", "في", "على", "عن", "من", "ضد", "لدى", "نحو", "قرب", "خلال", "بين")}
 # Words that open a title or office before a name ("وصل رئيس هيئة الأركان في ... محمد باقري"): the subject.

@@ -17,6 +17,7 @@ from datetime import date
 
 from tasks.enrich.attributions import is_platform
 from tasks.enrich.event_lexicon import (
+    BROUGHT_TOGETHER,
     NEGATIONS,
     PASSIVE,
     PLACE_CUES,
@@ -31,7 +32,7 @@ from tasks.enrich.event_lexicon import (
 from tasks.enrich.offices import EntitySpan, office_spans
 from tasks.text.normalize import normalize_arabic, normalize_word, stable_id
 
-MODEL_VERSION = "events-rules-4"
+MODEL_VERSION = "events-rules-5"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -204,6 +205,9 @@ def _rule_parties(sent: _Sentence, spans, i: int, trig: Trigger, kind: str):
     """(actor, target, confidence) of the trigger at word i by the word-order rules, or None: no event."""
     text, s_end = sent.text, sent.end
     w_start, w_end, word = sent.words[i]
+    met = _brought_together(sent, i, trig, kind)
+    if met is not None:
+        return met
     actor, after, confidence = _actor(sent, i, kind, trig)
     # "بين X و Y" names the parties of a meeting or a deal ("الاتصال الهاتفي الذي جرى بين X وY"), not
     # what one praises ("المباراة بين فرنسا وكرواتيا")
@@ -227,6 +231,36 @@ def _rule_parties(sent: _Sentence, spans, i: int, trig: Trigger, kind: str):
                        and not _after_preposition(sent.words, sp) and sp.start < clause_end
                        and sp.start - actor.end > 2), None)  # not the name in apposition to an office
     return actor, target, confidence
+
+
+_APPOSITION_REACH = 60  # characters from ب to the one met
+
+
+def _brought_together(sent: _Sentence, i: int, trig: Trigger, kind: str):
+    """(actor, target, confidence) of a meeting noun followed by "جمعه ب..." ("في قمة جمعته بنظيره الروسي،
+    فلان"; "اللقاء الذي جمعه بوزير الخارجية"): the one the pronoun stands for, the person named last before the
+    noun (else the last body or place), met the first one named after ب; else None."""
+    if kind != "noun" or trig.event_type != "CONSULT" or trig.mode == "phone":
+        return None
+    words = sent.words
+    for k in range(i + 1, min(i + 4, len(words) - 1)):
+        if BROUGHT_TOGETHER.match(words[k][2]):
+            break
+        if words[k][2] not in RELATIVES:
+            return None
+    else:
+        return None
+    # ب on the next word or on the one after a day ("جمعته الاثنين بنظيره")
+    with_at = next((w for w in words[k + 1:k + 3] if w[2].startswith("ب") and w[2] != "بن"), None)
+    if with_at is None:
+        return None
+    before = [sp for sp in sent.agents if sp.end <= words[i][0]]
+    actor = next((sp for sp in reversed(before) if sp.type == "PER"), before[-1] if before else None)
+    others = [sp for sp in sent.agents if sp.start >= with_at[0] and (actor is None or sp.entity_id != actor.entity_id)]
+    target = others[0] if others else None
+    if actor is None or target is None or target.start - with_at[0] > _APPOSITION_REACH:
+        return None  # "بنظيره الروسي، فلان": the name in apposition to the office, a few words on
+    return actor, target, 0.65
 
 
 def _add_event(found: dict, article_id: str, sent: _Sentence, spans, temporals, i: int, trig: Trigger, kind: str,

@@ -195,3 +195,13 @@ def test_a_place_attacked_is_no_target_but_a_body_attacked_is():
 
     found = {(e.event_type, e.actor_entity_id, e.target_entity_id) for e in extract_events("a", text, _named(text, spans), [])}
     assert found == {("ASSAULT", "القوات الروسية", None), ("ASSAULT", "الجيش السوري", "تنظيم داعش")}
+
+
+def test_a_meeting_that_brought_him_together_with_someone_is_his_meeting_with_them():
+    from tasks.enrich.events import extract_events
+    text = ("وقال الوزير سامي فارس إن القمة التي جمعته الاثنين بنظيره الليبي، رامي صالح، كانت مثمرة. "
+            "وأشاد المدرب كمال حداد بالمباراة التي جمعته بفريق الأهلي. وتجمعه علاقة قديمة بالوزير نبيل بودي.")
+    spans = [("سامي فارس", "PER"), ("رامي صالح", "PER"), ("كمال حداد", "PER"), ("الأهلي", "ORG"), ("نبيل بودي", "PER")]
+    events = extract_events("a", text, _named(text, spans), [])
+    found = {(e.event_type, e.actor_entity_id, e.target_entity_id) for e in events if e.event_type == "CONSULT"}
+    assert found == {("CONSULT", "سامي فارس", "رامي صالح")}
