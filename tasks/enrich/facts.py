@@ -29,8 +29,9 @@ from tasks.text.normalize import normalize_arabic, plain_hashtags, sha256_hex
 
 # Recorded on every derived row and on the article; a document whose article was enriched by another
 # version is enriched again on the next run. Bump RULES_VERSION when a rule changes what it finds; the
-# recogniser's model and lexicon count by their bytes. (11: a landform's place is the landform, and buildings
-# take the person they are named for, tasks.enrich.institutions.)
+# recogniser's model and lexicon count by their bytes. (11: a landform's place is the landform, buildings take
+# the person they are named for, a spokesperson's body is named, tasks.enrich.institutions; a person cut short
+# after a reporting verb or a rank takes the rest of the name, tasks.enrich.titled_names.)
 RULES_VERSION = "11"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.enrich.lexicons.verbs import is_verb_form
 from tasks.enrich.mention_spans import TITLES
@@ -135,7 +135,7 @@ def titled_names(text: str, mentions: list) -> list:
     words = [(m.start(), m.end(), normalize_arabic(m.group())) for m in _WORD.finditer(text)]
     norms = [w[2] for w in words]
     covered = _covered(words, mentions)
-    found, dropped = [], set()
+    found, dropped, widened = [], set(), {}
     i = 0
     while i < len(words):
         verb = _reporting(norms[i])
@@ -155,6 +155,9 @@ def titled_names(text: str, mentions: list) -> list:
         j = i + 1
         while not verb and j < len(words) and norms[j] in _RANK_ADJECTIVES and _adjacent(text, words, j):
             j += 1
+        if j < len(words) and covered[j] == "PER":
+            i = _widen_cut_name(text, words, norms, mentions, j, widened)
+            continue
         k = j
         while k < len(words) and k - j < MAX_WORDS and covered[k] is None and _adjacent(text, words, k):
             word = text[words[k][0]:words[k][1]]
@@ -166,7 +169,53 @@ def titled_names(text: str, mentions: list) -> list:
             surface = text[words[j][0]:words[k - 1][1]]
             found.append(TitledName(words[j][0], words[k - 1][1], surface, "PER", surface))
         i = max(k, i + 1)
-    return sorted([m for m in mentions if id(m) not in dropped] + found, key=lambda m: m.start)
+    kept = [widened.get(id(m), m) for m in mentions if id(m) not in dropped]
+    return sorted(kept + found, key=lambda m: m.start)
+
+
+def _widen_cut_name(text: str, words: list, norms: list[str], mentions: list, j: int, widened: dict) -> int:
+    """The person found at word j (after a reporting verb or a rank) goes on over up to two words that read like a
+    name and end the clause ("وقالت سارة [ليا ويتسن]، مديرة ...", "وقال القاضي غرانت [باول] إن"): the recogniser
+    stopped short of a foreign surname. Records the widened mention in `widened` (by the id of the one found);
+    returns the word to go on from."""
+    m = next((m for m in mentions if m.start <= words[j][0] < m.end and m.type == "PER"), None)
+    if m is None:
+        return j + 1
+    k = next((n for n in range(j, len(words)) if words[n][0] >= m.end), len(words))
+    end = k
+    while end < len(words) and end - k < 2 and words[end][0] >= m.end and _adjacent(text, words, end) \
+            and not any(o.start < words[end][1] and words[end][0] < o.end for o in mentions) \
+            and _continues_name(text[words[end][0]:words[end][1]], norms[end]):
+        end += 1
+    if end > k and _clause_ends(text, words, norms, end):
+        surface = text[m.start:words[end - 1][1]]
+        widened[id(m)] = replace(m, end=words[end - 1][1], surface=surface, name=surface)
+    return max(end, j + 1)
+
+
+def _continues_name(word: str, norm: str) -> bool:
+    """A word that may go on a person's name found just before it: Arabic letters, no article, no function
+    word, title or participle, no word of prose behind a preposition ("بالقول", "لبرنامج"), rare in prose whole
+    and with the article, and no verb form the corpus writes often ("ويتسن" is و + a rare form of يتسنى, "يجب"
+    is a verb)."""
+    zipf = lexicon().zipf
+    if norm in _NOT_NAMES or not _ARABIC.fullmatch(norm) or norm.startswith(("ال", "لل")) or norm in _RANKS \
+            or norm in HEADS or _PARTICIPLE.match(norm) or zipf.get(norm, 0.0) >= RARE_ZIPF \
+            or zipf.get("ال" + norm, 0.0) >= RARE_DEFINITE_ZIPF \
+            or (norm[:1] in _PREPOSITIONS and len(norm) > 4 and _prose_behind_preposition(norm[1:])):  # "بالقول"
+        return False
+    return not (is_verb_form(norm) and zipf.get(norm, 0.0) >= SINGLE_NAME_ZIPF)
+
+
+_CLAUSE_GOES_ON = {normalize_arabic(w) for w in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها", "من", "في", "عن",
+                                                  "خلال", "الذي", "التي", "على")}
+
+
+def _clause_ends(text: str, words: list, norms: list[str], k: int) -> bool:
+    """After word k - 1 the subject's clause goes on: punctuation, a line's end, a complementizer or a
+    preposition ("، مديرة", "إن", "من معهد")."""
+    gap = text[words[k - 1][1]:words[k][0]] if k < len(words) else ""
+    return k >= len(words) or bool(gap.strip()) or "\n" in gap or norms[k] in _CLAUSE_GOES_ON
 
 
 def _reporting(norm: str) -> bool:

@@ -88,3 +88,29 @@ def test_a_name_in_quotes_after_a_reporting_verb_is_an_organisation():
     text = "وأضافت \"هيلدنغ\" أن الأرباح تراجعت، ووصف \"روهينجا\" في الإشارة"
     misc = Mention(text.index("هيلدنغ"), text.index("هيلدنغ") + 6, "هيلدنغ", "MISC", "هيلدنغ")
     assert [(m.surface, m.type) for m in titled_names(text, [misc])] == [("هيلدنغ", "ORG")]  # وصف: a term
+
+
+def _person(text: str, surface: str) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), surface, "PER", surface)
+
+
+@pytest.mark.parametrize("text, found, whole", [
+    ("وقالت سارة ليا ويتسن، مديرة القسم في المنظمة إن", "سارة", "سارة ليا ويتسن"),
+    ("وقالت الدكتورة أبيغيل روكيسون وودول من معهد الفنون", "أبيغيل روكيسون", "أبيغيل روكيسون وودول"),
+])
+def test_a_person_cut_short_after_a_reporting_verb_or_a_rank_takes_the_rest_of_the_name(text, found, whole):
+    (m,) = titled_names(text, [_person(text, found)])
+    assert (m.surface, text[m.start:m.end], m.name, m.type) == (whole, whole, whole, "PER")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("وتابع حمد بن جاسم بالقول إن", "حمد بن جاسم"),  # a word of prose behind a preposition
+    ("وقال محمود عباس بالإجماع إن", "محمود عباس"),
+    ("وقال سامي فارس الثلاثاء إن", "سامي فارس"),  # a definite word
+    ("وقال سامي فارس يجب أن نعمل", "سامي فارس"),  # a verb
+    ("وقال سامي فارس ليا ويتسن الخبر", "سامي فارس"),  # no end of the clause after the words
+])
+def test_words_of_prose_do_not_go_on_a_name(text, found):
+    (m,) = titled_names(text, [_person(text, found)])
+    assert m.surface == found
