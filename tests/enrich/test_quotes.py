@@ -135,6 +135,14 @@ def test_an_outlet_spoken_to_is_not_the_speaker_and_a_body_anaphor_is_the_body_n
                         "الأوضاع تزداد سوءا كل يوم": "منظمة العفو الدولية"}
 
 
+def test_a_service_or_a_centre_named_by_its_noun_is_the_one_named_last():
+    text = ("كشف جهاز الأمن الوطني عن شبكة احتيال، وقال سامي فارس إن التحقيق مستمر. "
+            "وذكر الجهاز في بيان أنه أوقف «عددا من أفراد هذه الشبكة».")
+    ms = mentions(text, **{"جهاز الأمن الوطني": "ORG", "سامي فارس": "PER"})
+    (quote,) = find_quotes(text, ms)
+    assert quote.speaker_surface == "جهاز الأمن الوطني"
+
+
 def test_a_platform_written_on_is_not_the_speaker():
     from tasks.enrich.facts import facts_of
     text = 'وكتب المتحدث باسم الجيش أفيخاي أدرعي على تويتر: "رصدنا إطلاق عشرين صاروخا نحو الجولان"'
