@@ -94,7 +94,7 @@ def link_in_article(mentions) -> list[LinkedMention]:
             canonical = next((names[j] for j, (_, tj) in enumerate(typed)
                               if tj == "ORG" and len(words[j]) == len(words[i]) + 1 and words[j][0] in GROUPS.nouns
                               and words[j][1:] == words[i]), canonical)
-        if t == "LOC":  # "الجولان" is the article's "مرتفعات الجولان"
+        if t == "LOC":  # "التبت" is the article's "هضبة التبت"
             canonical = next((names[j] for j, (_, tj) in enumerate(typed)
                               if tj == "LOC" and _landform_name(words[j]) == words[i]), canonical)
         if t == "PER":
@@ -111,8 +111,8 @@ def link_in_article(mentions) -> list[LinkedMention]:
 
 
 def _landform_name(words: list[str]) -> list[str] | None:
-    """The name of a landform without its head noun ("الجولان" of "مرتفعات الجولان", "القرم" of "شبه جزيرة
-    القرم"), or None for a name that is no landform's."""
+    """The name of a landform without its head noun ("التبت" of "هضبة التبت", "سيناء" of "شبه جزيرة سيناء"), or
+    None for a name that is no landform's."""
     head = 2 if words[0] == PENINSULA else 1
     if len(words) > head and words[head - 1] in (LANDFORMS if head == 1 else {ISLAND, "ال" + ISLAND}):
         return words[head:]

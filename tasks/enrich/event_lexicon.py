@@ -114,7 +114,7 @@ def _trigger_table() -> dict[str, tuple[Trigger, str]]:
 
 
 _TRIGGER_WORDS = _trigger_table()
-# "قمة جمعته بنظيره", "اللقاء الذي جمعه بالوزير": a meeting that brought him (the one named before it) together
+# "قمة جمعته بنظيره", "اللقاء الذي جمعه بالسفير": a meeting that brought him (the one named before it) together
 # with the one after ب; the pronoun's past or future verb a few words after a meeting noun (the present, "تجمعه
 # علاقة", is a bond, not a meeting)
 BROUGHT_TOGETHER = re.compile(r"^(?:س[يت])?(?:جمعت|جمع)(?:ه|ها|هما|هم)$")

@@ -237,8 +237,8 @@ _APPOSITION_REACH = 60  # characters from ب to the one met
 
 
 def _brought_together(sent: _Sentence, i: int, trig: Trigger, kind: str):
-    """(actor, target, confidence) of a meeting noun followed by "جمعه ب..." ("في قمة جمعته بنظيره الروسي،
-    فلان"; "اللقاء الذي جمعه بوزير الخارجية"): the one the pronoun stands for, the person named last before the
+    """(actor, target, confidence) of a meeting noun followed by "جمعه ب..." ("في قمة جمعته الأحد بنظيره، فلان";
+    "اللقاء الذي جمعه بالسفير"): the one the pronoun stands for, the person named last before the
     noun (else the last body or place), met the first one named after ب; else None."""
     if kind != "noun" or trig.event_type != "CONSULT" or trig.mode == "phone":
         return None

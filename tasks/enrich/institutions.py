@@ -1,9 +1,9 @@
 """Organisations and places of ordinary news that ANERcorp's 2003 text did not teach the recogniser,
 read by their shape: an institution noun and its complement ("وزارة الخارجية الروسية", "مجلس الشيوخ
 الأميركي", "محكمة جنايات القاهرة", "شرطة نيويورك", "الجيش الإسرائيلي", "المرصد السوري لحقوق الإنسان"),
-and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الهيمالايا", "شبه جزيرة القرم", "مطار
-القاهرة الدولي"). A landform's name is the place itself: the place the recogniser read inside it ("هدسون" of
-"نهر هدسون") is not another one; a landmark is named after a place of its own ("القاهرة").
+and a landform or a landmark and its name ("نهر الفرات", "مضيق هرمز", "جبال الألب", "شبه جزيرة سيناء", "مطار
+بيروت الدولي"). A landform's name is the place itself: the place the recogniser read inside it ("الأمازون" of
+"نهر الأمازون") is not another one; a landmark is named after a place of its own ("بيروت").
 
 A definite institution noun (الجيش، الحكومة، القوات) is a name only with a nationality after it ("الجيش
 الإسرائيلي"); alone it is the generic noun the annotation guide leaves out. Forces named by one adjective
@@ -22,7 +22,7 @@ class Span:
     start: int
     end: int
     type: str  # ORG | LOC
-    landform: bool = False  # "نهر هدسون": the place inside it is this place, not another
+    landform: bool = False  # "نهر الأمازون": the place inside it is this place, not another
     elided: bool = False  # "للجيش السوري": the span "لجيش السوري" lost its article's alef; the name has it
 
 
@@ -50,12 +50,12 @@ _TITLES = _norm("رئيس رئيسة وزير وزيرة قائد مدير مد�
 _ORG_WITH_ADJECTIVE = _norm("الجيش الحكومة القوات البحرية الأسطول الحرس البرلمان الكونغرس الخارجية")
 LANDFORMS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة وادي قطاع هضبة مرتفعات")
 _LOC_HEADS = LANDFORMS | _norm("صحراء مطار ملعب مسرح مسجد كنيسة متحف حائط قبة ميناء")
-# buildings often named for a person ("مستشفى فرحات حشاد", "مسرح محمد الخامس"): the building, not the person
+# buildings often named for a person ("مستشفى سامي فارس", "مسرح رامي صالح"): the building, not the person
 _NAMED_FOR_PERSONS = _norm("مستشفى مسرح ملعب مطار مسجد")
-# a name only with a place the recogniser found after it: "قطاع غزة", not "قطاع صناعة" (an industry)
+# a name only with a place the recogniser found after it: "قطاع X" of a place, not "قطاع صناعة" (an industry)
 _NAMED_ONLY = _norm("قطاع")
 ISLAND = normalize_arabic("جزيرة")
-PENINSULA = "شبه"  # "شبه جزيرة القرم", "شبه الجزيرة الكورية": a landform's head of two words
+PENINSULA = "شبه"  # "شبه جزيرة سيناء", "شبه الجزيرة العربية": a landform's head of two words
 _STOP = _norm(
     "اليوم الأمس الماضي الماضية المقبل المقبلة الجاري الحالي الحالية الذي التي الذين اللذين اللتين الآن الأحد "
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام السابق السابقة الأول الأولى الثاني الثانية الجديد "
@@ -139,7 +139,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
                     or (_head(token) or (0, ""))[0]:
                 break  # a second institution ("الجيش السوري لأكاديمية الأسد") is its own
             if word in _NAMED_ONLY and not taken and (o_start not in named_starts or named_types[o_start] != "LOC"):
-                break  # "قطاع الترفيه", "قطاع صناعة": a sector, not a place
+                break  # "قطاع السياحة", "قطاع صناعة": a sector, not a place
             if word in _ORG_WITH_ADJECTIVE and not taken:
                 if not _NISBA.match(token) or token in _STATUS or token in _GENERIC:
                     break
@@ -202,7 +202,7 @@ _PENINSULA = re.compile(rf"(?:[وفبل]|وب|ول)?(?P<w>{PENINSULA})")
 
 
 def _spoken_for(tokens: list[re.Match], i: int) -> bool:
-    """The institution at token i follows "باسم" ("المتحدث باسم الجيش الإسرائيلي"): a spokesperson's office names
+    """The institution at token i follows "باسم" ("المتحدث باسم وزارة الصحة"): a spokesperson's office names
     the body it speaks for, which is an organisation of the article."""
     return i > 0 and tokens[i - 1].group() == normalize_arabic("باسم")
 
@@ -240,7 +240,7 @@ def with_institutions(text: str, mentions: list) -> list:
     recogniser's "الخارجية" inside "وزارة الخارجية الروسية") and keeps the places ("نيويورك" of "شرطة
     نيويورك", a place of its own); a proper organisation name the recogniser found after a generic head
     ("منظمة [هيومن رايتس ووتش]") is the name, and the head is left out, as the guide writes it. A landform's place
-    is the landform ("هدسون" of "نهر هدسون"): not kept."""
+    is the landform ("الأمازون" of "نهر الأمازون"): not kept."""
     if not mentions:
         return mentions
     spans = find_institutions(text, [(m.start, m.end, m.type) for m in mentions])

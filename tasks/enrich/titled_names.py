@@ -17,6 +17,8 @@ spelled as news writes it, is often missed whole.
   an ending ("ويقول منتقدون", "وأضاف ملوحا", "وكتبت صحيفتا"), a definite one only a nisba ("وقال المسماري",
   not "وأشار الإليزيه"), make one person: the verb's subject. A name of one or two words in quotes there
   (quotes.QUOTED_SUBJECT, "وأوضحت «أرتكوريال» أن") is an organisation, where the recogniser found none or MISC.
+- A person the recogniser found there but cut short goes on over up to two words that could go on a name, when
+  the clause ends after them ("وقالت سلمى [تيران فودال]، مديرة ...": `_widen_cut_name`).
 
 Words a mention covers are left to it."""
 from __future__ import annotations
@@ -175,7 +177,7 @@ def titled_names(text: str, mentions: list) -> list:
 
 def _widen_cut_name(text: str, words: list, norms: list[str], mentions: list, j: int, widened: dict) -> int:
     """The person found at word j (after a reporting verb or a rank) goes on over up to two words that read like a
-    name and end the clause ("وقالت سارة [ليا ويتسن]، مديرة ...", "وقال القاضي غرانت [باول] إن"): the recogniser
+    name and end the clause ("وقالت سلمى [تيران فودال]، مديرة ...", "وقال القاضي ماريان [روسكا] إن"): the recogniser
     stopped short of a foreign surname. Records the widened mention in `widened` (by the id of the one found);
     returns the word to go on from."""
     m = next((m for m in mentions if m.start <= words[j][0] < m.end and m.type == "PER"), None)
@@ -196,8 +198,8 @@ def _widen_cut_name(text: str, words: list, norms: list[str], mentions: list, j:
 def _continues_name(word: str, norm: str) -> bool:
     """A word that may go on a person's name found just before it: Arabic letters, no article, no function
     word, title or participle, no word of prose behind a preposition ("بالقول", "لبرنامج"), rare in prose whole
-    and with the article, and no verb form the corpus writes often ("ويتسن" is و + a rare form of يتسنى, "يجب"
-    is a verb)."""
+    and with the article, and no verb form the corpus writes often ("يجب" is a verb; a rare one, read as و and a
+    verb, may be a name's letters)."""
     zipf = lexicon().zipf
     if norm in _NOT_NAMES or not _ARABIC.fullmatch(norm) or norm.startswith(("ال", "لل")) or norm in _RANKS \
             or norm in HEADS or _PARTICIPLE.match(norm) or zipf.get(norm, 0.0) >= RARE_ZIPF \

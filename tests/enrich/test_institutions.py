@@ -31,10 +31,10 @@ def _found(text: str, names=()) -> list[tuple[str, str]]:
     ("وأعلنت المؤسسة العامة للحبوب السعودية وقف", [("المؤسسة العامة للحبوب السعودية", "ORG")]),
     ("وقال مفوض الاتحاد الأوروبي للطاقة إن", [("الاتحاد الأوروبي", "ORG")]),
     # a spokesperson's office names the body it speaks for; other offices stand for a person (below)
-    ("وقال المتحدث باسم وزارة الخارجية الروسية إن", [("وزارة الخارجية الروسية", "ORG")]),
+    ("وقال المتحدث باسم وزارة الصحة الكندية إن", [("وزارة الصحة الكندية", "ORG")]),
     # a peninsula's head is two words
-    ("ضمت روسيا شبه جزيرة تاران عام", [("شبه جزيرة تاران", "LOC")]),
-    ("في شبه الجزيرة الكورية وبشبه جزيرة تاران", [("شبه الجزيرة الكورية", "LOC"), ("شبه جزيرة تاران", "LOC")]),
+    ("ضمت الدولة شبه جزيرة تاران عام", [("شبه جزيرة تاران", "LOC")]),
+    ("في شبه الجزيرة الشمالية وبشبه جزيرة تاران", [("شبه الجزيرة الشمالية", "LOC"), ("شبه جزيرة تاران", "LOC")]),
 ])
 def test_institutions_and_landmarks(text, expected):
     assert _found(text) == expected
@@ -45,7 +45,7 @@ def test_institutions_and_landmarks(text, expected):
     "وانتشرت قوات الأمن في الشوارع",  # generic adjectives do not make a name
     "وقضت المحكمة بوضع الشحي في السجن",  # a definite head and a verbal noun: the court, then the clause
     "وقال رئيس هيئة الأركان العامة إن",  # inside an office, which stands for a person
-    "وتطوير قطاع الترفيه وقطاع صناعة السيارات",  # a sector: قطاع names a place only before a place found
+    "وتطوير قطاع السياحة وقطاع صناعة السيارات",  # a sector: قطاع names a place only before a place found
 ])
 def test_not_names(text):
     assert _found(text) == []

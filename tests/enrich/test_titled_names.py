@@ -96,8 +96,8 @@ def _person(text: str, surface: str) -> Mention:
 
 
 @pytest.mark.parametrize("text, found, whole", [
-    ("وقالت سارة ليا ويتسن، مديرة القسم في المنظمة إن", "سارة", "سارة ليا ويتسن"),
-    ("وقالت الدكتورة أبيغيل روكيسون وودول من معهد الفنون", "أبيغيل روكيسون", "أبيغيل روكيسون وودول"),
+    ("وقالت سلمى تيران فودال، مديرة القسم في المنظمة إن", "سلمى", "سلمى تيران فودال"),
+    ("وقالت الدكتورة ماريان نيبرت روسكا من معهد الفنون", "ماريان نيبرت", "ماريان نيبرت روسكا"),
 ])
 def test_a_person_cut_short_after_a_reporting_verb_or_a_rank_takes_the_rest_of_the_name(text, found, whole):
     (m,) = titled_names(text, [_person(text, found)])
@@ -105,11 +105,11 @@ def test_a_person_cut_short_after_a_reporting_verb_or_a_rank_takes_the_rest_of_t
 
 
 @pytest.mark.parametrize("text, found", [
-    ("وتابع حمد بن جاسم بالقول إن", "حمد بن جاسم"),  # a word of prose behind a preposition
-    ("وقال محمود عباس بالإجماع إن", "محمود عباس"),
+    ("وتابع سامي فارس بالقول إن", "سامي فارس"),  # a word of prose behind a preposition
+    ("وقال سامي فارس بالإجماع إن", "سامي فارس"),
     ("وقال سامي فارس الثلاثاء إن", "سامي فارس"),  # a definite word
     ("وقال سامي فارس يجب أن نعمل", "سامي فارس"),  # a verb
-    ("وقال سامي فارس ليا ويتسن الخبر", "سامي فارس"),  # no end of the clause after the words
+    ("وقال سامي فارس تيران فودال الخبر", "سامي فارس"),  # no end of the clause after the words
 ])
 def test_words_of_prose_do_not_go_on_a_name(text, found):
     (m,) = titled_names(text, [_person(text, found)])
