@@ -87,6 +87,11 @@ def link_in_article(mentions) -> list[LinkedMention]:
     # "للأسد" stands alone as "الأسد"; a name read from a hashtag ("فلاديمير #بوتين") has one space between words
     names = [" ".join((getattr(m, "name", None) or m.surface).split()) for m, _ in typed]
     words = [name_key(n, t).split(" ") for n, (_, t) in zip(names, typed)]
+    # "التبت" is the article's "هضبة التبت": each landform's name without its noun, the first one written
+    landforms: dict[tuple[str, ...], str] = {}
+    for j, (_, tj) in enumerate(typed):
+        if tj == "LOC" and (bare := _landform_name(words[j])):
+            landforms.setdefault(tuple(bare), names[j])
     linked = []
     for i, (m, t) in enumerate(typed):
         canonical = names[i]
@@ -94,9 +99,8 @@ def link_in_article(mentions) -> list[LinkedMention]:
             canonical = next((names[j] for j, (_, tj) in enumerate(typed)
                               if tj == "ORG" and len(words[j]) == len(words[i]) + 1 and words[j][0] in GROUPS.nouns
                               and words[j][1:] == words[i]), canonical)
-        if t == "LOC":  # "التبت" is the article's "هضبة التبت"
-            canonical = next((names[j] for j, (_, tj) in enumerate(typed)
-                              if tj == "LOC" and _landform_name(words[j]) == words[i]), canonical)
+        if t == "LOC":
+            canonical = landforms.get(tuple(words[i]), canonical)
         if t == "PER":
             fuller = [j for j, (_, tj) in enumerate(typed) if tj == "PER" and is_short_form(words[i], words[j])]
             if fuller:

@@ -109,8 +109,9 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
     out: list[Span] = []
     i = 0
     while i < len(tokens):
-        head = _head(tokens[i].group())
-        peninsula = _peninsula(folded, tokens, i)
+        token = tokens[i].group()
+        head = _head(token)
+        peninsula = _peninsula(folded, tokens, i) if head is None and token in _PENINSULA_FORMS else None
         if peninsula is not None:
             head, i = (0, ISLAND), i + 1
         if head is None:
@@ -190,15 +191,15 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
 
 
 def _peninsula(folded: str, tokens: list[re.Match], i: int) -> int | None:
-    """Where the two-word head "شبه جزيرة" / "شبه الجزيرة" at token i begins (behind its clitic), or None."""
-    found = _PENINSULA.fullmatch(tokens[i].group())
-    if found is None or i + 1 >= len(tokens) or tokens[i + 1].group() not in (ISLAND, "ال" + ISLAND) \
+    """Where the two-word head "شبه جزيرة" / "شبه الجزيرة" at token i (one of `_PENINSULA_FORMS`) begins, behind
+    its clitic, or None."""
+    if i + 1 >= len(tokens) or tokens[i + 1].group() not in (ISLAND, "ال" + ISLAND) \
             or folded[tokens[i].end():tokens[i + 1].start()].strip():
         return None
-    return tokens[i].start() + found.start("w")
+    return tokens[i].end() - len(PENINSULA)
 
 
-_PENINSULA = re.compile(rf"(?:[وفبل]|وب|ول)?(?P<w>{PENINSULA})")
+_PENINSULA_FORMS = frozenset(clitic + PENINSULA for clitic in ("", "و", "ف", "ب", "ل", "وب", "ول"))
 
 
 def _spoken_for(tokens: list[re.Match], i: int) -> bool:
