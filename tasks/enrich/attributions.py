@@ -211,6 +211,7 @@ def find_attributions(text: str) -> list[Attribution]:
     """Agencies and outlets the text cites, in order, with the cue that introduces each."""
     folded, shifts = fold_keeping_offsets(text)
     found: list[tuple[int, int, int, int, int, int]] = []  # surface start, end; full start, end; cue start, end
+    unnamed: set[int] = set()  # starts of "وكالة الأنباء الرسمية" cited with no name
     for m in _CUE.finditer(folded):
         outlet = " ".join((m["o1"] or m["o2"] or m["o3"] or "").split())
         name = _name_after(folded, m.end(), outlet in ("موقع", "تلفزيون"))
@@ -267,6 +268,7 @@ def find_attributions(text: str) -> list[Attribution]:
                     start, end, full_end = named
                 else:
                     end = full_end = after  # "وكالة الأنباء الرسمية": unnamed, the status is all the text says
+                    unnamed.add(start)
         acronym = _ACRONYM.match(folded, full_end)
         if acronym and (acronym["a"] or acronym["q"] or acronym["c"] in KNOWN_AGENCIES):
             start, end = acronym.span("a" if acronym["a"] else "q" if acronym["q"] else "c")
@@ -286,6 +288,8 @@ def find_attributions(text: str) -> list[Attribution]:
             continue  # "تطبيق بي بي سي عربي": the outlet's app advertised under the article
         if not any(f[2] <= start < f[3] or f[0] <= start < f[1] for f in found):
             found.append((start, end, start, end, start, start))
+    if any(f[0] not in unnamed for f in found):  # the official agency the article also names: no other agency
+        found = [f for f in found if f[0] not in unnamed]
     results = []
     for span in sorted(found):
         start, end, full_start, full_end, cue_start, cue_end = (original_offset(shifts, i) for i in span)

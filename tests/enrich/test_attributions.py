@@ -137,3 +137,10 @@ def test_a_station_or_a_magazine_needs_a_cue_and_a_name_ends_before_a_clause():
     assert [a.surface for a in cited] == ["إن تي في"]
     (a,) = find_attributions("عن خطط لموقع ويكيليكس لنشر بعض هذه المعلومات")
     assert a.surface == "ويكيليكس"
+
+
+def test_the_official_agency_unnamed_is_the_one_the_article_names_else_itself():
+    unnamed = "وأفادت وكالة الأنباء الرسمية بأن المعبر فتح صباحا."
+    assert [a.surface for a in find_attributions(unnamed)] == ["وكالة الأنباء الرسمية"]
+    named = "وذكرت وكالة الأنباء اليمنية (سبأ) أن المعبر فتح. " + unnamed
+    assert [a.surface for a in find_attributions(named)] == ["سبأ"]
