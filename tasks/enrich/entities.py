@@ -64,7 +64,7 @@ def entity_id(type_: str, key: str) -> str:
 
 def is_short_form(short: list[str], full: list[str]) -> bool:
     """`short` names the same person as `full`: fewer words, in order within it, the last word the same; or
-    all its words but the last, two or more ("أحمد منصور" of "أحمد منصور الشحي")."""
+    all its words but the last, two or more ("سامي فارس" of "سامي فارس الحداد")."""
     if not short or len(short) >= len(full):
         return False
     if len(short) >= 2 and len(full) == len(short) + 1 and full[:len(short)] == short:

@@ -20,7 +20,7 @@ class Trigger:
     planned_cameo: str | None = None  # the CAMEO code of the intent, when the event is only planned
     has_target: bool = True
     # without a named target, no event (an accusation of nobody, a meeting with no one); an attack, an arrest,
-    # a demand, a threat or a sanction may have none ("وطالبت ديشباندي الناس بأن ...", "وهددت بوقف المرتبات")
+    # a demand, a threat or a sanction may have none ("وطالبت الوزيرة الناس بأن ...", "وهددت بوقف المرتبات")
     needs_target: bool = True
 
 

@@ -63,7 +63,7 @@ _STOP = _norm(
 _STATUS = _norm("الرسمي الرسمية السابق السابقة")
 # adjectives of names that are no nisba: "هيئة الأركان العامة", "الأمم المتحدة", "المحكمة العليا"
 _NAME_ADJECTIVES = _norm("العامة العام العليا الأعلى الكبرى المتحدة المستقلة الخاصة الأحمر الأخضر الحر المركزي")
-# adjectives of a body's scope, which a ل-complement may follow ("الهيئة العامة للترفيه", "الرابطة الدولية لمدن الملاهي")
+# adjectives of a body's scope, which a ل-complement may follow ("الهيئة العامة للترفيه", "الرابطة الدولية للمكتبات")
 _SCOPE_ADJECTIVES = _norm("العامة العام العليا الأعلى الدولية الدولي الوطنية الوطني")
 _NISBA = re.compile(r"^ال\w{2,}(?:يه|ي|يين|يون)$")
 _TOKEN = re.compile(r"[^\s،,.:;؛!?؟()«»\"“”\-–]+")

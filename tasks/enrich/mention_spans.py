@@ -2,7 +2,7 @@
 titles or clitics). The recogniser learned from ANERcorp's 2003 text; news prose runs words into its
 spans that are not the name:
 
-- a title before a person the recogniser did not learn ("بروفيسورة كارول روتر" → "كارول روتر");
+- a title before a person the recogniser did not learn ("بروفيسورة ماريان روسكا" → "ماريان روسكا");
 - a place or a nisba plural before a person, the office's complement ("عمدة نيويورك بيل دي بلازيو",
   "الانقلابيين عبد الملك الحوثي") → the person; a place only behind an office ("جان" is a place too, and
   "المفوضية الأوروبية جان كلود يونكر" keeps it);
@@ -34,7 +34,7 @@ TITLES = TITLE_HEADS | {normalize_arabic(w) for w in (
     "السيناتورة", "سيناتور", "النائبة", "المدعي", "المدعية", "المستشار", "المستشارة", "الملكة", "الأميرة", "السيدة", "السيد",
     "الناشط", "الناشطة", "الكاتب", "الكاتبة", "الفنان", "الفنانة", "المدرب", "اللاعب", "النجم", "الممثلة", "الممثل",
     "المغني", "المغنية", "الصحفي", "الصحفية", "الجنرال", "الأدميرال", "عمدة", "رئيسة", "وزيرة", "الرئيسة", "الوزيرة",
-    # ranks written as borrowed words ("كولونيل جوناثان كونريكوس", "الكابتن ...")
+    # ranks written as borrowed words ("كولونيل ماريان روسكا", "الكابتن ...")
     "جنرال", "أدميرال", "كولونيل", "الكولونيل", "ميجور", "الميجور", "ميجر", "الميجر", "الكابتن", "كابتن", "المارشال", "مارشال",
     "البريغادير", "بريغادير", "الليفتنانت", "ليفتنانت", "اللفتنانت", "لفتنانت", "السيرجنت", "الرقيب", "الملازم",
     "المقدم", "الرائد")}

@@ -228,8 +228,8 @@ def _persons_of_previous_sentence(ctx: _Context, pos: int) -> list[tuple[int, in
 
 
 def _same_name(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two spans that name one person: the same words, or one a short form of the other ("ماكرايفن", "ويليام
-    ماكرايفن"; tasks.enrich.entities.is_short_form, as the article's mentions are linked)."""
+    """Two spans that name one person: the same words, or one a short form of the other ("روسكا", "ماريان
+    روسكا"; tasks.enrich.entities.is_short_form, as the article's mentions are linked)."""
     x, y = folded[a[0]:a[1]].split(), folded[b[0]:b[1]].split()
     return bool(x) and (x == y or is_short_form(x, y) or is_short_form(y, x))
 
@@ -249,7 +249,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         return found or _body_named_last(ctx, "", cue.start())
     named = QUOTED_SUBJECT.match(folded, cue.end())
     body = ctx.mention_in(named.start("n"), named.end("n") + 1) if named else None
-    if body:  # "وأوضحت «أرتكوريال» أن": the body named
+    if body:  # "وأوضحت «نوفارتا» أن": the body named
         return body
     after = _words_after(ctx, cue.end(), 1)
     first = folded[cue.end():].split(maxsplit=1)[0] if folded[cue.end():].strip() else ""
@@ -283,7 +283,7 @@ def _speaker(ctx: _Context, cue: re.Match, lo: int, hi: int, last: tuple[int, in
         before = ctx.mention_in(max(lo, cue.start() - 40), cue.start(), last=True)
         if before and not _BOUNDARY.search(folded, before[1], cue.start()):
             return before
-        # "وكان ماكرايفن رئيس ... بن لادن. وقال في مقالته": a subjectless verb goes on with the last speaker when the
+        # "وكان روسكا رئيس ... فلان. وقال في مقالته": a subjectless verb goes on with the last speaker when the
         # sentence before names them; else the person named last
         if last and any(_same_name(folded, m, last) for m in _persons_of_previous_sentence(ctx, cue.start())):
             return last

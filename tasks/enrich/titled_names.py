@@ -16,7 +16,7 @@ spelled as news writes it, is often missed whole.
   with the article), in Arabic letters, none a title, a participle, a plural, a dual or a word of prose with
   an ending ("ويقول منتقدون", "وأضاف ملوحا", "وكتبت صحيفتا"), a definite one only a nisba ("وقال المسماري",
   not "وأشار الإليزيه"), make one person: the verb's subject. A name of one or two words in quotes there
-  (quotes.QUOTED_SUBJECT, "وأوضحت «أرتكوريال» أن") is an organisation, where the recogniser found none or MISC.
+  (quotes.QUOTED_SUBJECT, "وأوضحت «نوفارتا» أن") is an organisation, where the recogniser found none or MISC.
 - A person the recogniser found there but cut short goes on over up to two words that could go on a name, when
   the clause ends after them ("وقالت سلمى [تيران فودال]، مديرة ...": `_widen_cut_name`).
 
@@ -149,7 +149,7 @@ def titled_names(text: str, mentions: list) -> list:
         quoted = quoted if quoted and _SUBJECT_FOLLOWS.match(text, quoted.end()) else None
         inside = [m for m in mentions if quoted and m.start < quoted.end("n") and quoted.start("n") < m.end]
         if quoted and all(m.type == "MISC" for m in inside):
-            surface = quoted["n"]  # "وأوضحت «أرتكوريال» أن": a body named in quotes speaks
+            surface = quoted["n"]  # "وأوضحت «نوفارتا» أن": a body named in quotes speaks
             found.append(TitledName(quoted.start("n"), quoted.end("n"), surface, "ORG", surface))
             dropped.update(id(m) for m in inside)
             i += 1
