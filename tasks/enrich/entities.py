@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasks.enrich.institutions import ISLAND, LANDFORMS, PENINSULA
+from tasks.enrich.institutions import landform_name
 from tasks.enrich.lexicons.organisations import GROUPS
 from tasks.text.normalize import normalize_arabic, stable_id
 
@@ -90,7 +90,7 @@ def link_in_article(mentions) -> list[LinkedMention]:
     # "التبت" is the article's "هضبة التبت": each landform's name without its noun, the first one written
     landforms: dict[tuple[str, ...], str] = {}
     for j, (_, tj) in enumerate(typed):
-        if tj == "LOC" and (bare := _landform_name(words[j])):
+        if tj == "LOC" and (bare := landform_name(words[j])):
             landforms.setdefault(tuple(bare), names[j])
     linked = []
     for i, (m, t) in enumerate(typed):
@@ -112,15 +112,6 @@ def link_in_article(mentions) -> list[LinkedMention]:
                 canonical = names[longest]
         linked.append(LinkedMention(m.start, m.end, m.surface, t, canonical, getattr(m, "role", None)))
     return linked
-
-
-def _landform_name(words: list[str]) -> list[str] | None:
-    """The name of a landform without its head noun ("التبت" of "هضبة التبت", "سيناء" of "شبه جزيرة سيناء"), or
-    None for a name that is no landform's."""
-    head = 2 if words[0] == PENINSULA else 1
-    if len(words) > head and words[head - 1] in (LANDFORMS if head == 1 else {ISLAND, "ال" + ISLAND}):
-        return words[head:]
-    return None
 
 
 def _alias_keys(m: LinkedMention, key: str) -> set[str]:

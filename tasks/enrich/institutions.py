@@ -48,14 +48,16 @@ _TITLES = _norm("رئيس رئيسة وزير وزيرة قائد مدير مد�
                 "مستشار ممثل مندوب مبعوث محافظ الرئيس الوزير القائد المدير")
 # a name only with a nationality or status adjective after it
 _ORG_WITH_ADJECTIVE = _norm("الجيش الحكومة القوات البحرية الأسطول الحرس البرلمان الكونغرس الخارجية")
-LANDFORMS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة وادي قطاع هضبة مرتفعات")
-_LOC_HEADS = LANDFORMS | _norm("صحراء مطار ملعب مسرح مسجد كنيسة متحف حائط قبة ميناء")
+_LANDFORMS = _norm("نهر جبل جبال مضيق خليج بحر بحيرة جزيرة وادي قطاع هضبة مرتفعات")
+_LOC_HEADS = _LANDFORMS | _norm("صحراء مطار ملعب مسرح مسجد كنيسة متحف حائط قبة ميناء")
 # buildings often named for a person ("مستشفى سامي فارس", "مسرح رامي صالح"): the building, not the person
 _NAMED_FOR_PERSONS = _norm("مستشفى مسرح ملعب مطار مسجد")
 # a name only with a place the recogniser found after it: "قطاع X" of a place, not "قطاع صناعة" (an industry)
 _NAMED_ONLY = _norm("قطاع")
-ISLAND = normalize_arabic("جزيرة")
-PENINSULA = "شبه"  # "شبه جزيرة سيناء", "شبه الجزيرة العربية": a landform's head of two words
+_ISLAND = normalize_arabic("جزيرة")
+_PENINSULA = "شبه"  # "شبه جزيرة سيناء", "شبه الجزيرة العربية": a landform's head of two words
+_ISLAND_FORMS = (_ISLAND, "ال" + _ISLAND)
+_ON_BEHALF = normalize_arabic("باسم")
 _STOP = _norm(
     "اليوم الأمس الماضي الماضية المقبل المقبلة الجاري الحالي الحالية الذي التي الذين اللذين اللتين الآن الأحد "
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام السابق السابقة الأول الأولى الثاني الثانية الجديد "
@@ -113,7 +115,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         head = _head(token)
         peninsula = _peninsula(folded, tokens, i) if head is None and token in _PENINSULA_FORMS else None
         if peninsula is not None:
-            head, i = (0, ISLAND), i + 1
+            head, i = (0, _ISLAND), i + 1
         if head is None:
             i += 1
             continue
@@ -121,8 +123,8 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
         elided = word.startswith("ال") and not tokens[i].group()[cut:].startswith("ال")
         kind = "LOC" if word in _LOC_HEADS else "ORG"
         following = _head(tokens[i + 1].group()) if i + 1 < len(tokens) else None
-        in_office = _in_office(folded, tokens, i) and not _spoken_for(tokens, i)
-        if kind == "ORG" and (in_office or (word in _FORCES and following and not following[0])):
+        if kind == "ORG" and ((_in_office(folded, tokens, i) and not _spoken_for(tokens, i))
+                              or (word in _FORCES and following and not following[0])):
             i += 1  # inside an office; or "قوات الحرس الثوري": the inner institution is the name
             continue
         start, end, j = tokens[i].start() + cut if peninsula is None else peninsula, tokens[i].end(), i + 1
@@ -183,7 +185,7 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
             taken -= 1
         if taken and not folded[start:end].split()[-1].startswith("ل") or taken > 1:
             out.append(Span(original_offset(shifts, start), original_offset(shifts, end), kind,
-                            landform=word in LANDFORMS, elided=elided))
+                            landform=word in _LANDFORMS, elided=elided))
             i = j
         else:
             i += 1
@@ -193,19 +195,28 @@ def find_institutions(text: str, names: list[tuple[int, int, str]] = ()) -> list
 def _peninsula(folded: str, tokens: list[re.Match], i: int) -> int | None:
     """Where the two-word head "شبه جزيرة" / "شبه الجزيرة" at token i (one of `_PENINSULA_FORMS`) begins, behind
     its clitic, or None."""
-    if i + 1 >= len(tokens) or tokens[i + 1].group() not in (ISLAND, "ال" + ISLAND) \
+    if i + 1 >= len(tokens) or tokens[i + 1].group() not in _ISLAND_FORMS \
             or folded[tokens[i].end():tokens[i + 1].start()].strip():
         return None
-    return tokens[i].end() - len(PENINSULA)
+    return tokens[i].end() - len(_PENINSULA)
 
 
-_PENINSULA_FORMS = frozenset(clitic + PENINSULA for clitic in ("", "و", "ف", "ب", "ل", "وب", "ول"))
+_PENINSULA_FORMS = frozenset(clitic + _PENINSULA for clitic in ("", "و", "ف", "ب", "ل", "وب", "ول"))
+
+
+def landform_name(words: list[str]) -> list[str] | None:
+    """The name of a landform without its head noun, from a name's folded words ("التبت" of "هضبة التبت",
+    "سيناء" of "شبه جزيرة سيناء"), or None for a name that is no landform's."""
+    head = 2 if words[0] == _PENINSULA else 1
+    if len(words) > head and words[head - 1] in (_LANDFORMS if head == 1 else _ISLAND_FORMS):
+        return words[head:]
+    return None
 
 
 def _spoken_for(tokens: list[re.Match], i: int) -> bool:
     """The institution at token i follows "باسم" ("المتحدث باسم وزارة الصحة"): a spokesperson's office names
     the body it speaks for, which is an organisation of the article."""
-    return i > 0 and tokens[i - 1].group() == normalize_arabic("باسم")
+    return i > 0 and tokens[i - 1].group() == _ON_BEHALF
 
 
 def _in_office(folded: str, tokens: list[re.Match], i: int) -> bool:
