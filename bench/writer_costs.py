@@ -6,9 +6,12 @@ rebound to a CPU-clocked version for this run only, plus opening a connection an
 that writes the batch into the file). A step whose cost grows with the warehouse shows it from the first
 quarter of the batches to the last. With --arabic the N documents are `make bench-arabic`'s articles (the
 news corpus as text) instead of `make bench`'s pages; with --stored K, K articles of `make bench-arabic
---stored`'s set are stored first, unmeasured: each step's cost at K stored against a fresh warehouse.
+--stored`'s set are stored first, unmeasured: each step's cost at K stored against a fresh warehouse. With
+--rewrites, each batch also records the stored data its checkpoint wrote again (`rewritten_rows`: per table, the
+rows of the segments of row groups that existed before the batch now stored in other blocks, read from
+`pragma_storage_info` between batches; it costs the writer's clock time, so read the steps from a run without it).
 
-    python bench/writer_costs.py [--n 10000] [--arabic] [--stored 0] [--batch-size 400] [--workers 2]
+    python bench/writer_costs.py [--n 10000] [--arabic] [--stored 0] [--batch-size 400] [--workers 2] [--rewrites]
                                  [--out bench/writer_costs.json]
 """
 from __future__ import annotations
@@ -23,8 +26,8 @@ from arabic_throughput import corpus_articles, write_folder
 from harness import ROOT, Clock, peak_rss_mb, print_table, write_results
 from ingest_throughput import build_corpus
 
-STORE_STEPS = ("upsert", "store_signatures", "link_duplicates", "store_terms", "assign_stories", "write_enrichment",
-               "link_happenings")
+STORE_STEPS = ("replace_rows", "upsert", "store_signatures", "link_duplicates", "store_terms", "assign_stories",
+               "write_enrichment", "link_happenings")
 PIPELINE_STEPS = ("untouched_files", "learned_boilerplate", "known_person_keys")
 PRINT_EVERY = 4  # batches
 
@@ -62,7 +65,35 @@ def instrument(clock: Clock) -> None:
     tasks.warehouse.database._connect_retrying = clocked_connect
 
 
-def measure(folder: str, warehouse_path: str, batch_size: int, workers: int, stored_folder: str | None = None) -> dict[str, Any]:
+def storage_blocks(warehouse_path: str) -> dict[str, dict[tuple[int, int, int], tuple[int, int]]]:
+    """Per table: (row group, column, segment) -> (block, rows) of the file as last checkpointed."""
+    import duckdb
+
+    con = duckdb.connect(warehouse_path, read_only=True)
+    try:
+        tables = [t for t, in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: {(rg, col, seg): (block, rows) for rg, col, seg, block, rows in con.execute(
+            "SELECT row_group_id, column_id, segment_id, block_id, count FROM pragma_storage_info(?)"
+            " WHERE block_id >= 0", [t]).fetchall()} for t in tables}
+    finally:
+        con.close()
+
+
+def rewritten_rows(before: dict[str, dict], after: dict[str, dict]) -> dict[str, int]:
+    """Per table, the rows of the segments of row groups that existed `before` that are now in another block."""
+    out = {}
+    for table, segments in after.items():
+        old = before.get(table, {})
+        groups = {key[0] for key in old}
+        rows = sum(r for key, (block, r) in segments.items()
+                   if key[0] in groups and key in old and old[key][0] != block)
+        if rows:
+            out[table] = rows
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def measure(folder: str, warehouse_path: str, batch_size: int, workers: int, stored_folder: str | None = None,
+            rewrites: bool = False) -> dict[str, Any]:
     from tasks.acquire.load import list_folder
     from tasks.run.pipeline import ingest_listing
     from tasks.run.pool import worker_pool
@@ -77,11 +108,16 @@ def measure(folder: str, warehouse_path: str, batch_size: int, workers: int, sto
     clock = Clock(timer=time.process_time)
     instrument(clock)
     batches: list[dict[str, Any]] = []
+    blocks = storage_blocks(warehouse_path) if rewrites else {}
 
     def batch_done(number: int, total: int, tally: Any) -> None:
-        nonlocal stored
-        batches.append({"batch": number, "articles_before": stored,
+        nonlocal stored, blocks
+        seen = tally.articles_updated + tally.articles_unchanged
+        batches.append({"batch": number, "articles_before": stored, "articles_seen_before": seen,
                         "cpu_ms": {k: round(v * 1000, 1) for k, v in sorted(clock.take().items())}})
+        if rewrites:
+            now = storage_blocks(warehouse_path)
+            batches[-1]["rewritten_rows"], blocks = rewritten_rows(blocks, now), now
         stored += tally.articles_new
 
     with worker_pool(workers) as pool:
@@ -117,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stored", type=int, default=0, help="articles stored first, unmeasured (default 0)")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rewrites", action="store_true", help="record the stored rows each checkpoint wrote again")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "writer_costs.json", help="JSON results (default %(default)s)")
     args = parser.parse_args(argv)
     if args.n < 1 or args.batch_size < 1 or args.workers < 1 or args.stored < 0:
@@ -131,7 +168,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.stored:
             write_folder(Path(tmp) / "stored", first)
             stored = str(Path(tmp) / "stored")
-        result = measure(str(corpus), str(Path(tmp) / "writer.duckdb"), args.batch_size, args.workers, stored)
+        result = measure(str(corpus), str(Path(tmp) / "writer.duckdb"), args.batch_size, args.workers, stored,
+                         args.rewrites)
     batches, summary = result["batches"], summarise(result["batches"], args.batch_size)
     steps = [row["step"] for row in summary]
     write_results(args.out, {"n": args.n, "corpus": "arabic" if args.arabic else "html", "stored_before": args.stored, "batch_size": args.batch_size, "workers": args.workers,
@@ -139,9 +177,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{result['docs']} documents in {result['seconds']} s, batches of {args.batch_size}, {args.workers} workers; "
           f"the writer's CPU {result['writer_cpu_ms_per_doc']} ms a document, its peak {result['writer_peak_rss_mb']} MB. "
           "CPU ms a batch:")
-    print_table(["batch", "stored", *(s[:18] for s in steps)],
-                [[b["batch"], b["articles_before"], *(b["cpu_ms"].get(s, 0.0) for s in steps)]
-                 for b in batches if b["batch"] % PRINT_EVERY == 1 or b is batches[-1]], ["d", "d", *[".1f"] * len(steps)])
+    shown = [b for b in batches if b["batch"] % PRINT_EVERY == 1 or b is batches[-1]]
+    print_table(["batch", "stored", "seen before", *(s[:18] for s in steps)],
+                [[b["batch"], b["articles_before"], b["articles_seen_before"],
+                  *(b["cpu_ms"].get(s, 0.0) for s in steps)] for b in shown], ["d", "d", "d", *[".1f"] * len(steps)])
+    if args.rewrites:
+        print("Stored rows each checkpoint wrote again, by table (the three largest):")
+        for b in shown:
+            print(f"  batch {b['batch']}: " + ", ".join(f"{t} {n:,}" for t, n in list(b["rewritten_rows"].items())[:3]))
     print_table(["step", "first quarter", "last quarter", "ms/doc"],
                 [(r["step"], r["first_quarter_ms"], r["last_quarter_ms"], r["ms_per_doc"]) for r in summary],
                 ["", ".1f", ".1f", ".3f"])

@@ -29,6 +29,7 @@ from tasks.warehouse.database import (
     id_list,
     id_set,
     last_wins,
+    replace_rows,
     split_ids,
     transaction,
     upsert,
@@ -200,12 +201,11 @@ def write_batch(
             ).fetchall()}
         if doc_rows:
             con.register("batch_documents", arrow_table(doc_rows, DOCUMENTS))
-            upsert(con, "documents", "batch_documents", ("doc_id",), _replace_all(DOCUMENTS, "doc_id"))
+            replace_rows(con, "documents", "batch_documents", ("doc_id",))
             con.unregister("batch_documents")
         if art_rows:
             con.register("batch_articles", arrow_table(art_rows, ARTICLES))
-            updates = ", ".join(f"{c} = excluded.{c}" for c in ARTICLES.names if c not in ("article_id", "first_run_id"))
-            upsert(con, "articles", "batch_articles", ("article_id",), updates)
+            replace_rows(con, "articles", "batch_articles", ("article_id",), keep=("first_run_id",))
             con.unregister("batch_articles")
         if rej_rows:
             con.register("batch_rejects", arrow_table(rej_rows, REJECTS))

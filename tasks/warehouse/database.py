@@ -302,6 +302,47 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[s
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source} ON CONFLICT ({', '.join(key)}) {action}", params)
 
 
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...],
+                 keep: tuple[str, ...] = ()) -> None:
+    """Insert the rows of `source` (a registered table) into `table`, replacing the stored row of the same `key`
+    whole, but for the columns in `keep` and those `source` lacks, which keep the stored row's values.
+
+    On a DuckDB file the stored row is deleted and the new one appended, not updated in place: DuckDB's
+    checkpoint rewrites every updated column of a row group whole, so one re-extracted article updated in
+    place made the batch's checkpoint rewrite its row group's text, pages and every other column: 0.6 s at
+    90,000 articles against 0.15 s (docs/benchmarks.md). A deleted row costs the checkpoint a deletion mark.
+    On a DuckLake (which writes an update as a deletion and an insertion anyway): MERGE INTO (`upsert`)."""
+    new_columns = [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]
+    if is_lake(con):
+        kept = set(key) | set(keep)
+        upsert(con, table, source, key, ", ".join(f'"{c}" = excluded."{c}"' for c in new_columns if c not in kept))
+        return
+    stored_columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    carried = [c for c in stored_columns if c not in key and (c in keep or c not in new_columns)]
+    on = " AND ".join(f'{table}."{k}" = s."{k}"' for k in key)
+    matched = f"EXISTS (SELECT 1 FROM {source} s WHERE {on})"
+    columns = ", ".join(_quoted([*key, *carried]))
+    stored = con.execute(f"SELECT {columns} FROM {table} WHERE {matched}").fetch_arrow_table()
+    if not stored.num_rows:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}")
+        return
+    # a carried column the new row has takes the stored value when there is one, else the new row's
+    chosen = [f'coalesce(r."{c}", s."{c}") AS "{c}"' for c in carried if c in new_columns]
+    replace = f" REPLACE ({', '.join(chosen)})" if chosen else ""
+    lacking = "".join(f', r."{c}"' for c in carried if c not in new_columns)
+    con.register("replaced_rows", stored)
+    try:
+        con.execute(f"DELETE FROM {table} WHERE {matched}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT s.*{replace}{lacking} FROM {source} s"
+                    f" LEFT JOIN replaced_rows r USING ({', '.join(_quoted(key))})")
+    finally:
+        con.unregister("replaced_rows")
+
+
+def _quoted(columns: Iterable[str]) -> list[str]:
+    return [f'"{c}"' for c in columns]
+
+
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
     ddl = keyless if is_lake(con) else (lambda sql: sql)
     con.execute(ddl(
