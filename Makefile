@@ -95,7 +95,7 @@ bench-fetch: install
 # which of them grow with the warehouse (about 2 minutes at 10,000). ARABIC=1: bench-arabic's articles, not
 # pages; STORED=K: K articles stored first, unmeasured (about 20 minutes more at 90,000).
 bench-writer: install
-	$(BIN)/python bench/writer_costs.py --n $(N) $(if $(ARABIC),--arabic) $(if $(STORED),--stored $(STORED))
+	$(BIN)/python bench/writer_costs.py --n $(N) $(if $(ARABIC),--arabic) $(if $(STORED),--stored $(STORED)) $(if $(REWRITES),--rewrites)
 
 # What judging source health adds to a run's closing transaction, per source, over a long history (about a minute).
 bench-health: install
