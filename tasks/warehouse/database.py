@@ -305,7 +305,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[s
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...],
                  keep: tuple[str, ...] = ()) -> None:
     """Insert the rows of `source` (a registered table) into `table`, replacing the stored row of the same `key`
-    whole, but for the columns in `keep` and those `source` lacks, which keep the stored row's values.
+    whole, but for the columns in `keep` and those `source` lacks, which keep the stored row's values (a `keep`
+    column the stored row leaves NULL takes the new row's).
 
     On a DuckDB file the stored row is deleted and the new one appended, not updated in place: DuckDB's
     checkpoint rewrites every updated column of a row group whole, so one re-extracted article updated in
