@@ -11,7 +11,7 @@ import pyarrow as pa
 from tasks.acquire.sources import Source
 from tasks.run.health import Past, as_row, figures, judge
 from tasks.run.tally import Tally
-from tasks.warehouse.database import arrow_table, upsert
+from tasks.warehouse.database import arrow_table, replace_all, upsert
 
 HISTORY_RUNS = 100  # what judging reads of a source's past: the baseline and the usual gap between new pages
 HISTORY_DAYS = 90   # ... at most this far back, so that the read skips the older row groups of a growing table
@@ -53,9 +53,8 @@ def write_health(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     table = arrow_table([{**r, **{k: json.dumps(r[k], sort_keys=True) for k in _JSON}} for r in rows], SOURCE_HEALTH)
     con.register("batch_health", table)
     try:
-        columns = [f.name for f in SOURCE_HEALTH if f.name not in ("run_id", "source")]
-        upsert(con, "source_health", "(SELECT * FROM batch_health)", ("run_id", "source"),
-               ", ".join(f'"{c}" = excluded."{c}"' for c in columns))
+        key = ("run_id", "source")
+        upsert(con, "source_health", "(SELECT * FROM batch_health)", key, replace_all(SOURCE_HEALTH.names, key))
     finally:
         con.unregister("batch_health")
 

@@ -29,6 +29,7 @@ from tasks.warehouse.database import (
     id_list,
     id_set,
     last_wins,
+    replace_all,
     replace_rows,
     split_ids,
     transaction,
@@ -216,7 +217,7 @@ def write_batch(
         state_rows = last_wins([{**row, "run_id": run_id} for row in fetch_states or []], "url")
         if state_rows:
             con.register("batch_states", arrow_table(state_rows, FETCH_STATE))
-            upsert(con, "fetch_state", "batch_states", ("url",), _replace_all(FETCH_STATE, "url"))
+            upsert(con, "fetch_state", "batch_states", ("url",), replace_all(FETCH_STATE.names, ("url",)))
             con.unregister("batch_states")
         resolve_rejects(con, run_id, succeeded_refs)
         known_buckets: dict[str, list[int]] = {}
@@ -252,11 +253,6 @@ def write_batch(
     result.articles_duplicate = dup_count
     result.documents_written = len(doc_rows)
     return result
-
-
-def _replace_all(schema: pa.Schema, key: str) -> str:
-    """The SET list that replaces a stored row with the new one (INSERT OR REPLACE, which a DuckLake lacks)."""
-    return ", ".join(f'"{c}" = excluded."{c}"' for c in schema.names if c != key)
 
 
 def _same(value):

@@ -316,7 +316,7 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, source: str, key: t
     new_columns = [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]
     if is_lake(con):
         kept = set(key) | set(keep)
-        upsert(con, table, source, key, ", ".join(f'"{c}" = excluded."{c}"' for c in new_columns if c not in kept))
+        upsert(con, table, source, key, replace_all(new_columns, kept))
         return
     stored_columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
     carried = [c for c in stored_columns if c not in key and (c in keep or c not in new_columns)]
@@ -338,6 +338,11 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, source: str, key: t
                     f" LEFT JOIN replaced_rows r USING ({', '.join(_quoted(key))})")
     finally:
         con.unregister("replaced_rows")
+
+
+def replace_all(columns: Iterable[str], kept: Collection[str] = ()) -> str:
+    """The SET list of `upsert` that gives a stored row the new row's value of every column but those `kept`."""
+    return ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kept)
 
 
 def _quoted(columns: Iterable[str]) -> list[str]:
