@@ -32,8 +32,9 @@ from tasks.text.normalize import normalize_arabic, plain_hashtags, sha256_hex
 # recogniser's model and lexicon count by their bytes. (11: a landform's place is the landform, buildings take
 # the person they are named for, a spokesperson's body is named, tasks.enrich.institutions; a person cut short
 # after a reporting verb or a rank takes the rest of the name, tasks.enrich.titled_names; the official agency
-# unnamed is the one the article names, tasks.enrich.attributions.)
-RULES_VERSION = "11"
+# unnamed is the one the article names, tasks.enrich.attributions; 12: a name after مع is no quote's speaker,
+# tasks.enrich.quotes.)
+RULES_VERSION = "12"
 ENRICHER_VERSION = (f"enrich-{RULES_VERSION}+{EVENTS_VERSION}"
                     f"+ner-{sha256_hex(MODEL_PATH.read_bytes() + LEXICON_PATH.read_bytes())[:10]}")
 

@@ -118,11 +118,11 @@ class _Context:
         quoted = [q.span() for q in _QUOTE.finditer(self.folded) if len(_TOKEN.findall(q.group())) >= MIN_WORDS]
         self.names = {(self.fold(m.start), self.fold(m.end)) for m in mentions}
         # A name inside a quote is what someone said, not who said it.
-        # Nor is one spoken to: "صرحت لبي بي سي", "قال لـCNN".
+        # Nor is one spoken to: "صرحت لبي بي سي", "قال لـCNN"; nor one met: "في مقابلة مع الزميل X حيث قال".
         self.mentions = sorted(
             (self.fold(m.start), self.fold(m.end), m.type) for m in mentions
             if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted)
-            and not _told(text, m.start))
+            and not _told(text, m.start) and not _with(self.folded, self.fold(m.start)))
         self.attributions: list[Attribution] = find_attributions(text) if attributions is None else attributions
         self.attribution_starts = [self.fold(a.start) for a in self.attributions]
         self.mention_starts = [m[0] for m in self.mentions]
@@ -225,6 +225,15 @@ def _persons_of_previous_sentence(ctx: _Context, pos: int) -> list[tuple[int, in
     lo = next((e for e in reversed(ends[:-1]) if folded[e:this].strip(" \t\n.!?؟")), 0)
     window = ctx.mentions[bisect_left(ctx.mention_starts, lo):bisect_left(ctx.mention_starts, this)]
     return [m[:2] for m in window if m[2] == "PER"]
+
+
+# "في مقابلة لفلان مع الزميل X حيث قال": the one met or interviewed, not the subject of the verb after him
+_WITH_BEFORE = re.compile(r"(?<!\w)[وف]?مع(?:\s+[^\s،,.:]+)?\s*[وف]?$")  # "مع الزميل وولف": و of the name read apart
+
+
+def _with(folded: str, start: int) -> bool:
+    """The name at `start` (folded) follows مع, right before it or one word before it ("مع الزميل")."""
+    return _WITH_BEFORE.search(folded, max(0, start - 30), start) is not None
 
 
 def _same_name(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -135,6 +135,21 @@ def test_an_outlet_spoken_to_is_not_the_speaker_and_a_body_anaphor_is_the_body_n
                         "الأوضاع تزداد سوءا كل يوم": "منظمة العفو الدولية"}
 
 
+def test_one_met_or_interviewed_is_not_the_speaker_of_a_verb_with_no_subject():
+    first = "قالت الباحثة ليلى حداد إن الأسعار سترتفع. "
+
+    def ms_of(text):
+        return mentions(text, **{"ليلى حداد": "PER", "سامر نصار": "PER"})
+
+    met = first + "جاء ذلك في حوار للباحثة مع الزميل سامر نصار حيث قالت: «الأسعار سترتفع في الربيع المقبل»."
+    (quote,) = find_quotes(met, ms_of(met))
+    assert quote.speaker_surface == "ليلى حداد"
+    # the control: the same name as the verb's subject speaks
+    said = first + "وعلق سامر نصار على ذلك حيث قال: «الأسعار سترتفع في الربيع المقبل»."
+    (quote,) = find_quotes(said, ms_of(said))
+    assert quote.speaker_surface == "سامر نصار"
+
+
 def test_a_service_or_a_centre_named_by_its_noun_is_the_one_named_last():
     text = ("أطلق جهاز الرقابة المالية حملة تفتيش، وقال سامي فارس إن الحملة مستمرة. "
             "وذكر الجهاز في تقريره أنه راجع «ملفات مئات الشركات الصغيرة».")
