@@ -96,6 +96,14 @@ def _told(text: str, start: int) -> bool:
 
 _TOLD_OUTLET = re.compile(rf"(?<!\w)[وف]?ل(?:{OUTLET_KINDS})\s+$")
 
+# "في مقابلة لفلان مع الزميل X حيث قال": the one met or interviewed, not the subject of the verb after him
+_MET_WITH = re.compile(r"(?<!\w)[وف]?مع(?:\s+[^\s،,.:]+)?\s*[وف]?$")  # "مع الزميل وولف": و of the name read apart
+
+
+def _met_with(folded: str, start: int) -> bool:
+    """The name at `start` (folded) follows مع, right before it or one word before it ("مع الزميل")."""
+    return _MET_WITH.search(folded, max(0, start - 30), start) is not None
+
 
 # "وقالت المنظمة": the organisation of that kind named last ("منظمة هيومن رايتس ووتش", "وزارة الداخلية")
 _BODY_ANAPHORS = {normalize_arabic(w): normalize_arabic(w[2:]) for w in (
@@ -122,7 +130,7 @@ class _Context:
         self.mentions = sorted(
             (self.fold(m.start), self.fold(m.end), m.type) for m in mentions
             if m.type in ("PER", "ORG") and not any(a <= self.fold(m.start) < b for a, b in quoted)
-            and not _told(text, m.start) and not _with(self.folded, self.fold(m.start)))
+            and not _told(text, m.start) and not _met_with(self.folded, self.fold(m.start)))
         self.attributions: list[Attribution] = find_attributions(text) if attributions is None else attributions
         self.attribution_starts = [self.fold(a.start) for a in self.attributions]
         self.mention_starts = [m[0] for m in self.mentions]
@@ -225,15 +233,6 @@ def _persons_of_previous_sentence(ctx: _Context, pos: int) -> list[tuple[int, in
     lo = next((e for e in reversed(ends[:-1]) if folded[e:this].strip(" \t\n.!?؟")), 0)
     window = ctx.mentions[bisect_left(ctx.mention_starts, lo):bisect_left(ctx.mention_starts, this)]
     return [m[:2] for m in window if m[2] == "PER"]
-
-
-# "في مقابلة لفلان مع الزميل X حيث قال": the one met or interviewed, not the subject of the verb after him
-_WITH_BEFORE = re.compile(r"(?<!\w)[وف]?مع(?:\s+[^\s،,.:]+)?\s*[وف]?$")  # "مع الزميل وولف": و of the name read apart
-
-
-def _with(folded: str, start: int) -> bool:
-    """The name at `start` (folded) follows مع, right before it or one word before it ("مع الزميل")."""
-    return _WITH_BEFORE.search(folded, max(0, start - 30), start) is not None
 
 
 def _same_name(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
